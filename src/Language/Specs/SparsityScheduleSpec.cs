@@ -1,0 +1,52 @@
+namespace SparseDsl.Language;
+
+public enum ScheduleKind
+{
+    /// <summary>The mask is drawn once at initialization and never changes.</summary>
+    Static,
+
+    /// <summary>Gradual magnitude pruning (Zhu and Gupta).</summary>
+    Gmp,
+
+    /// <summary>Sparse Evolutionary Training: drop by magnitude, regrow at random.</summary>
+    Set,
+
+    /// <summary>RigL: drop by magnitude, regrow where the dense gradient is largest.</summary>
+    Rigl,
+
+    /// <summary>SMET: SET-style updates with per-weight optimizer state and warm-up.</summary>
+    Smet,
+}
+
+public enum RegrowthKind
+{
+    Random,
+    Gradient,
+    Momentum,
+}
+
+public enum DropDecay
+{
+    Constant,
+    Cosine,
+}
+
+/// <summary>
+/// A parsed sparsity schedule: <c>static</c>; <c>gmp from=0 to=0.9 start=10% end=80% every=100</c>;
+/// <c>set every=100 drop=0.3</c>; <c>rigl every=100 drop=0.3 cosine until=75%</c>;
+/// <c>smet every=100 drop=0.2 cosine floor=0.005</c>.
+/// </summary>
+public sealed record SparsityScheduleSpec(
+    ScheduleKind Kind,
+    int Every = 0,
+    double Drop = 0,
+    DropDecay Decay = DropDecay.Constant,
+    double DropFloor = 0,
+    StepAmount Start = default,
+    StepAmount End = default,
+    double InitialSparsity = 0,
+    double FinalSparsity = 0,
+    RegrowthKind Regrowth = RegrowthKind.Random)
+{
+    public static SparsityScheduleSpec Static { get; } = new(ScheduleKind.Static);
+}

@@ -1,0 +1,24 @@
+namespace SparseDsl.Training;
+
+/// <summary>
+/// What the generator emits for a [SparseModel]: a network whose activations are feature-major
+/// (<c>x[feature, batch]</c>, row-major), with forward and backward written out layer by layer.
+/// </summary>
+public interface ISparseNetwork
+{
+    int InputSize { get; }
+
+    int OutputSize { get; }
+
+    /// <summary>The layers in order, the input first.</summary>
+    IReadOnlyList<Layer> Layers { get; }
+
+    /// <summary>Every trainable array, in a stable order.</summary>
+    IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <summary>Runs the batch <paramref name="input"/> [in, batch] and returns the output [out, batch].</summary>
+    float[] Forward(float[] input, int batch);
+
+    /// <summary>Back-propagates ∂loss/∂output [out, batch] from the last <see cref="Forward"/>, filling every <see cref="Parameter.Grad"/>.</summary>
+    void Backward(float[] outputGradient, int batch);
+}
