@@ -1,0 +1,175 @@
+using SparseDsl.Generator.Lowering;
+using SparseDsl.Language;
+
+namespace SparseDsl.Generator.Emitters;
+
+/// <summary>
+/// The ILGPU dialect: one static kernel per layer and pass, printed with the layer's sizes as literal
+/// constants (what a GPU compiler needs). Activations are feature-major [features, batch] as on the CPU.
+/// </summary>
+internal static partial class ModelEmitter
+{
+    private const string View = "global::ILGPU.ArrayView<float>";
+    private const string IntView = "global::ILGPU.ArrayView<int>";
+
+    private static void WriteGpuKernels(SourceWriter writer, LoweredModel model)
+    {
+        writer.Line("/// <summary>ILGPU kernels of " + model.Spec.Name + " (CUDA, or the ILGPU CPU emulator for checking).</summary>");
+        writer.Open("public static class GpuKernels");
+        bool first = true;
+        foreach (var layer in model.Layers)
+        {
+            if (!layer.HasWeights)
+            {
+                continue;
+            }
+
+            if (!first)
+            {
+                writer.Line();
+            }
+
+            first = false;
+            bool dense = layer.Density != DensitySource.Own;
+            bool sparse = layer.Density is DensitySource.Own or DensitySource.ModelTarget;
+            if (layer.Spec.Activation != Activation.None)
+            {
+                WriteActivationBackward(writer, layer);
+                writer.Line();
+            }
+
+            WriteBiasGradient(writer, layer);
+            if (dense)
+            {
+                writer.Line();
+                WriteDenseKernels(writer, layer);
+            }
+
+            if (sparse)
+            {
+                writer.Line();
+                WriteSparseKernels(writer, layer);
+            }
+        }
+
+        writer.Close();
+    }
+
+    private static void WriteDenseKernels(SourceWriter writer, LoweredLayer layer)
+    {
+        string n = layer.Name;
+        string inputs = SourceWriter.Number(layer.In);
+        string outputs = SourceWriter.Number(layer.Out);
+
+        writer.Line("// " + n + " (dense " + inputs + " → " + outputs + "): y[o,b] = " + ActivationMath(layer.Spec.Activation, "Σ_i w[o,i]·x[i,b] + bias[o]") + "; index (o, b) over [" + outputs + ", batch]");
+        writer.Open("public static void " + n + "DenseForward(global::ILGPU.Index2D index, " + View + " w, " + View + " bias, " + View + " x, " + View + " y, int batch)");
+        writer.Line("int o = index.X;");
+        writer.Line("int b = index.Y;");
+        writer.Line("float sum = bias[o];");
+        writer.Open("for (int i = 0; i < " + inputs + "; i++)");
+        writer.Line("sum += w[o * " + inputs + " + i] * x[i * batch + b];");
+        writer.Close();
+        writer.Line("y[o * batch + b] = " + ActivationExpression(layer.Spec.Activation, "sum") + ";");
+        writer.Close();
+        writer.Line();
+
+        writer.Line("// " + n + " (dense): dW[o,i] = Σ_b dz[o,b]·x[i,b]; index (o, i) over [" + outputs + ", " + inputs + "]");
+        writer.Open("public static void " + n + "DenseWeightGradient(global::ILGPU.Index2D index, " + View + " dz, " + View + " x, " + View + " dw, int batch)");
+        writer.Line("int o = index.X;");
+        writer.Line("int i = index.Y;");
+        writer.Line("float sum = 0f;");
+        writer.Open("for (int b = 0; b < batch; b++)");
+        writer.Line("sum += dz[o * batch + b] * x[i * batch + b];");
+        writer.Close();
+        writer.Line("dw[o * " + inputs + " + i] = sum;");
+        writer.Close();
+        writer.Line();
+
+        writer.Line("// " + n + " (dense): dx[i,b] = Σ_o w[o,i]·dz[o,b]; index (i, b) over [" + inputs + ", batch]");
+        writer.Open("public static void " + n + "DenseInputGradient(global::ILGPU.Index2D index, " + View + " w, " + View + " dz, " + View + " dx, int batch)");
+        writer.Line("int i = index.X;");
+        writer.Line("int b = index.Y;");
+        writer.Line("float sum = 0f;");
+        writer.Open("for (int o = 0; o < " + outputs + "; o++)");
+        writer.Line("sum += w[o * " + inputs + " + i] * dz[o * batch + b];");
+        writer.Close();
+        writer.Line("dx[i * batch + b] = sum;");
+        writer.Close();
+    }
+
+    private static void WriteSparseKernels(SourceWriter writer, LoweredLayer layer)
+    {
+        string n = layer.Name;
+        string outputs = SourceWriter.Number(layer.Out);
+        string inputs = SourceWriter.Number(layer.In);
+
+        writer.Line("// " + n + " (CSR " + inputs + " → " + outputs + "): y[o,b] = " + ActivationMath(layer.Spec.Activation, "Σ_k values[k]·x[col[k],b] + bias[o]") + " over row o's active weights; index (o, b)");
+        writer.Open("public static void " + n + "SparseForward(global::ILGPU.Index2D index, " + IntView + " rowStart, " + IntView + " column, " + View + " values, " + View + " bias, " + View + " x, " + View + " y, int batch)");
+        writer.Line("int o = index.X;");
+        writer.Line("int b = index.Y;");
+        writer.Line("float sum = bias[o];");
+        writer.Open("for (int k = rowStart[o]; k < rowStart[o + 1]; k++)");
+        writer.Line("sum += values[k] * x[column[k] * batch + b];");
+        writer.Close();
+        writer.Line("y[o * batch + b] = " + ActivationExpression(layer.Spec.Activation, "sum") + ";");
+        writer.Close();
+        writer.Line();
+
+        writer.Line("// " + n + " (CSR): dValues[k] = Σ_b dz[row[k],b]·x[col[k],b], only at active positions; index k over the stored values");
+        writer.Open("public static void " + n + "SparseWeightGradient(global::ILGPU.Index1D k, " + IntView + " row, " + IntView + " column, " + View + " dz, " + View + " x, " + View + " dValues, int batch)");
+        writer.Line("int o = row[k];");
+        writer.Line("int i = column[k];");
+        writer.Line("float sum = 0f;");
+        writer.Open("for (int b = 0; b < batch; b++)");
+        writer.Line("sum += dz[o * batch + b] * x[i * batch + b];");
+        writer.Close();
+        writer.Line("dValues[k] = sum;");
+        writer.Close();
+        writer.Line();
+
+        writer.Line("// " + n + " (CSR): dx[i,b] = Σ_{k in column i} values[k]·dz[row[k],b], through the transpose; index (i, b) over [" + inputs + ", batch]");
+        writer.Open("public static void " + n + "SparseInputGradient(global::ILGPU.Index2D index, " + IntView + " columnStart, " + IntView + " transposedRow, " + IntView + " transposedValue, " + View + " values, " + View + " dz, " + View + " dx, int batch)");
+        writer.Line("int i = index.X;");
+        writer.Line("int b = index.Y;");
+        writer.Line("float sum = 0f;");
+        writer.Open("for (int t = columnStart[i]; t < columnStart[i + 1]; t++)");
+        writer.Line("sum += values[transposedValue[t]] * dz[transposedRow[t] * batch + b];");
+        writer.Close();
+        writer.Line("dx[i * batch + b] = sum;");
+        writer.Close();
+    }
+
+    private static void WriteActivationBackward(SourceWriter writer, LoweredLayer layer)
+    {
+        string n = layer.Name;
+        writer.Line("// " + n + ": dz = dy ⊙ " + layer.Spec.Activation.ToString().ToLowerInvariant() + "'(y), in place, from the activated output y; index j over [" + SourceWriter.Number(layer.Out) + " · batch]");
+        writer.Open("public static void " + n + "ActivationBackward(global::ILGPU.Index1D j, " + View + " y, " + View + " dy)");
+        writer.Line(layer.Spec.Activation switch
+        {
+            Activation.Relu => "dy[j] = y[j] > 0f ? dy[j] : 0f;",
+            Activation.Tanh => "dy[j] = dy[j] * (1f - y[j] * y[j]);",
+            _ => "dy[j] = dy[j] * y[j] * (1f - y[j]);",
+        });
+        writer.Close();
+    }
+
+    private static void WriteBiasGradient(SourceWriter writer, LoweredLayer layer)
+    {
+        writer.Line("// " + layer.Name + ": db[o] = Σ_b dz[o,b]; index o over [" + SourceWriter.Number(layer.Out) + "]");
+        writer.Open("public static void " + layer.Name + "BiasGradient(global::ILGPU.Index1D o, " + View + " dz, " + View + " db, int batch)");
+        writer.Line("float sum = 0f;");
+        writer.Open("for (int b = 0; b < batch; b++)");
+        writer.Line("sum += dz[o * batch + b];");
+        writer.Close();
+        writer.Line("db[o] = sum;");
+        writer.Close();
+    }
+
+    private static string ActivationExpression(Activation activation, string value) => activation switch
+    {
+        Activation.Relu => value + " > 0f ? " + value + " : 0f",
+        Activation.Tanh => "global::ILGPU.Algorithms.XMath.Tanh(" + value + ")",
+        Activation.Sigmoid => "1f / (1f + global::ILGPU.Algorithms.XMath.Exp(-" + value + "))",
+        _ => value,
+    };
+}

@@ -1,0 +1,229 @@
+using System.Linq;
+using SparseDsl.Generator.Lowering;
+using SparseDsl.Generator.Model;
+using SparseDsl.Language;
+
+namespace SparseDsl.Generator.Emitters;
+
+/// <summary>
+/// Writes the network half of a [SparseModel]: the spec as data, one shape struct per layer (so the runtime's
+/// kernels are specialized with the sizes baked in), the layers, and forward/backward written out in order.
+/// </summary>
+internal static partial class ModelEmitter
+{
+    private const string Training = "global::SparseDsl.Training.";
+
+    public static string Write(ModelTarget target)
+    {
+        var spec = target.Spec;
+        var writer = new SourceWriter().Header(spec.Name);
+        if (spec.Namespace.Length > 0)
+        {
+            writer.Line().Line("namespace " + spec.Namespace + ";");
+        }
+
+        writer.Line();
+        if (target.HasErrors)
+        {
+            WriteErrorStub(writer, target);
+            return writer.ToString();
+        }
+
+        var model = LoweredModel.Lower(spec);
+        var weightLayers = model.Layers.Where(l => l.HasWeights).ToList();
+        writer.Line("/// <summary>" + spec.Name + ": " + string.Join(" → ", model.Layers.Select(l => SourceWriter.Number(l.Out))) + ", loss " + spec.Loss + ".</summary>");
+        writer.Open(target.Accessibility + " partial class " + spec.Name + " : " + Training + "ISparseNetwork");
+
+        WriteSpec(writer, model);
+        WriteFields(writer, model);
+        WriteConstructors(writer, model);
+        WriteMembers(writer, target, model);
+        WriteForward(writer, weightLayers);
+        WriteBackward(writer, weightLayers);
+        WriteShapes(writer, weightLayers);
+        WriteGpuKernels(writer, model);
+
+        writer.Close();
+        return writer.ToString();
+    }
+
+    private static void WriteSpec(SourceWriter writer, LoweredModel model)
+    {
+        var spec = model.Spec;
+        writer.Line("/// <summary>The declaration as data: the runtime solves per-layer densities from it for every grid point.</summary>");
+        writer.Line("public static global::SparseDsl.Language.ModelSpec Spec { get; } = new(");
+        writer.Line("    " + SourceWriter.Literal(spec.Namespace) + ",");
+        writer.Line("    " + SourceWriter.Literal(spec.Name) + ",");
+        writer.Line("    " + SourceWriter.Enum(spec.Loss) + ",");
+        writer.Line("    " + SourceWriter.Number(spec.Sparsity) + ",");
+        writer.Line("    " + SourceWriter.Enum(spec.Distribution) + ",");
+        writer.Line("    global::SparseDsl.Language.EquatableArray.ToEquatableArray(new global::SparseDsl.Language.LayerSpec[]");
+        writer.Line("    {");
+        foreach (var layer in model.Layers)
+        {
+            var l = layer.Spec;
+            string pattern = l.Pattern is null ? "null" : PatternLiteral(l.Pattern);
+            string sparsity = l.Sparsity is double s ? SourceWriter.Number(s) : "null";
+            writer.Line("        new(" + SourceWriter.Literal(l.Name) + ", global::SparseDsl.Language.LayerKind." + l.Kind + ", "
+                + SourceWriter.Number(l.Units) + ", " + SourceWriter.Enum(l.Activation) + ", " + (l.KeepDense ? "true" : "false") + ", "
+                + pattern + ", " + sparsity + "),");
+        }
+
+        writer.Line("    }));");
+        writer.Line();
+    }
+
+    private static string PatternLiteral(SparsityPatternSpec pattern) =>
+        "new global::SparseDsl.Language.SparsityPatternSpec(global::SparseDsl.Language.PatternKind." + pattern.Kind + ", "
+        + SourceWriter.Number(pattern.BlockRows) + ", " + SourceWriter.Number(pattern.BlockCols) + ", "
+        + SourceWriter.Number(pattern.N) + ", " + SourceWriter.Number(pattern.M) + ")";
+
+    private static void WriteFields(SourceWriter writer, LoweredModel model)
+    {
+        foreach (var layer in model.Layers)
+        {
+            writer.Line(layer.HasWeights
+                ? "private readonly " + Training + "Linear<" + layer.Shape + "> " + layer.Field + ";"
+                : "private readonly " + Training + "InputLayer " + layer.Field + ";");
+        }
+
+        writer.Line();
+    }
+
+    private static void WriteConstructors(SourceWriter writer, LoweredModel model)
+    {
+        var spec = model.Spec;
+        writer.Line("/// <summary>Builds " + spec.Name + " as declared: model sparsity " + SourceWriter.Number(spec.Sparsity) + " (" + spec.Distribution + "), seed 1.</summary>");
+        writer.Line("public " + spec.Name + "()");
+        writer.Line("    : this(" + Training + "NetworkOptions.Declared(Spec))");
+        writer.Line("{");
+        writer.Line("}");
+        writer.Line();
+        writer.Line("/// <summary>Builds " + spec.Name + " for one run: densities solved for the options' sparsity and distribution, weights drawn from its seed.</summary>");
+        writer.Open("public " + spec.Name + "(" + Training + "NetworkOptions options)");
+        writer.Line("var plan = " + Training + "NetworkPlan.Solve(Spec, options);");
+        foreach (var layer in model.Layers)
+        {
+            if (!layer.HasWeights)
+            {
+                writer.Line(layer.Field + " = new " + Training + "InputLayer(" + SourceWriter.Literal(layer.Name) + ", " + SourceWriter.Number(layer.Out) + ");");
+                continue;
+            }
+
+            writer.Line("// " + layer.Name + ": " + DensityComment(layer));
+            writer.Line(layer.Field + " = " + Training + "Linear<" + layer.Shape + ">.Create(" + SourceWriter.Literal(layer.Name) + ", "
+                + SourceWriter.Enum(layer.Spec.Activation) + ", plan.Density(" + SourceWriter.Number(layer.Index) + "), plan.Seed(" + SourceWriter.Number(layer.Index) + "));");
+        }
+
+        writer.Line("Layers = new global::SparseDsl.Layer[] { " + string.Join(", ", model.Layers.Select(l => l.Field)) + " };");
+        writer.Line("Parameters = " + Training + "Linear.ParametersOf(" + string.Join(", ", model.Layers.Where(l => l.HasWeights).Select(l => l.Field)) + ");");
+        writer.Close();
+        writer.Line();
+    }
+
+    private static string DensityComment(LoweredLayer layer) => layer.Density switch
+    {
+        DensitySource.KeepDense => "[KeepDense], always dense",
+        DensitySource.Own => "own pattern " + layer.Spec.Pattern + (layer.Spec.Sparsity is double s ? ", sparsity " + SourceWriter.Number(s) : ""),
+        _ => "shares the model-level sparsity target",
+    };
+
+    private static void WriteMembers(SourceWriter writer, ModelTarget target, LoweredModel model)
+    {
+        var first = model.Layers[0];
+        var last = model.Layers[model.Layers.Count - 1];
+        foreach (var member in target.Members)
+        {
+            var layer = model.Layers.First(l => l.Name == member.Name);
+            writer.Line(member.Accessibility + " partial global::SparseDsl.Layer " + member.Name + " => " + layer.Field + ";");
+        }
+
+        writer.Line();
+        writer.Line("public int InputSize => " + SourceWriter.Number(first.Out) + ";");
+        writer.Line();
+        writer.Line("public int OutputSize => " + SourceWriter.Number(last.Out) + ";");
+        writer.Line();
+        writer.Line("public global::System.Collections.Generic.IReadOnlyList<global::SparseDsl.Layer> Layers { get; }");
+        writer.Line();
+        writer.Line("public global::System.Collections.Generic.IReadOnlyList<" + Training + "Parameter> Parameters { get; }");
+        writer.Line();
+    }
+
+    private static void WriteForward(SourceWriter writer, System.Collections.Generic.List<LoweredLayer> layers)
+    {
+        writer.Line("/// <summary>Forward pass; activations are feature-major, [features, batch].</summary>");
+        writer.Open("public float[] Forward(float[] input, int batch)");
+        string previous = "input";
+        foreach (var layer in layers)
+        {
+            writer.Line("// " + layer.Name + ": " + layer.Output + "[" + layer.Out + ", batch] = " + ActivationMath(layer.Spec.Activation,
+                "W[" + layer.Out + ", " + layer.In + "] · " + previous + "[" + layer.In + ", batch] + b[" + layer.Out + "]"));
+            writer.Line("float[] " + layer.Output + " = " + layer.Field + ".Forward(" + previous + ", batch);");
+            previous = layer.Output;
+        }
+
+        writer.Line("return " + previous + ";");
+        writer.Close();
+        writer.Line();
+    }
+
+    private static void WriteBackward(SourceWriter writer, System.Collections.Generic.List<LoweredLayer> layers)
+    {
+        writer.Line("/// <summary>Backward pass from ∂loss/∂output [out, batch]; fills every parameter's gradient.</summary>");
+        writer.Open("public void Backward(float[] lossGradient, int batch)");
+        string incoming = "lossGradient";
+        for (int i = layers.Count - 1; i >= 0; i--)
+        {
+            var layer = layers[i];
+            bool first = i == 0;
+            writer.Line("// " + layer.Name + ": dz = dy ⊙ " + layer.Spec.Activation.ToString().ToLowerInvariant() + "'(y); dW = dz · xᵀ; db = Σ_batch dz"
+                + (first ? " (first layer: no dx)" : "; dx[" + layer.In + ", batch] = Wᵀ · dz"));
+            if (first)
+            {
+                writer.Line(layer.Field + ".Backward(" + incoming + ", batch, needInputGradient: false);");
+            }
+            else
+            {
+                writer.Line("float[] " + layer.Gradient + " = " + layer.Field + ".Backward(" + incoming + ", batch, needInputGradient: true)!;");
+                incoming = layer.Gradient;
+            }
+        }
+
+        writer.Close();
+        writer.Line();
+    }
+
+    private static string ActivationMath(Activation activation, string affine) => activation switch
+    {
+        Activation.None => affine,
+        _ => activation.ToString().ToLowerInvariant() + "(" + affine + ")",
+    };
+
+    private static void WriteShapes(SourceWriter writer, System.Collections.Generic.List<LoweredLayer> layers)
+    {
+        foreach (var layer in layers)
+        {
+            writer.Line("/// <summary>" + layer.Name + " is " + layer.In + " → " + layer.Out + "; the runtime's kernels specialize on these constants.</summary>");
+            writer.Open("public readonly struct " + layer.Shape + " : global::SparseDsl.Kernels.ILayerShape");
+            writer.Line("public static int In => " + SourceWriter.Number(layer.In) + ";");
+            writer.Line();
+            writer.Line("public static int Out => " + SourceWriter.Number(layer.Out) + ";");
+            writer.Close();
+            writer.Line();
+        }
+    }
+
+    /// <summary>A declaration with errors still gets its partial properties (no CS9248 cascade), but no network.</summary>
+    private static void WriteErrorStub(SourceWriter writer, ModelTarget target)
+    {
+        writer.Line("// " + target.Spec.Name + " has SparseDsl errors (see the SPD diagnostics); no network was generated.");
+        writer.Open(target.Accessibility + " partial class " + target.Spec.Name);
+        foreach (var member in target.Members.Where(m => m.IsPartialLayer))
+        {
+            writer.Line(member.Accessibility + " partial global::SparseDsl.Layer " + member.Name
+                + " => throw new global::System.InvalidOperationException(" + SourceWriter.Literal(target.Spec.Name + " has SparseDsl errors; fix the SPD diagnostics and rebuild.") + ");");
+        }
+
+        writer.Close();
+    }
+}

@@ -1,0 +1,80 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SparseDsl.Generator.Model;
+
+namespace SparseDsl.Generator.Parsing;
+
+/// <summary>Reads constructor and named arguments of an attribute, and finds where each was written.</summary>
+internal static class AttributeReader
+{
+    public static AttributeData? Find(ISymbol symbol, string fullName) =>
+        symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == fullName);
+
+    public static T Named<T>(AttributeData attribute, string name, T fallback)
+    {
+        foreach (var pair in attribute.NamedArguments)
+        {
+            if (pair.Key == name && pair.Value.Value is T value)
+            {
+                return value;
+            }
+        }
+
+        return fallback;
+    }
+
+    public static T Argument<T>(AttributeData attribute, int index, T fallback) =>
+        attribute.ConstructorArguments.Length > index && attribute.ConstructorArguments[index].Value is T value
+            ? value
+            : fallback;
+
+    /// <summary>The syntax of constructor argument <paramref name="index"/>, or of the named argument <paramref name="name"/>.</summary>
+    public static ExpressionSyntax? ArgumentSyntax(AttributeData attribute, int index, string? name = null)
+    {
+        if (attribute.ApplicationSyntaxReference?.GetSyntax() is not AttributeSyntax syntax || syntax.ArgumentList is null)
+        {
+            return null;
+        }
+
+        var arguments = syntax.ArgumentList.Arguments;
+        if (name is not null)
+        {
+            var named = arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name);
+            if (named is not null)
+            {
+                return named.Expression;
+            }
+        }
+
+        var positional = arguments.Where(a => a.NameEquals is null && a.NameColon is null).ToList();
+        return index >= 0 && index < positional.Count ? positional[index].Expression : null;
+    }
+
+    /// <summary>Where the attribute itself was written (the fallback location for its diagnostics).</summary>
+    public static LocationInfo? Location(AttributeData attribute) =>
+        LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax());
+
+    /// <summary>
+    /// The location of characters [column, column+length) (1-based) inside a string-literal argument, so an
+    /// expression error points at the offending token rather than the whole string.
+    /// </summary>
+    public static LocationInfo? InsideString(ExpressionSyntax? argument, int column, int length)
+    {
+        if (argument is not LiteralExpressionSyntax literal || argument.SyntaxTree is null)
+        {
+            return LocationInfo.From(argument);
+        }
+
+        int quote = literal.Token.Text.StartsWith("@", System.StringComparison.Ordinal) ? 2 : 1;
+        int start = literal.Token.SpanStart + quote + System.Math.Max(0, column - 1);
+        int end = System.Math.Min(start + System.Math.Max(1, length), literal.Token.Span.End - 1);
+        if (end <= start)
+        {
+            return LocationInfo.From(argument);
+        }
+
+        var span = Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(start, end);
+        return LocationInfo.From(Microsoft.CodeAnalysis.Location.Create(argument.SyntaxTree, span));
+    }
+}

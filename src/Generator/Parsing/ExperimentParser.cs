@@ -1,0 +1,76 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SparseDsl.Generator.Model;
+using SparseDsl.Language;
+
+namespace SparseDsl.Generator.Parsing;
+
+/// <summary>Roslyn symbols of an [Experiment] class (and its model) → <see cref="ExperimentSpec"/>.</summary>
+internal static class ExperimentParser
+{
+    public const string ExperimentAttribute = "SparseDsl.ExperimentAttribute";
+    private const string OptimizerAttribute = "SparseDsl.OptimizerAttribute";
+    private const string ScheduleAttribute = "SparseDsl.SparsityScheduleAttribute";
+    private const string GridAttribute = "SparseDsl.GridAttribute";
+
+    public static ParsedExperiment Parse(GeneratorAttributeSyntaxContext context, int maxGridPoints, CancellationToken cancellation)
+    {
+        var type = (INamedTypeSymbol)context.TargetSymbol;
+        var attribute = context.Attributes[0];
+        var diagnostics = new DiagnosticBag();
+
+        bool isPartial = context.TargetNode is ClassDeclarationSyntax declaration
+            && declaration.Modifiers.Any(m => m.IsKind(SyntaxKind.PartialKeyword));
+        if (!isPartial)
+        {
+            diagnostics.Add(DiagnosticCatalog.TypeNotPartial, LocationInfo.From(type.Locations.FirstOrDefault()),
+                $"[Experiment] class '{type.Name}' must be partial so SparseDsl can add the experiment program; declare it 'public static partial class {type.Name}'");
+        }
+
+        var modelType = AttributeReader.Argument<INamedTypeSymbol?>(attribute, 0, null);
+        var modelAttribute = modelType is null ? null : AttributeReader.Find(modelType, ModelParser.SparseModelAttribute);
+
+        var grid = new List<GridAxisText>();
+        var gridAttributes = new List<AttributeData>();
+        foreach (var axis in type.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() == GridAttribute))
+        {
+            cancellation.ThrowIfCancellationRequested();
+            grid.Add(new GridAxisText(AttributeReader.Argument(axis, 0, ""), AttributeReader.Argument(axis, 1, "")));
+            gridAttributes.Add(axis);
+        }
+
+        var optimizer = AttributeReader.Find(type, OptimizerAttribute);
+        var schedule = AttributeReader.Find(type, ScheduleAttribute);
+        var spec = new ExperimentSpec(
+            type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString(),
+            type.Name,
+            modelType is null ? "" : modelType.ToDisplayString(),
+            AttributeReader.Named(attribute, "Data", "synthetic"),
+            AttributeReader.Named(attribute, "Steps", 1000),
+            AttributeReader.Named(attribute, "Batch", 128),
+            AttributeReader.Named(attribute, "EvalEvery", 0),
+            optimizer is null ? "adamw" : AttributeReader.Argument(optimizer, 0, ""),
+            schedule is null ? "static" : AttributeReader.Argument(schedule, 0, ""),
+            grid.ToEquatableArray());
+
+        ModelSpec? model = null;
+        if (modelType is not null && modelAttribute is not null)
+        {
+            // The model's own diagnostics are reported on the model; here only its spec is needed.
+            model = ModelParser.ReadSpec(modelType, modelAttribute, new DiagnosticBag(), out _);
+        }
+
+        var attributes = new ExperimentAttributes(attribute, optimizer, schedule, gridAttributes);
+        foreach (var violation in ExperimentRules.Validate(spec, model, maxGridPoints))
+        {
+            diagnostics.Add(violation, ViolationLocator.Locate(violation.Target, attributes));
+        }
+
+        var target = new ExperimentTarget(spec, ModelParser.Accessibility(type.DeclaredAccessibility), diagnostics.HasErrors || !isPartial || model is null);
+        return new ParsedExperiment(target, diagnostics.ToArray());
+    }
+}

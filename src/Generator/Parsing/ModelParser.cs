@@ -1,0 +1,159 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SparseDsl.Generator.Model;
+using SparseDsl.Language;
+
+namespace SparseDsl.Generator.Parsing;
+
+/// <summary>Roslyn symbols of a [SparseModel] class → <see cref="ModelSpec"/> (the only stage that touches Roslyn).</summary>
+internal static class ModelParser
+{
+    public const string SparseModelAttribute = "SparseDsl.SparseModelAttribute";
+    private const string LayerType = "SparseDsl.Layer";
+    private const string InputAttribute = "SparseDsl.InputAttribute";
+    private const string DenseAttribute = "SparseDsl.DenseAttribute";
+    private const string SparseAttribute = "SparseDsl.SparseAttribute";
+    private const string KeepDenseAttribute = "SparseDsl.KeepDenseAttribute";
+
+    public static ParsedModel Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
+    {
+        var type = (INamedTypeSymbol)context.TargetSymbol;
+        var attribute = context.Attributes[0];
+        var diagnostics = new DiagnosticBag();
+
+        bool isPartial = context.TargetNode is ClassDeclarationSyntax declaration
+            && declaration.Modifiers.Any(m => m.IsKind(SyntaxKind.PartialKeyword));
+        if (!isPartial)
+        {
+            diagnostics.Add(DiagnosticCatalog.TypeNotPartial, LocationInfo.From(type.Locations.FirstOrDefault()),
+                $"[SparseModel] class '{type.Name}' must be partial so SparseDsl can add the generated network; declare it 'public partial class {type.Name}'");
+        }
+
+        var spec = ReadSpec(type, attribute, diagnostics, out var members);
+
+        foreach (var violation in ModelRules.Validate(spec))
+        {
+            diagnostics.Add(violation, ViolationLocator.Locate(violation.Target, type, attribute));
+        }
+
+        var target = new ModelTarget(spec, Accessibility(type.DeclaredAccessibility), members.ToEquatableArray(), diagnostics.HasErrors || !isPartial);
+        return new ParsedModel(target, diagnostics.ToArray());
+    }
+
+    /// <summary>Reads the spec of a model class; layer-level problems go to <paramref name="diagnostics"/>.</summary>
+    public static ModelSpec ReadSpec(INamedTypeSymbol type, AttributeData attribute, DiagnosticBag diagnostics, out List<LayerMember> members)
+    {
+        var layers = new List<LayerSpec>();
+        members = new List<LayerMember>();
+        foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
+        {
+            var layer = ParseLayer(property, diagnostics);
+            if (layer is not null)
+            {
+                layers.Add(layer);
+                members.Add(new LayerMember(property.Name, Accessibility(property.DeclaredAccessibility),
+                    property.Type.ToDisplayString() == LayerType && property.IsPartialDefinition));
+            }
+        }
+
+        return new ModelSpec(
+            type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString(),
+            type.Name,
+            (Loss)AttributeReader.Named(attribute, "Loss", (int)Loss.SoftmaxCrossEntropy),
+            AttributeReader.Named(attribute, "Sparsity", 0.0),
+            (Distribution)AttributeReader.Named(attribute, "Distribution", (int)Distribution.Uniform),
+            layers.ToEquatableArray());
+    }
+
+    private static LayerSpec? ParseLayer(IPropertySymbol property, DiagnosticBag diagnostics)
+    {
+        var input = AttributeReader.Find(property, InputAttribute);
+        var dense = AttributeReader.Find(property, DenseAttribute);
+        var sparse = AttributeReader.Find(property, SparseAttribute);
+        bool keepDense = AttributeReader.Find(property, KeepDenseAttribute) is not null;
+        if (input is null && dense is null)
+        {
+            if (sparse is not null || keepDense)
+            {
+                diagnostics.Add(DiagnosticCatalog.InvalidLayerMember, LocationInfo.From(property.Locations.FirstOrDefault()),
+                    $"'{property.Name}' has [Sparse] or [KeepDense] but no layer attribute; add [Dense(units)] (or remove the attribute)");
+            }
+
+            return null;
+        }
+
+        var location = LocationInfo.From(property.Locations.FirstOrDefault());
+        if (input is not null && dense is not null)
+        {
+            diagnostics.Add(DiagnosticCatalog.InvalidLayerMember, location,
+                $"'{property.Name}' has both [Input] and [Dense]; a layer has exactly one layer attribute");
+        }
+
+        if (property.Type.ToDisplayString() != LayerType || !property.IsPartialDefinition)
+        {
+            diagnostics.Add(DiagnosticCatalog.InvalidLayerMember, location,
+                $"Layer '{property.Name}' must be declared 'public partial Layer {property.Name} {{ get; }}'");
+        }
+
+        if (input is not null)
+        {
+            return new LayerSpec(property.Name, LayerKind.Input, AttributeReader.Argument(input, 0, 0), Activation.None, keepDense, SparseSpec(sparse, property, diagnostics), SparsityOf(sparse));
+        }
+
+        return new LayerSpec(
+            property.Name,
+            LayerKind.Dense,
+            AttributeReader.Argument(dense!, 0, 0),
+            (Activation)AttributeReader.Named(dense!, "Activation", (int)Activation.None),
+            keepDense,
+            SparseSpec(sparse, property, diagnostics),
+            SparsityOf(sparse));
+    }
+
+    private static SparsityPatternSpec? SparseSpec(AttributeData? sparse, IPropertySymbol property, DiagnosticBag diagnostics)
+    {
+        if (sparse is null)
+        {
+            return null;
+        }
+
+        string text = AttributeReader.Argument(sparse, 0, "");
+        var result = Expressions.ParsePattern(text);
+        if (result.Success)
+        {
+            return result.Value;
+        }
+
+        var error = result.Error!;
+        diagnostics.Add(DiagnosticCatalog.PatternDoesNotParse,
+            AttributeReader.InsideString(AttributeReader.ArgumentSyntax(sparse, 0), error.Column, error.Length),
+            $"Sparsity pattern \"{text}\" of layer '{property.Name}' does not parse at column {error.Column}: {error.Message}");
+        // Keep the layer sparse so later rules see it; the declaration has errors and is not emitted anyway.
+        return SparsityPatternSpec.Unstructured;
+    }
+
+    private static double? SparsityOf(AttributeData? sparse)
+    {
+        if (sparse is null || sparse.ConstructorArguments.Length < 2 || sparse.ConstructorArguments[1].Value is not double value)
+        {
+            return null;
+        }
+
+        return value;
+    }
+
+    internal static string Accessibility(Accessibility accessibility) => accessibility switch
+    {
+        Microsoft.CodeAnalysis.Accessibility.Public => "public",
+        Microsoft.CodeAnalysis.Accessibility.Internal => "internal",
+        Microsoft.CodeAnalysis.Accessibility.Private => "private",
+        Microsoft.CodeAnalysis.Accessibility.Protected => "protected",
+        Microsoft.CodeAnalysis.Accessibility.ProtectedOrInternal => "protected internal",
+        Microsoft.CodeAnalysis.Accessibility.ProtectedAndInternal => "private protected",
+        _ => "internal",
+    };
+}

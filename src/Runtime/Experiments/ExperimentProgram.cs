@@ -1,0 +1,74 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace SparseDsl.Experiments;
+
+/// <summary>
+/// The generated program's entry point: <c>run</c>, <c>list</c>, <c>report</c> over one study, or over the study
+/// named by the first argument when a project declares several.
+/// </summary>
+public static class ExperimentProgram
+{
+    public static int Run(string[] args, IReadOnlyList<StudyDefinition> studies)
+    {
+        try
+        {
+            if (studies.Count == 0)
+            {
+                Console.Error.WriteLine("error: this project has no runnable [Experiment]; fix its SPD diagnostics and rebuild.");
+                return 2;
+            }
+
+            var study = PickStudy(ref args, studies);
+            if (study is null)
+            {
+                Console.Error.WriteLine("error: this project declares several studies; name one first: "
+                    + string.Join(" | ", studies.Select(s => s.Name)) + " (e.g. `dotnet run -- " + studies[0].Name + " run`).");
+                return 2;
+            }
+
+            return BuildCommand(study).Parse(args).Invoke();
+        }
+        catch (UserInputException error)
+        {
+            Console.Error.WriteLine("error: " + error.Message);
+            return 2;
+        }
+    }
+
+    private static StudyDefinition? PickStudy(ref string[] args, IReadOnlyList<StudyDefinition> studies)
+    {
+        if (args.Length > 0)
+        {
+            var named = studies.FirstOrDefault(s => string.Equals(s.Name, args[0], StringComparison.OrdinalIgnoreCase));
+            if (named is not null)
+            {
+                args = args[1..];
+                return named;
+            }
+        }
+
+        return studies.Count == 1 ? studies[0] : null;
+    }
+
+    private static RootCommand BuildCommand(StudyDefinition study)
+    {
+        var root = new RootCommand($"{study.Name}: {study.Model.Name} on {study.Data}, {study.Steps} steps of batch {study.Batch}.");
+        root.Subcommands.Add(RunCommand.Create(study));
+        root.Subcommands.Add(ListCommand.Create(study));
+        root.Subcommands.Add(ReportCommand.Create(study));
+        return root;
+    }
+
+    internal static Option<string> StoreOption() => new("--store")
+    {
+        Description = "SQLite file holding every run's config and results.",
+        DefaultValueFactory = _ => "results.db",
+    };
+
+    /// <summary>Spectre markup off when output is redirected, so logs stay plain text.</summary>
+    internal static bool Interactive => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+}
+
+/// <summary>A problem with what the user asked for: printed as one line, exit code 2, no stack trace.</summary>
+public sealed class UserInputException(string message) : Exception(message);

@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text;
+using SparseDsl.Language;
+
+namespace SparseDsl.Experiments;
+
+/// <summary>
+/// One grid point fully resolved: everything that decides what a run computes. Its canonical text (fixed key
+/// order, invariant numbers) is hashed into the run id, so the same config always gets the same id.
+/// </summary>
+public sealed record RunConfig(
+    string Study,
+    string Model,
+    string Data,
+    int Steps,
+    int Batch,
+    int EvalEvery,
+    string Optimizer,
+    string Schedule,
+    double Sparsity,
+    Distribution Distribution,
+    int Seed,
+    double? LearningRate)
+{
+    /// <summary>Canonical JSON: keys in a fixed order, numbers in round-trip invariant form.</summary>
+    public string ToCanonicalJson()
+    {
+        var text = new StringBuilder("{");
+        Append(text, "study", Quote(Study));
+        Append(text, "model", Quote(Model));
+        Append(text, "data", Quote(Data));
+        Append(text, "steps", Number(Steps));
+        Append(text, "batch", Number(Batch));
+        Append(text, "eval_every", Number(EvalEvery));
+        Append(text, "optimizer", Quote(Optimizer));
+        Append(text, "schedule", Quote(Schedule));
+        Append(text, "sparsity", Number(Sparsity));
+        Append(text, "distribution", Quote(Distribution.ToString().ToLowerInvariant()));
+        Append(text, "seed", Number(Seed));
+        Append(text, "lr", LearningRate is double lr ? Number(lr) : "null");
+        text.Length--; // trailing comma
+        return text.Append('}').ToString();
+    }
+
+    public string Id => RunIds.Compute(ToCanonicalJson());
+
+    private static void Append(StringBuilder text, string key, string value) => text.Append('"').Append(key).Append("\":").Append(value).Append(',');
+
+    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Quote(string value) => System.Text.Json.JsonSerializer.Serialize(value);
+}

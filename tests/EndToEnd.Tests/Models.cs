@@ -1,0 +1,40 @@
+using SparseDsl;
+
+namespace SparseDsl.EndToEnd.Tests;
+
+// Small models the end-to-end tests train and check; generated at build time like a user's.
+
+[SparseModel(Sparsity = 0.6, Distribution = Distribution.Uniform)]
+public partial class CheckMlp
+{
+    [Input(19)]
+    public partial Layer Features { get; }
+
+    [Dense(23, Activation = Activation.Relu)]
+    public partial Layer Hidden1 { get; }
+
+    [Dense(17, Activation = Activation.Tanh), Sparse("unstructured", 0.7)]
+    public partial Layer Hidden2 { get; }
+
+    [Dense(5, Activation = Activation.Sigmoid)]
+    public partial Layer Hidden3 { get; }
+
+    [Dense(4), KeepDense]
+    public partial Layer Logits { get; }
+}
+
+[SparseModel(Sparsity = 0.95, Distribution = Distribution.Erk)]
+public partial class WideMlp
+{
+    [Input(784)]
+    public partial Layer Pixels { get; }
+
+    [Dense(1000, Activation = Activation.Relu)]
+    public partial Layer Hidden1 { get; }
+
+    [Dense(1000, Activation = Activation.Relu)]
+    public partial Layer Hidden2 { get; }
+
+    [Dense(10), KeepDense]
+    public partial Layer Output { get; }
+}
