@@ -1,0 +1,222 @@
+using System.Runtime.Intrinsics;
+using SparseDsl.Kernels;
+
+namespace SparseDsl.Sparse;
+
+/// <summary>
+/// An unstructured sparse linear layer on the CPU: CSR weights times feature-major activations
+/// (<c>x[in, batch]</c>, element (i,b) at <c>x[i*batch + b]</c>), every inner loop vectorized over the batch,
+/// rows (or, for dX, columns) split across cores. <typeparamref name="TShape"/> gives In = Cols, Out = Rows.
+/// </summary>
+public static unsafe class CsrKernels
+{
+    /// <summary>SpMM: <c>y[o,b] = bias[o] + Σ_{k in row o} Values[k]·x[ColIdx[k], b]</c>.</summary>
+    /// <param name="w">Weights [Out, In] in CSR.</param>
+    /// <param name="bias">Bias [Out].</param>
+    /// <param name="x">Input [In, batch].</param>
+    /// <param name="y">Output [Out, batch], overwritten.</param>
+    /// <param name="batch">Batch size.</param>
+    public static void Forward<TShape>(CsrMatrix w, float[] bias, float[] x, float[] y, int batch)
+        where TShape : ILayerShape
+    {
+        int inputs = TShape.In, outputs = TShape.Out;
+        CheckShape(w, inputs, outputs);
+        DenseKernels.Check(bias, outputs, nameof(bias));
+        DenseKernels.Check(x, (long)inputs * batch, nameof(x));
+        DenseKernels.Check(y, (long)outputs * batch, nameof(y));
+        GatherRows(w.RowPtr, w.ColIdx, w.Values, bias, x, y, outputs, batch, w.Nnz);
+    }
+
+    /// <summary>
+    /// Gradients, overwritten (not accumulated): <c>dValues[k] = Σ_b dy[row(k),b]·x[ColIdx[k],b]</c> (SDDMM, only
+    /// at active positions), <c>db[o] = Σ_b dy[o,b]</c>, and <c>dx[i,b] = Σ_{k: ColIdx[k]=i} Values[k]·dy[row(k),b]</c>
+    /// through the transpose map.
+    /// </summary>
+    /// <param name="w">Weights [Out, In] in CSR.</param>
+    /// <param name="x">The forward input [In, batch].</param>
+    /// <param name="dy">∂loss/∂y [Out, batch].</param>
+    /// <param name="dValues">∂loss/∂Values [nnz], overwritten.</param>
+    /// <param name="db">∂loss/∂bias [Out], overwritten.</param>
+    /// <param name="dx">∂loss/∂x [In, batch], overwritten; null skips it (the first layer).</param>
+    /// <param name="batch">Batch size.</param>
+    public static void Backward<TShape>(CsrMatrix w, float[] x, float[] dy, float[] dValues, float[] db, float[]? dx, int batch)
+        where TShape : ILayerShape
+    {
+        int inputs = TShape.In, outputs = TShape.Out;
+        CheckShape(w, inputs, outputs);
+        DenseKernels.Check(x, (long)inputs * batch, nameof(x));
+        DenseKernels.Check(dy, (long)outputs * batch, nameof(dy));
+        DenseKernels.Check(dValues, w.Nnz, nameof(dValues));
+        DenseKernels.Check(db, outputs, nameof(db));
+        Sddmm(w, x, dy, dValues, db, batch);
+        if (dx is not null)
+        {
+            DenseKernels.Check(dx, (long)inputs * batch, nameof(dx));
+            float[] transposed = w.TransposedValues();
+            GatherRows(w.TransposePtr, w.TransposeRows, transposed, null, dy, dx, inputs, batch, w.Nnz);
+        }
+    }
+
+    private static void CheckShape(CsrMatrix w, int inputs, int outputs)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        if (w.Rows != outputs || w.Cols != inputs)
+        {
+            throw new ArgumentException($"Matrix is {w.Rows}×{w.Cols}; the layer shape is Out×In = {outputs}×{inputs}.", nameof(w));
+        }
+    }
+
+    private static int Chunks(int rows, long nnz, int batch)
+    {
+        long work = nnz * batch;
+        return work < 1 << 15 ? 1 : Math.Min(rows, 8 * Workers.Count);
+    }
+
+    /// <summary>
+    /// <c>dst[r,:] = (bias?[r] ?? 0) + Σ_{k in [ptr[r], ptr[r+1])} values[k]·src[index[k], :]</c>, vectorized over the batch.
+    /// The forward SpMM (CSR rows) and dX (transpose map) are both this.
+    /// </summary>
+    internal static void GatherRows(int[] ptr, int[] index, float[] values, float[]? bias, float[] src, float[] dst, int rows, int batch, int nnz)
+    {
+        Workers.ForRange(rows, Chunks(rows, nnz, batch), (r0, r1) =>
+        {
+            fixed (int* pp = ptr, pi = index)
+            fixed (float* pv = values, ps = src, pd = dst)
+            {
+                for (int r = r0; r < r1; r++)
+                {
+                    GatherRow(pp[r], pp[r + 1], pi, pv, ps, pd + (long)r * batch, bias is null ? 0f : bias[r], batch);
+                }
+            }
+        });
+    }
+
+    private static void GatherRow(int start, int end, int* index, float* values, float* src, float* dst, float init, int batch)
+    {
+        int b = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; b + 128 <= batch; b += 128)
+            {
+                Vector512<float> a0, a1, a2, a3, a4, a5, a6, a7;
+                a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = Vector512.Create(init);
+                for (int k = start; k < end; k++)
+                {
+                    Vector512<float> v = Vector512.Create(values[k]);
+                    float* s = src + (long)index[k] * batch + b;
+                    a0 = Vector512.FusedMultiplyAdd(v, Vector512.Load(s), a0);
+                    a1 = Vector512.FusedMultiplyAdd(v, Vector512.Load(s + 16), a1);
+                    a2 = Vector512.FusedMultiplyAdd(v, Vector512.Load(s + 32), a2);
+                    a3 = Vector512.FusedMultiplyAdd(v, Vector512.Load(s + 48), a3);
+                    a4 = Vector512.FusedMultiplyAdd(v, Vector512.Load(s + 64), a4);
+                    a5 = Vector512.FusedMultiplyAdd(v, Vector512.Load(s + 80), a5);
+                    a6 = Vector512.FusedMultiplyAdd(v, Vector512.Load(s + 96), a6);
+                    a7 = Vector512.FusedMultiplyAdd(v, Vector512.Load(s + 112), a7);
+                }
+
+                float* d = dst + b;
+                a0.Store(d); a1.Store(d + 16); a2.Store(d + 32); a3.Store(d + 48);
+                a4.Store(d + 64); a5.Store(d + 80); a6.Store(d + 96); a7.Store(d + 112);
+            }
+
+            for (; b + 16 <= batch; b += 16)
+            {
+                Vector512<float> a0 = Vector512.Create(init);
+                for (int k = start; k < end; k++)
+                {
+                    a0 = Vector512.FusedMultiplyAdd(Vector512.Create(values[k]), Vector512.Load(src + (long)index[k] * batch + b), a0);
+                }
+
+                a0.Store(dst + b);
+            }
+        }
+
+        for (; b < batch; b++)
+        {
+            float acc = init;
+            for (int k = start; k < end; k++)
+            {
+                acc = MathF.FusedMultiplyAdd(values[k], src[(long)index[k] * batch + b], acc);
+            }
+
+            dst[b] = acc;
+        }
+    }
+
+    /// <summary>dValues at active positions and db, rows split across cores.</summary>
+    private static void Sddmm(CsrMatrix w, float[] x, float[] dy, float[] dValues, float[] db, int batch)
+    {
+        int[] rowPtr = w.RowPtr, colIdx = w.ColIdx;
+        int rows = w.Rows;
+        Workers.ForRange(rows, Chunks(rows, w.Nnz, batch), (r0, r1) =>
+        {
+            fixed (int* pp = rowPtr, pc = colIdx)
+            fixed (float* px = x, pdy = dy, pdv = dValues)
+            {
+                for (int r = r0; r < r1; r++)
+                {
+                    float* g = pdy + (long)r * batch;
+                    db[r] = DenseKernels.Sum(new ReadOnlySpan<float>(g, batch));
+                    SddmmRow(pp[r], pp[r + 1], pc, px, g, pdv, batch);
+                }
+            }
+        });
+    }
+
+    private static void SddmmRow(int start, int end, int* colIdx, float* x, float* g, float* dValues, int batch)
+    {
+        for (int k = start; k < end; k++)
+        {
+            dValues[k] = 0f;
+        }
+
+        int b = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; b + 128 <= batch; b += 128)
+            {
+                Vector512<float> g0 = Vector512.Load(g + b), g1 = Vector512.Load(g + b + 16);
+                Vector512<float> g2 = Vector512.Load(g + b + 32), g3 = Vector512.Load(g + b + 48);
+                Vector512<float> g4 = Vector512.Load(g + b + 64), g5 = Vector512.Load(g + b + 80);
+                Vector512<float> g6 = Vector512.Load(g + b + 96), g7 = Vector512.Load(g + b + 112);
+                for (int k = start; k < end; k++)
+                {
+                    float* s = x + (long)colIdx[k] * batch + b;
+                    Vector512<float> p0 = g0 * Vector512.Load(s);
+                    Vector512<float> p1 = g1 * Vector512.Load(s + 16);
+                    p0 = Vector512.FusedMultiplyAdd(g2, Vector512.Load(s + 32), p0);
+                    p1 = Vector512.FusedMultiplyAdd(g3, Vector512.Load(s + 48), p1);
+                    p0 = Vector512.FusedMultiplyAdd(g4, Vector512.Load(s + 64), p0);
+                    p1 = Vector512.FusedMultiplyAdd(g5, Vector512.Load(s + 80), p1);
+                    p0 = Vector512.FusedMultiplyAdd(g6, Vector512.Load(s + 96), p0);
+                    p1 = Vector512.FusedMultiplyAdd(g7, Vector512.Load(s + 112), p1);
+                    dValues[k] += Vector512.Sum(p0 + p1);
+                }
+            }
+
+            for (; b + 16 <= batch; b += 16)
+            {
+                Vector512<float> g0 = Vector512.Load(g + b);
+                for (int k = start; k < end; k++)
+                {
+                    dValues[k] += Vector512.Sum(g0 * Vector512.Load(x + (long)colIdx[k] * batch + b));
+                }
+            }
+        }
+
+        if (b < batch)
+        {
+            for (int k = start; k < end; k++)
+            {
+                float* s = x + (long)colIdx[k] * batch;
+                float acc = 0f;
+                for (int bb = b; bb < batch; bb++)
+                {
+                    acc = MathF.FusedMultiplyAdd(g[bb], s[bb], acc);
+                }
+
+                dValues[k] += acc;
+            }
+        }
+    }
+}

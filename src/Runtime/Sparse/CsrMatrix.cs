@@ -1,0 +1,226 @@
+namespace SparseDsl.Sparse;
+
+/// <summary>
+/// An unstructured sparse weight matrix [Rows, Cols] in compressed sparse row form. <see cref="Values"/> is the
+/// trainable array (one entry per active weight, length nnz); optimizer state is kept parallel to it.
+/// A transpose map (for each column, the rows and value positions that touch it) lets the backward pass compute
+/// <c>dX = Wᵀ·dY</c> as a gather over active weights with no atomics.
+/// </summary>
+public sealed class CsrMatrix
+{
+    /// <summary>Builds a matrix from its CSR arrays (taken, not copied) and computes the transpose map.</summary>
+    /// <param name="rows">Number of rows (outputs).</param>
+    /// <param name="cols">Number of columns (inputs).</param>
+    /// <param name="rowPtr">Length rows+1, non-decreasing, rowPtr[0] = 0, rowPtr[rows] = nnz.</param>
+    /// <param name="colIdx">Length nnz; within each row strictly increasing, in [0, cols).</param>
+    /// <param name="values">Length nnz; null allocates zeros.</param>
+    public CsrMatrix(int rows, int cols, int[] rowPtr, int[] colIdx, float[]? values = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(cols);
+        ArgumentNullException.ThrowIfNull(rowPtr);
+        ArgumentNullException.ThrowIfNull(colIdx);
+        if (rowPtr.Length != rows + 1 || rowPtr[0] != 0 || rowPtr[rows] != colIdx.Length)
+        {
+            throw new ArgumentException($"rowPtr must have {rows + 1} entries from 0 to nnz = {colIdx.Length}.", nameof(rowPtr));
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            if (rowPtr[r + 1] < rowPtr[r])
+            {
+                throw new ArgumentException($"rowPtr decreases at row {r}.", nameof(rowPtr));
+            }
+
+            for (int k = rowPtr[r]; k < rowPtr[r + 1]; k++)
+            {
+                int c = colIdx[k];
+                if ((uint)c >= (uint)cols || (k > rowPtr[r] && c <= colIdx[k - 1]))
+                {
+                    throw new ArgumentException($"Row {r}: column indices must be strictly increasing in [0, {cols}); found {c}.", nameof(colIdx));
+                }
+            }
+        }
+
+        values ??= new float[colIdx.Length];
+        if (values.Length != colIdx.Length)
+        {
+            throw new ArgumentException($"values has {values.Length} entries; nnz is {colIdx.Length}.", nameof(values));
+        }
+
+        Rows = rows;
+        Cols = cols;
+        RowPtr = rowPtr;
+        ColIdx = colIdx;
+        Values = values;
+        TransposePtr = new int[cols + 1];
+        TransposeRows = new int[colIdx.Length];
+        TransposePositions = new int[colIdx.Length];
+        RebuildTranspose();
+    }
+
+    public int Rows { get; }
+
+    public int Cols { get; }
+
+    /// <summary>Row r's active weights are positions [RowPtr[r], RowPtr[r+1]) of <see cref="ColIdx"/> and <see cref="Values"/>.</summary>
+    public int[] RowPtr { get; }
+
+    /// <summary>Column of each active weight; sorted within a row.</summary>
+    public int[] ColIdx { get; }
+
+    /// <summary>The trainable values, one per active weight (length <see cref="Nnz"/>).</summary>
+    public float[] Values { get; }
+
+    /// <summary>Number of active (stored) weights.</summary>
+    public int Nnz => ColIdx.Length;
+
+    /// <summary>Fraction of stored weights: nnz / (Rows·Cols).</summary>
+    public double Density => Rows == 0 || Cols == 0 ? 0 : (double)Nnz / ((long)Rows * Cols);
+
+    /// <summary>Transpose map: column c is touched by entries [TransposePtr[c], TransposePtr[c+1]) of the two arrays below.</summary>
+    public int[] TransposePtr { get; }
+
+    /// <summary>Transpose map: the row of each entry (ascending within a column).</summary>
+    public int[] TransposeRows { get; }
+
+    /// <summary>Transpose map: the position in <see cref="Values"/> of each entry.</summary>
+    public int[] TransposePositions { get; }
+
+    /// <summary>
+    /// Recomputes the transpose map from <see cref="RowPtr"/> and <see cref="ColIdx"/>. Call it after editing the
+    /// column indices in place (a topology update that keeps nnz per row); changing values needs nothing.
+    /// </summary>
+    public void RebuildTranspose()
+    {
+        Array.Clear(TransposePtr);
+        foreach (int c in ColIdx)
+        {
+            TransposePtr[c + 1]++;
+        }
+
+        for (int c = 0; c < Cols; c++)
+        {
+            TransposePtr[c + 1] += TransposePtr[c];
+        }
+
+        int[] next = TransposePtr[..Cols];
+        for (int r = 0; r < Rows; r++)
+        {
+            for (int k = RowPtr[r]; k < RowPtr[r + 1]; k++)
+            {
+                int slot = next[ColIdx[k]]++;
+                TransposeRows[slot] = r;
+                TransposePositions[slot] = k;
+            }
+        }
+    }
+
+    private float[]? transposedValues;
+
+    /// <summary>
+    /// <see cref="Values"/> in transpose-map order (entry j holds Values[TransposePositions[j]]), refreshed on every
+    /// call into a buffer owned by this matrix, so the dX gather reads values contiguously.
+    /// </summary>
+    internal float[] TransposedValues()
+    {
+        if (transposedValues is null || transposedValues.Length != Nnz)
+        {
+            transposedValues = new float[Nnz];
+        }
+
+        float[] t = transposedValues, v = Values;
+        int[] pos = TransposePositions;
+        for (int j = 0; j < t.Length; j++)
+        {
+            t[j] = v[pos[j]];
+        }
+
+        return t;
+    }
+
+    /// <summary>
+    /// A mask of exactly <paramref name="nnz"/> distinct positions drawn uniformly from the Rows·Cols grid
+    /// (selection sampling, so the result is sorted); values are zero. The same seed gives the same mask.
+    /// </summary>
+    public static CsrMatrix RandomMask(int rows, int cols, long nnz, Random rng)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(cols);
+        ArgumentNullException.ThrowIfNull(rng);
+        long total = (long)rows * cols;
+        if (nnz < 0 || nnz > total || nnz > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(nnz), nnz, $"Must be in [0, {Math.Min(total, Array.MaxLength)}].");
+        }
+
+        var rowPtr = new int[rows + 1];
+        var colIdx = new int[nnz];
+        long needed = nnz;
+        int filled = 0;
+
+        // Knuth's Algorithm S: position t is selected with probability needed / (total - t).
+        for (long t = 0; t < total && needed > 0; t++)
+        {
+            if ((total - t) * rng.NextDouble() < needed)
+            {
+                int r = (int)(t / cols);
+                colIdx[filled++] = (int)(t % cols);
+                rowPtr[r + 1]++;
+                needed--;
+            }
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            rowPtr[r + 1] += rowPtr[r];
+        }
+
+        return new CsrMatrix(rows, cols, rowPtr, colIdx);
+    }
+
+    /// <summary>The nonzeros of a dense row-major [rows, cols] matrix, with their values.</summary>
+    public static CsrMatrix FromDense(float[] dense, int rows, int cols)
+    {
+        ArgumentNullException.ThrowIfNull(dense);
+        if (dense.Length < (long)rows * cols)
+        {
+            throw new ArgumentException($"dense has {dense.Length} elements; {rows}×{cols} needs {(long)rows * cols}.", nameof(dense));
+        }
+
+        var rowPtr = new int[rows + 1];
+        var columns = new List<int>();
+        var values = new List<float>();
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < cols; c++)
+            {
+                float v = dense[(long)r * cols + c];
+                if (v != 0f)
+                {
+                    columns.Add(c);
+                    values.Add(v);
+                }
+            }
+
+            rowPtr[r + 1] = columns.Count;
+        }
+
+        return new CsrMatrix(rows, cols, rowPtr, columns.ToArray(), values.ToArray());
+    }
+
+    /// <summary>The dense row-major [Rows, Cols] matrix, zeros off the mask.</summary>
+    public float[] ToDense()
+    {
+        var dense = new float[(long)Rows * Cols];
+        for (int r = 0; r < Rows; r++)
+        {
+            for (int k = RowPtr[r]; k < RowPtr[r + 1]; k++)
+            {
+                dense[(long)r * Cols + ColIdx[k]] = Values[k];
+            }
+        }
+
+        return dense;
+    }
+}

@@ -1,0 +1,89 @@
+using SparseDsl.Kernels;
+
+namespace SparseDsl.Runtime.Tests.Kernels;
+
+public class GemmTests
+{
+    public static TheoryData<int, int, int> Shapes => new()
+    {
+        { 1, 1, 1 },
+        { 7, 5, 3 },
+        { 8, 32, 16 },
+        { 17, 33, 9 },
+        { 100, 70, 300 },
+        { 129, 257, 513 },
+        { 1, 1000, 7 },
+        { 10, 128, 1000 },
+        { 1000, 128, 784 },
+    };
+
+    private static double Tolerance(int k) => 1e-5 + 1e-6 * k;
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void AllTransposes_MatchReference(int m, int n, int k)
+    {
+        foreach (bool ta in new[] { false, true })
+        {
+            foreach (bool tb in new[] { false, true })
+            {
+                float[] a = TestTensors.Random(m * k, 11 + m + k);
+                float[] b = TestTensors.Random(k * n, 23 + n + k);
+                float[] c = TestTensors.Random(m * n, 5); // garbage: must be overwritten
+                float[] expected = new float[m * n];
+                ReferenceKernels.Gemm(ta, tb, m, n, k, a, b, expected, accumulate: false);
+                Gemm.Multiply(ta, tb, m, n, k, a, b, c);
+                TestTensors.AssertClose(expected, c, Tolerance(k), 1e-5, $"C (ta={ta}, tb={tb}, {m}x{n}x{k})");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(9, 40, 300)]
+    [InlineData(64, 64, 64)]
+    [InlineData(3, 2, 1)]
+    public void Accumulate_AddsToExisting(int m, int n, int k)
+    {
+        float[] a = TestTensors.Random(m * k, 1);
+        float[] b = TestTensors.Random(k * n, 2);
+        float[] c = TestTensors.Random(m * n, 3);
+        float[] expected = (float[])c.Clone();
+        ReferenceKernels.Gemm(true, false, m, n, k, a, b, expected, accumulate: true);
+        Gemm.Multiply(true, false, m, n, k, a, b, c, accumulate: true);
+        TestTensors.AssertClose(expected, c, Tolerance(k), 1e-5, "C += AᵀB");
+    }
+
+    [Fact]
+    public void ZeroDepth_WritesZerosOrKeeps()
+    {
+        float[] c = [1f, 2f, 3f, 4f];
+        Gemm.Multiply(false, false, 2, 2, 0, [], [], c, accumulate: true);
+        Assert.Equal([1f, 2f, 3f, 4f], c);
+        Gemm.Multiply(false, false, 2, 2, 0, [], [], c);
+        Assert.Equal([0f, 0f, 0f, 0f], c);
+    }
+
+    [Fact]
+    public void ShortArray_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply(false, false, 2, 2, 2, new float[3], new float[4], new float[4]));
+    }
+
+    [Fact]
+    public void ConcurrentCallers_DoNotShareScratch()
+    {
+        const int m = 65, n = 70, k = 90;
+        var expected = new float[m * n];
+        float[] a = TestTensors.Random(m * k, 8), b = TestTensors.Random(k * n, 9);
+        ReferenceKernels.Gemm(false, false, m, n, k, a, b, expected, false);
+        Parallel.For(0, 8, _ =>
+        {
+            var c = new float[m * n];
+            for (int rep = 0; rep < 5; rep++)
+            {
+                Gemm.Multiply(false, false, m, n, k, a, b, c);
+                TestTensors.AssertClose(expected, c, Tolerance(k), 1e-5, "concurrent C");
+            }
+        });
+    }
+}
