@@ -40,7 +40,8 @@ public static class ExperimentProgram
     {
         if (args.Length > 0)
         {
-            var named = studies.FirstOrDefault(s => string.Equals(s.Name, args[0], StringComparison.OrdinalIgnoreCase));
+            string first = args[0];
+            var named = studies.FirstOrDefault(s => string.Equals(s.Name, first, StringComparison.OrdinalIgnoreCase));
             if (named is not null)
             {
                 args = args[1..];

@@ -36,7 +36,7 @@ public sealed class SparseLinear<TShape> : Linear<TShape>
 
     public override float[] Bias => bias.Values;
 
-    public override float[] DenseWeightGradient() => Matrix.ScatterToDense(Weights.Grad);
+    public override float[] DenseWeightGradient() => Scatter(Weights.Grad);
 
     public override float[] ToDenseWeights() => Matrix.ToDense();
 
@@ -59,5 +59,20 @@ public sealed class SparseLinear<TShape> : Linear<TShape>
         float[]? dx = needInputGradient ? Ensure(ref inputGradient, TShape.In * batch) : null;
         CsrKernels.Backward<TShape>(Matrix, lastInput!, outputGradient, Weights.Grad, bias.Grad, dx, batch);
         return dx;
+    }
+
+    /// <summary>Values parallel to the CSR arrays → dense [out, in] with zeros off the mask.</summary>
+    private float[] Scatter(float[] values)
+    {
+        var dense = new float[TShape.Out * TShape.In];
+        for (int o = 0; o < TShape.Out; o++)
+        {
+            for (int k = Matrix.RowPtr[o]; k < Matrix.RowPtr[o + 1]; k++)
+            {
+                dense[o * TShape.In + Matrix.ColIdx[k]] = values[k];
+            }
+        }
+
+        return dense;
     }
 }

@@ -1,0 +1,31 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace SparseDsl.Experiments;
+
+/// <summary><c>list</c>: every grid point with its id and status in the store.</summary>
+internal static class ListCommand
+{
+    public static Command Create(StudyDefinition study)
+    {
+        var store = ExperimentProgram.StoreOption();
+        var steps = new Option<int?>("--steps") { Description = "List the points as `run --steps N` would resolve them." };
+        var command = new Command("list", "Show the grid points, their run ids and whether they have run.") { store, steps };
+        command.SetAction(parse => CommandGuard.Run(() =>
+        {
+            var points = StudyPlan.Resolve(study, parse.GetValue(steps));
+            string path = parse.GetValue(store)!;
+            using var results = File.Exists(path) ? SqliteResultStore.Open(path) : null;
+            var table = new Table().AddColumns("#", "id", "point", "status");
+            foreach (var point in points)
+            {
+                var status = results?.GetRun(point.Id)?.Status.ToString().ToLowerInvariant() ?? "pending";
+                table.AddRow(point.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), point.Id, Markup.Escape(point.Label), status);
+            }
+
+            AnsiConsole.Write(table);
+            return 0;
+        }));
+        return command;
+    }
+}

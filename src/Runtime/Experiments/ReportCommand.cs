@@ -1,0 +1,62 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+
+namespace SparseDsl.Experiments;
+
+/// <summary><c>report</c>: the table of results; <c>--json PATH</c> writes every run for scripts.</summary>
+internal static class ReportCommand
+{
+    public static Command Create(StudyDefinition study)
+    {
+        var store = ExperimentProgram.StoreOption();
+        var json = new Option<string?>("--json") { Description = "Also write every run's resolved config, status and final metrics to this JSON file." };
+        var command = new Command("report", "Show the results stored for this study.") { store, json };
+        command.SetAction(parse => CommandGuard.Run(() =>
+        {
+            string path = parse.GetValue(store)!;
+            if (!File.Exists(path))
+            {
+                throw new UserInputException($"no results store at '{path}'; run `run` first or pass --store PATH");
+            }
+
+            using var results = SqliteResultStore.Open(path);
+            var runs = results.ListRuns(study.Name);
+            var table = new Table().AddColumns("id", "config", "status", "test acc", "test loss", "active/dense", "wall s");
+            foreach (var run in runs)
+            {
+                table.AddRow(
+                    run.Id,
+                    Markup.Escape(ConfigSummary(run.ConfigJson)),
+                    run.Status.ToString().ToLowerInvariant(),
+                    Format(run.TestAccuracy, "0.0000"),
+                    Format(run.TestLoss, "0.0000"),
+                    run.DenseParams > 0 ? ((double)run.ActiveParams / run.DenseParams).ToString("0.000", CultureInfo.InvariantCulture) : "",
+                    Format(run.WallSeconds, "0.0"));
+            }
+
+            AnsiConsole.Write(table);
+            string? jsonPath = parse.GetValue(json);
+            if (jsonPath is not null)
+            {
+                ResultsJson.Write(jsonPath, runs);
+                Console.WriteLine($"wrote {runs.Count} run(s) to {jsonPath}");
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static string Format(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "";
+
+    /// <summary>The axes that vary in grids: sparsity, seed, lr, batch, steps, distribution.</summary>
+    private static string ConfigSummary(string json)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var root = document.RootElement;
+        return string.Join(" ", new[] { "sparsity", "seed", "lr", "batch", "steps", "distribution" }
+            .Where(k => root.TryGetProperty(k, out var v) && v.ValueKind != System.Text.Json.JsonValueKind.Null)
+            .Select(k => k + "=" + root.GetProperty(k)));
+    }
+}

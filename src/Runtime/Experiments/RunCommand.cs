@@ -1,0 +1,133 @@
+using System.CommandLine;
+using System.Globalization;
+using SparseDsl.Data;
+using Spectre.Console;
+
+namespace SparseDsl.Experiments;
+
+/// <summary><c>run</c>: trains the grid's unfinished points and stores each result before the next starts.</summary>
+internal static class RunCommand
+{
+    public static Command Create(StudyDefinition study)
+    {
+        var points = new Option<string?>("--points") { Description = "Only these points: indices or id prefixes, comma-separated (see `list`)." };
+        var steps = new Option<int?>("--steps") { Description = "Override the number of training steps (a different config, so different run ids)." };
+        var store = ExperimentProgram.StoreOption();
+        var dataDir = new Option<string?>("--data-dir") { Description = "Read the data set from this folder instead of the cache." };
+        var backend = new Option<string>("--backend") { Description = "auto | cpu | cuda | ilgpu-cpu", DefaultValueFactory = _ => "auto" };
+        backend.AcceptOnlyFromAmong("auto", "cpu", "cuda", "ilgpu-cpu");
+        var shard = new Option<string?>("--shard") { Description = "i/n: run only points with index % n == i (0-based), e.g. a Slurm array task." };
+
+        var command = new Command("run", "Train every unfinished grid point (finished ones are skipped).") { points, steps, store, dataDir, backend, shard };
+        command.SetAction(parse => CommandGuard.Run(() => Execute(
+            study,
+            parse.GetValue(points),
+            parse.GetValue(steps),
+            parse.GetValue(store)!,
+            parse.GetValue(dataDir),
+            parse.GetValue(backend)!,
+            parse.GetValue(shard))));
+        return command;
+    }
+
+    private static int Execute(StudyDefinition study, string? pointFilter, int? steps, string storePath, string? dataDir, string backend, string? shard)
+    {
+        if (steps is <= 0)
+        {
+            throw new UserInputException($"--steps must be positive, got {steps}");
+        }
+
+        if (backend is "cuda" or "ilgpu-cpu")
+        {
+            throw new UserInputException($"--backend {backend}: this version trains through the vectorized CPU kernels only (the ILGPU kernels are generated and checked, the GPU training loop is not there yet); use --backend cpu or auto");
+        }
+
+        var plan = PointSelection.Apply(StudyPlan.Resolve(study, steps), pointFilter, shard);
+        using var results = SqliteResultStore.Open(storePath);
+        var pending = plan.Where(p => results.GetRun(p.Id)?.Status != RunStatus.Finished).ToList();
+        Console.WriteLine($"{study.Name}: {plan.Count} point(s) selected, {plan.Count - pending.Count} already finished, {pending.Count} to run; results in {storePath}");
+        if (pending.Count == 0)
+        {
+            return 0;
+        }
+
+        var data = DataCatalog.Load(study.Data, dataDir, study.Model);
+        var failures = 0;
+        foreach (var point in pending)
+        {
+            try
+            {
+                var summary = RunOne(study, results, data, point);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  done {point.Id} {point.Label}: test accuracy {summary.Final.TestAccuracy:0.0000}, test loss {summary.Final.TestLoss:0.0000}, {summary.WallSeconds:0.0} s"));
+            }
+            catch (Exception error) when (error is not UserInputException)
+            {
+                failures++;
+                Console.Error.WriteLine($"  failed {point.Id} {point.Label}: {error.Message}");
+            }
+        }
+
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static Training.TrainingSummary RunOne(StudyDefinition study, IResultStore results, Dataset data, GridPoint point)
+    {
+        string title = $"{point.Id} {point.Label}";
+        if (!ExperimentProgram.Interactive)
+        {
+            int every = Math.Max(1, point.Config.Steps / 10);
+            var plain = new StudyRunner(study, results, data)
+            {
+                Progress = (p, step, loss) =>
+                {
+                    if (step % every == 0)
+                    {
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {title}: step {step}/{p.Config.Steps}, loss {loss:0.0000}"));
+                    }
+                },
+            };
+            return plain.Run(point);
+        }
+
+        Training.TrainingSummary? summary = null;
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask(Markup.Escape(title), maxValue: point.Config.Steps);
+                var runner = new StudyRunner(study, results, data)
+                {
+                    Progress = (_, step, loss) =>
+                    {
+                        task.Value = step;
+                        task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{title} loss {loss:0.000}"));
+                    },
+                };
+                summary = runner.Run(point);
+            });
+        return summary!;
+    }
+}
+
+/// <summary>Turns failures the user can fix into one line and exit code 2, never a stack trace.</summary>
+internal static class CommandGuard
+{
+    public static int Run(Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (UserInputException error)
+        {
+            Console.Error.WriteLine("error: " + error.Message);
+            return 2;
+        }
+        catch (DataUnavailableException error)
+        {
+            Console.Error.WriteLine("error: " + error.Message);
+            return 2;
+        }
+    }
+}

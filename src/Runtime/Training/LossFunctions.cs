@@ -1,0 +1,48 @@
+using SparseDsl.Kernels;
+
+namespace SparseDsl.Training;
+
+/// <summary>The declared loss over a batch of class labels: (summed loss, correct predictions), gradient written.</summary>
+internal static class LossFunctions
+{
+    public static (double LossSum, int Correct) Compute(Loss loss, float[] output, int[] labels, int classes, int batch, float[] gradient)
+    {
+        switch (loss)
+        {
+            case Loss.SoftmaxCrossEntropy:
+                return SoftmaxCrossEntropy.Compute(output, labels, classes, batch, gradient);
+            case Loss.MeanSquaredError:
+                // Classification data: regress onto one-hot targets; a prediction counts when its largest output is the label.
+                var target = new float[classes * batch];
+                for (int b = 0; b < batch; b++)
+                {
+                    target[labels[b] * batch + b] = 1f;
+                }
+
+                double sum = MeanSquaredError.Compute(output, target, classes * batch, batch, gradient);
+                return (sum, CountCorrect(output, labels, classes, batch));
+            default:
+                throw new NotSupportedException($"loss {loss} needs a data set this version does not have (NextToken needs text data).");
+        }
+    }
+
+    private static int CountCorrect(float[] output, int[] labels, int classes, int batch)
+    {
+        int correct = 0;
+        for (int b = 0; b < batch; b++)
+        {
+            int best = 0;
+            for (int c = 1; c < classes; c++)
+            {
+                if (output[c * batch + b] > output[best * batch + b])
+                {
+                    best = c;
+                }
+            }
+
+            correct += best == labels[b] ? 1 : 0;
+        }
+
+        return correct;
+    }
+}
