@@ -1,0 +1,313 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace SparseDsl.Experiments;
+
+/// <summary>
+/// The embedded result store: one SQLite file (default <c>results.db</c>) in WAL mode with a busy timeout, so
+/// several processes on one machine (Slurm array shards) can write it at once; every write is one short
+/// immediate transaction. WAL needs shared memory between the writers, so processes on different nodes must not
+/// share the file over NFS: use PostgreSQL for that. Thread-safe within a process (one connection, locked).
+/// </summary>
+public sealed partial class SqliteResultStore : IResultStore
+{
+    public const string DefaultFileName = "results.db";
+
+    /// <summary>How long a write waits for another process's transaction before failing.</summary>
+    public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly SqliteConnection connection;
+    private readonly TimeProvider clock;
+    private readonly Lock gate = new();
+
+    private SqliteResultStore(string path, SqliteConnection connection, TimeProvider clock)
+    {
+        Location = path;
+        this.connection = connection;
+        this.clock = clock;
+    }
+
+    public string Location { get; }
+
+    /// <summary>Opens (creating when missing) the store at <paramref name="path"/>.</summary>
+    public static SqliteResultStore Open(string path, TimeProvider? clock = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string full = Path.GetFullPath(path);
+        string? folder = Path.GetDirectoryName(full);
+        if (folder is not null)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = full,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
+        };
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+            Execute(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}");
+            Execute(connection, "PRAGMA journal_mode = WAL");
+            Execute(connection, "PRAGMA synchronous = NORMAL");
+            Execute(connection, "PRAGMA foreign_keys = ON");
+            SqliteSchema.Ensure(connection, full);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        return new SqliteResultStore(full, connection, clock ?? TimeProvider.System);
+    }
+
+    public RunRecord? GetRun(string id)
+    {
+        lock (gate)
+        {
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = SelectRun + " WHERE id = $id";
+            command.Parameters.AddWithValue("$id", id);
+            using SqliteDataReader reader = command.ExecuteReader();
+            return reader.Read() ? ReadRun(reader) : null;
+        }
+    }
+
+    public IReadOnlyList<RunRecord> ListRuns(string? study = null)
+    {
+        lock (gate)
+        {
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = SelectRun + (study is null ? "" : " WHERE study = $study") + " ORDER BY study, id";
+            if (study is not null)
+            {
+                command.Parameters.AddWithValue("$study", study);
+            }
+
+            var runs = new List<RunRecord>();
+            using SqliteDataReader reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                runs.Add(ReadRun(reader));
+            }
+
+            // SQLite's ORDER BY uses BINARY collation, which is ordinal on UTF-8; sort again to be explicit.
+            runs.Sort((a, b) =>
+            {
+                int byStudy = string.CompareOrdinal(a.Study, b.Study);
+                return byStudy != 0 ? byStudy : string.CompareOrdinal(a.Id, b.Id);
+            });
+            return runs;
+        }
+    }
+
+    public void AddPending(IEnumerable<RunRecord> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        Write(transaction =>
+        {
+            using SqliteCommand command = Command(transaction, """
+                INSERT OR IGNORE INTO runs (id, study, config_json, status, active_parameters, dense_parameters)
+                VALUES ($id, $study, $config, 'pending', $active, $dense)
+                """);
+            foreach (RunRecord run in runs)
+            {
+                command.Parameters.Clear();
+                command.Parameters.AddWithValue("$id", run.Id);
+                command.Parameters.AddWithValue("$study", run.Study);
+                command.Parameters.AddWithValue("$config", run.ConfigJson);
+                command.Parameters.AddWithValue("$active", Db(run.ActiveParameters));
+                command.Parameters.AddWithValue("$dense", Db(run.DenseParameters));
+                command.ExecuteNonQuery();
+            }
+        });
+    }
+
+    public void StartRun(RunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        Write(transaction =>
+        {
+            using (SqliteCommand delete = Command(transaction, "DELETE FROM evals WHERE run_id = $id"))
+            {
+                delete.Parameters.AddWithValue("$id", run.Id);
+                delete.ExecuteNonQuery();
+            }
+
+            using SqliteCommand upsert = Command(transaction, """
+                INSERT INTO runs (id, study, config_json, status, started_utc, samples_seen, active_parameters, dense_parameters)
+                VALUES ($id, $study, $config, 'running', $started, 0, $active, $dense)
+                ON CONFLICT (id) DO UPDATE SET
+                    study = excluded.study,
+                    config_json = excluded.config_json,
+                    status = 'running',
+                    started_utc = excluded.started_utc,
+                    finished_utc = NULL,
+                    wall_seconds = NULL,
+                    samples_seen = 0,
+                    active_parameters = excluded.active_parameters,
+                    dense_parameters = excluded.dense_parameters,
+                    peak_managed_bytes = NULL,
+                    train_loss = NULL,
+                    test_loss = NULL,
+                    test_accuracy = NULL,
+                    error = NULL
+                """);
+            upsert.Parameters.AddWithValue("$id", run.Id);
+            upsert.Parameters.AddWithValue("$study", run.Study);
+            upsert.Parameters.AddWithValue("$config", run.ConfigJson);
+            upsert.Parameters.AddWithValue("$started", Now());
+            upsert.Parameters.AddWithValue("$active", Db(run.ActiveParameters));
+            upsert.Parameters.AddWithValue("$dense", Db(run.DenseParameters));
+            upsert.ExecuteNonQuery();
+        });
+    }
+
+    public void ResumeRun(string id, long step)
+    {
+        Write(transaction =>
+        {
+            using (SqliteCommand update = Command(transaction, """
+                UPDATE runs SET status = 'running', finished_utc = NULL, error = NULL,
+                    train_loss = NULL, test_loss = NULL, test_accuracy = NULL
+                WHERE id = $id
+                """))
+            {
+                update.Parameters.AddWithValue("$id", id);
+                RequireOne(update.ExecuteNonQuery(), id);
+            }
+
+            using SqliteCommand delete = Command(transaction, "DELETE FROM evals WHERE run_id = $id AND step > $step");
+            delete.Parameters.AddWithValue("$id", id);
+            delete.Parameters.AddWithValue("$step", step);
+            delete.ExecuteNonQuery();
+        });
+    }
+
+    public void AppendEval(EvalRecord eval)
+    {
+        ArgumentNullException.ThrowIfNull(eval);
+        Write(transaction =>
+        {
+            using (SqliteCommand insert = Command(transaction, """
+                INSERT OR REPLACE INTO evals (run_id, step, samples_seen, train_loss, test_loss, train_accuracy, test_accuracy, wall_seconds)
+                VALUES ($id, $step, $samples, $trainLoss, $testLoss, $trainAccuracy, $testAccuracy, $wall)
+                """))
+            {
+                insert.Parameters.AddWithValue("$id", eval.RunId);
+                insert.Parameters.AddWithValue("$step", eval.Step);
+                insert.Parameters.AddWithValue("$samples", eval.SamplesSeen);
+                insert.Parameters.AddWithValue("$trainLoss", Db(eval.TrainLoss));
+                insert.Parameters.AddWithValue("$testLoss", Db(eval.TestLoss));
+                insert.Parameters.AddWithValue("$trainAccuracy", Db(eval.TrainAccuracy));
+                insert.Parameters.AddWithValue("$testAccuracy", Db(eval.TestAccuracy));
+                insert.Parameters.AddWithValue("$wall", eval.WallSeconds);
+                try
+                {
+                    insert.ExecuteNonQuery();
+                }
+                catch (SqliteException e) when (e.SqliteExtendedErrorCode == 787)
+                {
+                    throw new InvalidOperationException($"No run '{eval.RunId}' in {Location}; start it before appending evaluations.", e);
+                }
+            }
+
+            using SqliteCommand progress = Command(transaction,
+                "UPDATE runs SET samples_seen = $samples, wall_seconds = $wall WHERE id = $id");
+            progress.Parameters.AddWithValue("$id", eval.RunId);
+            progress.Parameters.AddWithValue("$samples", eval.SamplesSeen);
+            progress.Parameters.AddWithValue("$wall", eval.WallSeconds);
+            progress.ExecuteNonQuery();
+        });
+    }
+
+    public void FinishRun(string id, FinalMetrics final)
+    {
+        ArgumentNullException.ThrowIfNull(final);
+        Write(transaction =>
+        {
+            using SqliteCommand update = Command(transaction, """
+                UPDATE runs SET status = 'finished', finished_utc = $finished, wall_seconds = $wall,
+                    samples_seen = $samples, peak_managed_bytes = $peak,
+                    active_parameters = COALESCE($active, active_parameters),
+                    train_loss = $trainLoss, test_loss = $testLoss, test_accuracy = $testAccuracy, error = NULL
+                WHERE id = $id
+                """);
+            update.Parameters.AddWithValue("$id", id);
+            update.Parameters.AddWithValue("$finished", Now());
+            update.Parameters.AddWithValue("$wall", final.WallSeconds);
+            update.Parameters.AddWithValue("$samples", final.SamplesSeen);
+            update.Parameters.AddWithValue("$peak", final.PeakManagedBytes);
+            update.Parameters.AddWithValue("$active", Db(final.ActiveParameters));
+            update.Parameters.AddWithValue("$trainLoss", Db(final.TrainLoss));
+            update.Parameters.AddWithValue("$testLoss", Db(final.TestLoss));
+            update.Parameters.AddWithValue("$testAccuracy", Db(final.TestAccuracy));
+            RequireOne(update.ExecuteNonQuery(), id);
+        });
+    }
+
+    public void FailRun(string id, string message)
+    {
+        Write(transaction =>
+        {
+            using SqliteCommand update = Command(transaction,
+                "UPDATE runs SET status = 'failed', finished_utc = $finished, error = $error WHERE id = $id");
+            update.Parameters.AddWithValue("$id", id);
+            update.Parameters.AddWithValue("$finished", Now());
+            update.Parameters.AddWithValue("$error", message);
+            RequireOne(update.ExecuteNonQuery(), id);
+        });
+    }
+
+    public IReadOnlyList<EvalRecord> GetEvals(string id)
+    {
+        lock (gate)
+        {
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT step, samples_seen, train_loss, test_loss, train_accuracy, test_accuracy, wall_seconds
+                FROM evals WHERE run_id = $id ORDER BY step
+                """;
+            command.Parameters.AddWithValue("$id", id);
+            var evals = new List<EvalRecord>();
+            using SqliteDataReader reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                evals.Add(new EvalRecord(
+                    id,
+                    reader.GetInt64(0),
+                    reader.GetInt64(1),
+                    DoubleOrNaN(reader, 2),
+                    DoubleOrNaN(reader, 3),
+                    reader.IsDBNull(4) ? null : reader.GetDouble(4),
+                    DoubleOrNaN(reader, 5),
+                    reader.GetDouble(6)));
+            }
+
+            return evals;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            connection.Dispose();
+        }
+    }
+
+    private string Now() => clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private void RequireOne(int rows, string id)
+    {
+        if (rows != 1)
+        {
+            throw new InvalidOperationException($"No run '{id}' in {Location}.");
+        }
+    }
+}
