@@ -1,19 +1,50 @@
 using System;
+using System.Collections.Generic;
 
 namespace SparseDsl.Language;
 
-/// <summary>Entry points of the SparseDsl expression language (grammar: docs/language.md).</summary>
+/// <summary>
+/// Entry points of the SparseDsl expression language (grammar: docs/language.md). None of them throws: a
+/// failure comes back as a <see cref="ParseError"/> with the 1-based column and length of the offending text.
+/// </summary>
 public static class Expressions
 {
-    /// <summary><c>unstructured</c>, <c>block 16x16</c>, <c>2:4</c>, <c>rows</c>.</summary>
-    public static ParseResult<SparsityPatternSpec> ParsePattern(string text) => throw new NotImplementedException();
+    /// <summary><c>unstructured</c>, <c>block 16x16</c>, <c>block 16</c>, <c>2:4</c>, <c>rows</c>.</summary>
+    public static ParseResult<SparsityPatternSpec> ParsePattern(string text) => Run(text, "a pattern: unstructured, block 16x16, 2:4 or rows", PatternGrammar.Parse);
 
     /// <summary><c>adamw lr=1e-3 wd=1e-4 warmup=5% cosine</c>, <c>sgd lr=0.1 momentum=0.9 nesterov</c>.</summary>
-    public static ParseResult<OptimizerSpec> ParseOptimizer(string text) => throw new NotImplementedException();
+    public static ParseResult<OptimizerSpec> ParseOptimizer(string text) => Run(text, "an optimizer: sgd or adamw", OptimizerGrammar.Parse);
 
     /// <summary><c>static</c>, <c>gmp ...</c>, <c>set ...</c>, <c>rigl ...</c>, <c>smet ...</c>.</summary>
-    public static ParseResult<SparsityScheduleSpec> ParseSchedule(string text) => throw new NotImplementedException();
+    public static ParseResult<SparsityScheduleSpec> ParseSchedule(string text) => Run(text, "a schedule: static, gmp, set, rigl or smet", ScheduleGrammar.Parse);
 
     /// <summary><c>0, 0.5, 0.9</c>, <c>1..3</c>, <c>1..16 x2</c>, <c>100k, 1M</c>, <c>"erk", "uniform"</c>.</summary>
-    public static ParseResult<EquatableArray<GridValue>> ParseGridValues(string text) => throw new NotImplementedException();
+    public static ParseResult<EquatableArray<GridValue>> ParseGridValues(string text) => Run(text, "a number, a range such as 1..3, or a quoted string", GridGrammar.Parse);
+
+    /// <summary>The defaults a schedule kind starts from before its options apply.</summary>
+    public static SparsityScheduleSpec ScheduleDefaults(ScheduleKind kind) => ScheduleGrammar.Defaults(kind);
+
+    private static ParseResult<T> Run<T>(string? text, string expected, Func<TokenCursor, T> grammar)
+    {
+        if (text is null || text.Trim().Length == 0)
+        {
+            return ParseResult<T>.Fail(new ParseError(1, 0, $"empty expression; expected {expected}", expected));
+        }
+
+        try
+        {
+            var cursor = new TokenCursor(text);
+            T value = grammar(cursor);
+            cursor.ExpectEnd();
+            return ParseResult<T>.Ok(value);
+        }
+        catch (ParseFailure failure)
+        {
+            return ParseResult<T>.Fail(failure.Error);
+        }
+        catch (Exception ex) when (ex is FormatException or OverflowException or ArgumentException or InvalidOperationException)
+        {
+            return ParseResult<T>.Fail(new ParseError(1, text.Length, "could not read the expression: " + ex.Message, expected));
+        }
+    }
 }
