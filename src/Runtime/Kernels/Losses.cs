@@ -102,9 +102,9 @@ public static class MeanSquaredError
         double sum = 0;
         for (int i = 0; i < count; i++)
         {
-            float d = output[i] - target[i];
-            sum += (double)d * d;
-            dOutput[i] = d * scale;
+            double d = (double)output[i] - target[i];
+            sum += d * d;
+            dOutput[i] = (float)d * scale;
         }
 
         return 0.5 * sum;

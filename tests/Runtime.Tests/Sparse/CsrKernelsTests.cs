@@ -1,0 +1,112 @@
+using SparseDsl.Kernels;
+using SparseDsl.Runtime.Tests.Kernels;
+using SparseDsl.Sparse;
+
+namespace SparseDsl.Runtime.Tests.Sparse;
+
+public class CsrKernelsTests
+{
+    private static CsrMatrix RandomWeights<T>(double density, int seed) where T : ILayerShape
+    {
+        CsrMatrix w = CsrMatrix.RandomMask(T.Out, T.In, (long)Math.Round(density * T.Out * T.In), new Random(seed));
+        TestTensors.Random(w.Nnz, seed + 1).CopyTo(w.Values, 0);
+        return w;
+    }
+
+    [Theory]
+    [InlineData(1, 0.1)]
+    [InlineData(7, 0.05)]
+    [InlineData(128, 0.1)]
+    [InlineData(128, 0.05)]
+    [InlineData(130, 0.5)]
+    [InlineData(48, 1.0)]
+    public void Forward_MatchesDenseWithZeros(int batch, double density)
+    {
+        Check<S784x1000>(batch, density);
+        Check<S33x17>(batch, density);
+        Check<S1x1>(batch, 1.0);
+        Check<S257x129>(batch, density);
+
+        static void Check<T>(int batch, double density) where T : ILayerShape
+        {
+            CsrMatrix w = RandomWeights<T>(density, 10);
+            float[] bias = TestTensors.Random(T.Out, 2), x = TestTensors.Random(T.In * batch, 3);
+            float[] y = TestTensors.Random(T.Out * batch, 4), expected = new float[T.Out * batch];
+            ReferenceKernels.DenseForward(w.ToDense(), bias, x, expected, T.In, T.Out, batch);
+            CsrKernels.Forward<T>(w, bias, x, y, batch);
+            TestTensors.AssertClose(expected, y, 1e-5 + 1e-6 * T.In, 1e-5, $"y {T.Out}x{T.In} density {density} batch {batch}");
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 0.1)]
+    [InlineData(7, 0.05)]
+    [InlineData(128, 0.1)]
+    [InlineData(128, 0.05)]
+    [InlineData(130, 0.5)]
+    [InlineData(48, 1.0)]
+    public void Backward_MatchesDenseWithZeros(int batch, double density)
+    {
+        Check<S784x1000>(batch, density, withDx: true);
+        Check<S784x1000>(batch, density, withDx: false);
+        Check<S33x17>(batch, density, withDx: true);
+        Check<S1x1>(batch, 1.0, withDx: true);
+        Check<S257x129>(batch, density, withDx: true);
+
+        static void Check<T>(int batch, double density, bool withDx) where T : ILayerShape
+        {
+            CsrMatrix w = RandomWeights<T>(density, 20);
+            float[] x = TestTensors.Random(T.In * batch, 3), dy = TestTensors.Random(T.Out * batch, 5);
+            float[] dValues = TestTensors.Random(w.Nnz, 6), db = TestTensors.Random(T.Out, 7);
+            float[]? dx = withDx ? TestTensors.Random(T.In * batch, 8) : null;
+            float[] eW = new float[T.Out * T.In], eb = new float[T.Out];
+            float[]? ex = withDx ? new float[T.In * batch] : null;
+            ReferenceKernels.DenseBackward(w.ToDense(), x, dy, eW, eb, ex, T.In, T.Out, batch);
+            CsrKernels.Backward<T>(w, x, dy, dValues, db, dx, batch);
+
+            // The dense gradient restricted to the active positions.
+            var expectedValues = new float[w.Nnz];
+            for (int r = 0; r < w.Rows; r++)
+            {
+                for (int k = w.RowPtr[r]; k < w.RowPtr[r + 1]; k++)
+                {
+                    expectedValues[k] = eW[r * w.Cols + w.ColIdx[k]];
+                }
+            }
+
+            string shape = $"{T.Out}x{T.In} density {density} batch {batch}";
+            TestTensors.AssertClose(expectedValues, dValues, 1e-5 + 1e-6 * batch, 1e-5, "dValues " + shape);
+            TestTensors.AssertClose(eb, db, 1e-5 + 1e-6 * batch, 1e-5, "db " + shape);
+            if (ex is not null)
+            {
+                TestTensors.AssertClose(ex, dx, 1e-5 + 1e-6 * T.Out, 1e-5, "dx " + shape);
+            }
+        }
+    }
+
+    [Fact]
+    public void Backward_AfterValuesChange_UsesNewValues()
+    {
+        CsrMatrix w = RandomWeights<S33x17>(0.3, 1);
+        const int batch = 20;
+        float[] x = TestTensors.Random(33 * batch, 2), dy = TestTensors.Random(17 * batch, 3);
+        float[] dValues = new float[w.Nnz], db = new float[17], dx = new float[33 * batch];
+        CsrKernels.Backward<S33x17>(w, x, dy, dValues, db, dx, batch);
+        for (int k = 0; k < w.Nnz; k++)
+        {
+            w.Values[k] *= -2f;
+        }
+
+        CsrKernels.Backward<S33x17>(w, x, dy, dValues, db, dx, batch);
+        float[] eW = new float[17 * 33], eb = new float[17], ex = new float[33 * batch];
+        ReferenceKernels.DenseBackward(w.ToDense(), x, dy, eW, eb, ex, 33, 17, batch);
+        TestTensors.AssertClose(ex, dx, 1e-4, 1e-5, "dx after value change");
+    }
+
+    [Fact]
+    public void Forward_ShapeMismatch_Throws()
+    {
+        CsrMatrix w = CsrMatrix.RandomMask(17, 34, 10, new Random(1));
+        Assert.Throws<ArgumentException>(() => CsrKernels.Forward<S33x17>(w, new float[17], new float[33], new float[17], 1));
+    }
+}
