@@ -15,7 +15,7 @@ internal static class ListCommand
         {
             var points = StudyPlan.Resolve(study, parse.GetValue(steps));
             string path = parse.GetValue(store)!;
-            using var results = File.Exists(path) ? SqliteResultStore.Open(path) : null;
+            using var results = File.Exists(path) ? ResultStores.Open(path) : null;
             var table = new Table().AddColumns("#", "id", "point", "status");
             foreach (var point in points)
             {

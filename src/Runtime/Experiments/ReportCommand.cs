@@ -20,7 +20,7 @@ internal static class ReportCommand
                 throw new UserInputException($"no results store at '{path}'; run `run` first or pass --store PATH");
             }
 
-            using var results = SqliteResultStore.Open(path);
+            using var results = ResultStores.Open(path);
             var runs = results.ListRuns(study.Name);
             var table = new Table().AddColumns("id", "config", "status", "test acc", "test loss", "active/dense", "wall s");
             foreach (var run in runs)
@@ -29,9 +29,9 @@ internal static class ReportCommand
                     run.Id,
                     Markup.Escape(ConfigSummary(run.ConfigJson)),
                     run.Status.ToString().ToLowerInvariant(),
-                    Format(run.TestAccuracy, "0.0000"),
-                    Format(run.TestLoss, "0.0000"),
-                    run.DenseParams > 0 ? ((double)run.ActiveParams / run.DenseParams).ToString("0.000", CultureInfo.InvariantCulture) : "",
+                    Format(run.Final?.TestAccuracy, "0.0000"),
+                    Format(run.Final?.TestLoss, "0.0000"),
+                    run.DenseParameters > 0 ? ((double)run.ActiveParameters.GetValueOrDefault() / run.DenseParameters.Value).ToString("0.000", CultureInfo.InvariantCulture) : "",
                     Format(run.WallSeconds, "0.0"));
             }
 
@@ -39,7 +39,7 @@ internal static class ReportCommand
             string? jsonPath = parse.GetValue(json);
             if (jsonPath is not null)
             {
-                ResultsJson.Write(jsonPath, runs);
+                ResultExport.WriteJson(results, jsonPath, study.Name);
                 Console.WriteLine($"wrote {runs.Count} run(s) to {jsonPath}");
             }
 

@@ -43,7 +43,7 @@ internal static class RunCommand
         }
 
         var plan = PointSelection.Apply(StudyPlan.Resolve(study, steps), pointFilter, shard);
-        using var results = SqliteResultStore.Open(storePath);
+        using var results = ResultStores.Open(storePath);
         var pending = plan.Where(p => results.GetRun(p.Id)?.Status != RunStatus.Finished).ToList();
         Console.WriteLine($"{study.Name}: {plan.Count} point(s) selected, {plan.Count - pending.Count} already finished, {pending.Count} to run; results in {storePath}");
         if (pending.Count == 0)
@@ -51,7 +51,7 @@ internal static class RunCommand
             return 0;
         }
 
-        var data = DataCatalog.Load(study.Data, dataDir, study.Model);
+        var data = StudyData.Load(study, dataDir);
         var failures = 0;
         foreach (var point in pending)
         {
@@ -124,7 +124,7 @@ internal static class CommandGuard
             Console.Error.WriteLine("error: " + error.Message);
             return 2;
         }
-        catch (DataUnavailableException error)
+        catch (Exception error) when (error is DataUnavailableException or NotSupportedException)
         {
             Console.Error.WriteLine("error: " + error.Message);
             return 2;

@@ -25,7 +25,14 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
         long dense = network.Layers.Sum(l => l.DenseWeights);
         long active = network.Layers.Sum(l => l.ActiveWeights);
 
-        store.StartRun(new RunRecord(point.Id, study.Name, config.ToCanonicalJson(), active, dense));
+        store.StartRun(new RunRecord
+        {
+            Id = point.Id,
+            Study = study.Name,
+            ConfigJson = config.ToCanonicalJson(),
+            ActiveParameters = active,
+            DenseParameters = dense,
+        });
         var trainer = new Trainer(network, data, new TrainingSettings(config.Steps, config.Batch, config.EvalEvery, optimizerSpec, study.Model.Loss, config.Seed))
         {
             StepCompleted = (step, loss) => Progress?.Invoke(point, step, loss),

@@ -20,7 +20,7 @@ public sealed class SparseLinear<TShape> : Linear<TShape>
     {
         var random = new Random(seed);
         long dense = (long)TShape.In * TShape.Out;
-        long active = Math.Max(1, (long)Math.Round(density * dense));
+        long active = SparseDsl.Language.ModelShapes.ActiveWeights(dense, density);
         Matrix = CsrMatrix.RandomMask(TShape.Out, TShape.In, active, random);
         Weights = new Parameter(name + ".weight", Matrix.Values, decays: true) { Density = (double)active / dense };
         bias = new Parameter(name + ".bias", new float[TShape.Out], decays: false);

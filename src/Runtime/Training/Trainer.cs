@@ -22,7 +22,8 @@ public sealed class Trainer(ISparseNetwork network, Dataset data, TrainingSettin
     {
         ValidateShapes();
         var optimizer = Optimizer.Create(settings.Optimizer, network.Parameters, settings.Steps);
-        var sampler = new BatchSampler(data.Train.Count, settings.Batch, settings.Seed);
+        // Reshuffled every epoch from (seed, epoch); the short tail of an epoch is dropped so every step is a full batch.
+        var batches = new BatchStream(new ShuffleSampler(data.Train.Count, settings.Seed), settings.Batch, dropLast: true);
         int batch = settings.Batch;
         var x = new float[network.InputSize * batch];   // [in, batch]
         var labels = new int[batch];
@@ -38,7 +39,7 @@ public sealed class Trainer(ISparseNetwork network, Dataset data, TrainingSettin
         for (int step = 0; step < settings.Steps; step++)
         {
             cancellation.ThrowIfCancellationRequested();
-            sampler.Next(indices);
+            batches.Next(indices);
             data.Train.FillBatch(indices, x, labels);
             float[] output = network.Forward(x, batch);
             var (loss, hits) = LossFunctions.Compute(settings.Loss, output, labels, network.OutputSize, batch, gradient);
@@ -76,19 +77,12 @@ public sealed class Trainer(ISparseNetwork network, Dataset data, TrainingSettin
         var x = new float[network.InputSize * batch];
         var labels = new int[batch];
         var gradient = new float[network.OutputSize * batch];
-        var indices = new int[batch];
         double lossSum = 0;
         long correct = 0;
         for (int start = 0; start < count; start += batch)
         {
             int n = Math.Min(batch, count - start);
-            var slice = indices.AsSpan(0, n);
-            for (int i = 0; i < n; i++)
-            {
-                slice[i] = start + i;
-            }
-
-            data.Test.FillBatch(slice, x.AsSpan(0, network.InputSize * n), labels.AsSpan(0, n));
+            data.Test.FillBatch(start, n, x.AsSpan(0, network.InputSize * n), labels.AsSpan(0, n));
             float[] output = network.Forward(x, n);
             var (loss, hits) = LossFunctions.Compute(settings.Loss, output, labels, network.OutputSize, n, gradient);
             lossSum += loss;
@@ -100,6 +94,11 @@ public sealed class Trainer(ISparseNetwork network, Dataset data, TrainingSettin
 
     private void ValidateShapes()
     {
+        if (data.Train.Count < settings.Batch)
+        {
+            throw new InvalidOperationException($"data set '{data.Name}' has {data.Train.Count} training samples, fewer than one batch of {settings.Batch}; use a smaller batch");
+        }
+
         if (data.Features != network.InputSize || data.Classes != network.OutputSize)
         {
             throw new InvalidOperationException(

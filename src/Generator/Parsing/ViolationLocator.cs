@@ -1,0 +1,61 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using SparseDsl.Generator.Model;
+using SparseDsl.Language;
+
+namespace SparseDsl.Generator.Parsing;
+
+/// <summary>The attributes of an [Experiment] class that a violation can point into.</summary>
+internal sealed record ExperimentAttributes(AttributeData Experiment, AttributeData? Optimizer, AttributeData? Schedule, IReadOnlyList<AttributeData> Grid);
+
+/// <summary>
+/// Maps a <see cref="ViolationTarget"/> (the Language's description of where a rule broke) back to source: the
+/// exact argument, and inside a string the offending characters.
+/// </summary>
+internal static class ViolationLocator
+{
+    public static LocationInfo? Locate(ViolationTarget target, INamedTypeSymbol model, AttributeData modelAttribute)
+    {
+        ISymbol symbol = target.MemberName is null
+            ? model
+            : model.GetMembers(target.MemberName).FirstOrDefault() ?? model;
+        AttributeData? attribute = target.Attribute switch
+        {
+            null => null,
+            "SparseModel" => modelAttribute,
+            _ => AttributeReader.Find(symbol, "SparseDsl." + target.Attribute + "Attribute"),
+        };
+        return Locate(target, attribute) ?? LocationInfo.From(symbol.Locations.FirstOrDefault());
+    }
+
+    public static LocationInfo? Locate(ViolationTarget target, ExperimentAttributes attributes)
+    {
+        AttributeData? attribute = target.Attribute switch
+        {
+            "Optimizer" => attributes.Optimizer,
+            "SparsitySchedule" => attributes.Schedule,
+            "Grid" => attributes.Grid.FirstOrDefault(g => target.GridAxis is null || AttributeReader.Argument(g, 0, "") == target.GridAxis),
+            _ => attributes.Experiment,
+        };
+        return Locate(target, attribute) ?? AttributeReader.Location(attributes.Experiment);
+    }
+
+    private static LocationInfo? Locate(ViolationTarget target, AttributeData? attribute)
+    {
+        if (attribute is null)
+        {
+            return null;
+        }
+
+        var argument = AttributeReader.ArgumentSyntax(attribute, target.ArgumentIndex ?? -1, target.ArgumentName);
+        if (argument is null)
+        {
+            return AttributeReader.Location(attribute);
+        }
+
+        return target.Column is int column
+            ? AttributeReader.InsideString(argument, column, target.Length ?? 1)
+            : LocationInfo.From(argument);
+    }
+}
