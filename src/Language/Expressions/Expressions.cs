@@ -24,6 +24,24 @@ public static class Expressions
     /// <summary>The defaults a schedule kind starts from before its options apply.</summary>
     public static SparsityScheduleSpec ScheduleDefaults(ScheduleKind kind) => ScheduleGrammar.Defaults(kind);
 
+    /// <summary>
+    /// Grid values with, for each value, the 1-based column and length of the item it came from (a range gives all
+    /// its values the range's span), so a rule can point at one bad value.
+    /// </summary>
+    public static ParseResult<EquatableArray<(GridValue Value, int Column, int Length)>> ParseGridValuesWithSpans(string text) =>
+        Run(text, "a number, a range such as 1..3, or a quoted string", cursor =>
+        {
+            var spans = new List<(int Column, int Length)>();
+            EquatableArray<GridValue> values = GridGrammar.ParseWithSpans(cursor, spans);
+            var result = new (GridValue, int, int)[values.Count];
+            for (int i = 0; i < values.Count; i++)
+            {
+                result[i] = (values[i], spans[i].Column, spans[i].Length);
+            }
+
+            return new EquatableArray<(GridValue Value, int Column, int Length)>(result);
+        });
+
     private static ParseResult<T> Run<T>(string? text, string expected, Func<TokenCursor, T> grammar)
     {
         if (text is null || text.Trim().Length == 0)

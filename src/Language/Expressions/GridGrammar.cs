@@ -13,17 +13,38 @@ internal static class GridGrammar
     /// <summary>Ranges longer than this are refused, so a typo cannot allocate millions of points.</summary>
     public const int MaxRangeValues = 100_000;
 
-    public static EquatableArray<GridValue> Parse(TokenCursor cursor)
+    public static EquatableArray<GridValue> Parse(TokenCursor cursor) => ParseWithSpans(cursor, null);
+
+    /// <summary>
+    /// Parses and, when <paramref name="spans"/> is given, records for every value the 1-based column and length of
+    /// the item it came from (a whole range for each of its values), so rules can point at a bad value.
+    /// </summary>
+    public static EquatableArray<GridValue> ParseWithSpans(TokenCursor cursor, List<(int Column, int Length)>? spans)
     {
         var values = new List<GridValue>();
-        Item(cursor, values);
+        Item(cursor, values, spans);
         while (!cursor.AtEnd)
         {
             cursor.Expect(TokenKind.Comma, "',' between values");
-            Item(cursor, values);
+            Item(cursor, values, spans);
         }
 
         return values.ToEquatableArray();
+    }
+
+    private static void Item(TokenCursor cursor, List<GridValue> values, List<(int Column, int Length)>? spans)
+    {
+        int before = values.Count;
+        Token first = cursor.Peek() ?? throw cursor.AtEndOfInput(Expected);
+        Item(cursor, values);
+        if (spans is not null)
+        {
+            Token last = cursor.Peek(-1)!;
+            for (int i = before; i < values.Count; i++)
+            {
+                spans.Add((first.Start + 1, last.Start + last.Length - first.Start));
+            }
+        }
     }
 
     private static void Item(TokenCursor cursor, List<GridValue> values)

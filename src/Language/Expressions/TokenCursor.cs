@@ -26,7 +26,7 @@ internal sealed class TokenCursor
 
     public bool AtEnd => index >= tokens.Count;
 
-    public Token? Peek(int ahead = 0) => index + ahead < tokens.Count ? tokens[index + ahead] : null;
+    public Token? Peek(int ahead = 0) => index + ahead >= 0 && index + ahead < tokens.Count ? tokens[index + ahead] : null;
 
     public Token Next(string expected)
     {

@@ -20,6 +20,12 @@ public sealed record LayerSpec(
     double? Sparsity)
 {
     public bool HasOwnSparsity => Pattern is not null;
+
+    /// <summary>
+    /// The [Sparse] pattern string as written, when the declaration had one. Lets the rules report SPD102 with the
+    /// column of a pattern that did not parse (then <see cref="Pattern"/> is null).
+    /// </summary>
+    public string? PatternText { get; init; }
 }
 
 /// <summary>A [SparseModel] declaration: layers in declaration order, the first one an [Input].</summary>

@@ -1,0 +1,131 @@
+using System;
+using System.Collections.Generic;
+using static SparseDsl.Language.DiagnosticCatalog;
+using static SparseDsl.Language.Numbers;
+
+namespace SparseDsl.Language;
+
+public static partial class ExperimentRules
+{
+    private const string GridAttribute = "Grid";
+
+    /// <summary>What the grid rules learned that other rules need.</summary>
+    private readonly struct GridCheck(int? minSteps)
+    {
+        /// <summary>The smallest valid value of a "steps" axis, if there is one.</summary>
+        public int? MinSteps { get; } = minSteps;
+    }
+
+    private static GridCheck Grid(ExperimentSpec experiment, ModelSpec? model, ViolationTarget type, int maxGridPoints, List<Violation> found)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        double points = 1;
+        int? minSteps = null;
+        foreach (GridAxisText axis in experiment.Grid)
+        {
+            ViolationTarget name = type with { Attribute = GridAttribute, GridAxis = axis.Name, ArgumentIndex = 0 };
+            ViolationTarget values = name with { ArgumentIndex = 1 };
+            if (Array.IndexOf(GridAxes.Known, axis.Name) < 0)
+            {
+                found.Add(new Violation(
+                    UnknownGridAxis,
+                    $"Grid axis '{axis.Name}' is unknown; known axes: {string.Join(", ", GridAxes.Known)}",
+                    name));
+                continue;
+            }
+
+            if (!seen.Add(axis.Name))
+            {
+                found.Add(new Violation(
+                    GridAxisRepeated,
+                    $"Grid axis '{axis.Name}' is declared twice; put all its values in one [Grid(\"{axis.Name}\", ...)]",
+                    name));
+                continue;
+            }
+
+            ParseResult<EquatableArray<(GridValue Value, int Column, int Length)>> parsed = Expressions.ParseGridValuesWithSpans(axis.Values ?? "");
+            if (!parsed.Success)
+            {
+                ParseError error = parsed.Error!;
+                found.Add(new Violation(GridValuesInvalid, $"Values of grid axis '{axis.Name}': {error.Message}", values.At(error.Column, error.Length)));
+                continue;
+            }
+
+            EquatableArray<(GridValue Value, int Column, int Length)> items = parsed.Value;
+            points *= items.Count;
+            var distinct = new HashSet<GridValue>();
+            foreach ((GridValue value, int column, int length) in items)
+            {
+                ViolationTarget at = values.At(column, length);
+                if (!distinct.Add(value))
+                {
+                    found.Add(new Violation(
+                        GridValuesInvalid,
+                        $"Value {Describe(value)} of grid axis '{axis.Name}' is repeated; each value runs once, so list it once",
+                        at));
+                    continue;
+                }
+
+                string? problem = CheckValue(axis.Name, value);
+                if (problem is not null)
+                {
+                    found.Add(new Violation(GridValueInvalidForAxis, $"Value {Describe(value)} of grid axis '{axis.Name}' {problem}", at));
+                    continue;
+                }
+
+                if (axis.Name == GridAxes.Steps)
+                {
+                    int steps = (int)value.Number!.Value;
+                    minSteps = minSteps is int current ? Math.Min(current, steps) : steps;
+                }
+
+                if (axis.Name == GridAxes.Sparsity && model is not null && value.Number is double sparsity)
+                {
+                    DensityPlan plan = LayerDensities.Compute(model, sparsity, model.Distribution);
+                    if (!plan.Success)
+                    {
+                        found.Add(new Violation(DistributionCannotReachTarget, $"Model '{model.Name}' at grid value {Describe(value)}: {plan.Failure}", at));
+                    }
+                }
+            }
+        }
+
+        if (points > maxGridPoints && experiment.Grid.Count > 0)
+        {
+            GridAxisText first = experiment.Grid[0];
+            found.Add(new Violation(
+                GridTooLarge,
+                $"The grid has {points.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} points, more than the limit of {Show(maxGridPoints)}; drop values or axes, or raise the limit",
+                type with { Attribute = GridAttribute, GridAxis = first.Name, ArgumentIndex = 1 }));
+        }
+
+        return new GridCheck(minSteps);
+    }
+
+    /// <summary>Why <paramref name="value"/> does not fit <paramref name="axis"/>, as the rest of a sentence, or null.</summary>
+    public static string? CheckValue(string axis, GridValue value)
+    {
+        if (axis == GridAxes.Distribution)
+        {
+            return value.Text is "uniform" or "er" or "erk" ? null : "must be one of \"uniform\", \"er\", \"erk\" (quoted)";
+        }
+
+        if (value.Number is not double n)
+        {
+            return "must be a number, not a string";
+        }
+
+        bool whole = n == Math.Floor(n) && n <= int.MaxValue && n >= int.MinValue;
+        return axis switch
+        {
+            GridAxes.Sparsity => n >= 0 && n < 1 ? null : "must be a sparsity in [0, 1); use values like 0, 0.5, 0.9",
+            GridAxes.Seed => whole && n >= 0 ? null : "must be a whole number >= 0; use seeds like 1, 2, 3",
+            GridAxes.LearningRate => n > 0 ? null : "must be a learning rate above 0; use values like 1e-3",
+            GridAxes.Batch => whole && n > 0 ? null : "must be a whole number above 0; use batches like 32, 64, 128",
+            GridAxes.Steps => whole && n > 0 ? null : "must be a whole number above 0; use step counts like 1000, 10k",
+            _ => null,
+        };
+    }
+
+    private static string Describe(GridValue value) => value.Text is string text ? "\"" + text + "\"" : value.ToString();
+}

@@ -1,0 +1,151 @@
+using System.Collections.Generic;
+using static SparseDsl.Language.DiagnosticCatalog;
+using static SparseDsl.Language.Numbers;
+
+namespace SparseDsl.Language;
+
+public static partial class ExperimentRules
+{
+    private const string SparsitySchedule = "SparsitySchedule";
+
+    private static void Schedule(ExperimentSpec experiment, ModelSpec? model, int steps, ViolationTarget type, List<Violation> found)
+    {
+        string text = string.IsNullOrWhiteSpace(experiment.ScheduleText) ? DefaultSchedule : experiment.ScheduleText;
+        ViolationTarget argument = type with { Attribute = SparsitySchedule, ArgumentIndex = 0 };
+        ParseResult<SparsityScheduleSpec> parsed = Expressions.ParseSchedule(text);
+        if (!parsed.Success)
+        {
+            ParseError error = parsed.Error!;
+            found.Add(new Violation(ScheduleDoesNotParse, $"Schedule \"{text}\": {error.Message}", argument.At(error.Column, error.Length)));
+            return;
+        }
+
+        SparsityScheduleSpec schedule = parsed.Value!;
+        if (schedule.Kind == ScheduleKind.Static)
+        {
+            return;
+        }
+
+        string kind = schedule.Kind.ToString().ToLowerInvariant();
+        if (schedule.Every <= 0 || schedule.Every >= steps)
+        {
+            found.Add(new Violation(
+                UpdateIntervalOutOfRange,
+                $"Update interval every={Show(schedule.Every)} of '{kind}' must be positive and shorter than the {Show(steps)} training steps; use e.g. every={Show(System.Math.Max(1, System.Math.Min(100, steps / 10)))}",
+                Option(argument, text, "every")));
+        }
+
+        if (schedule.Kind == ScheduleKind.Gmp)
+        {
+            Gmp(schedule, text, argument, found);
+        }
+        else
+        {
+            Drop(schedule, text, kind, argument, found);
+        }
+
+        Window(schedule, text, kind, steps, argument, found);
+        Regrowth(schedule, text, kind, model, argument, found);
+
+        found.Add(new Violation(
+            NotSupportedYet,
+            $"Schedule '{kind}' is not supported by this version yet; the mask stays static. Supported now: static",
+            argument.At(1, text.TrimEnd().Length)));
+    }
+
+    private static void Gmp(SparsityScheduleSpec schedule, string text, ViolationTarget argument, List<Violation> found)
+    {
+        bool fromOk = InRange(schedule.InitialSparsity, "from", text, argument, found);
+        bool toOk = InRange(schedule.FinalSparsity, "to", text, argument, found);
+        if (fromOk && toOk && schedule.FinalSparsity < schedule.InitialSparsity)
+        {
+            found.Add(new Violation(
+                GmpFinalBelowInitial,
+                $"gmp final sparsity to={Show(schedule.FinalSparsity)} is below its initial sparsity from={Show(schedule.InitialSparsity)}; pruning only increases sparsity, so use to >= from",
+                Option(argument, text, "to")));
+        }
+    }
+
+    private static bool InRange(double sparsity, string key, string text, ViolationTarget argument, List<Violation> found)
+    {
+        if (sparsity >= 0 && sparsity < 1)
+        {
+            return true;
+        }
+
+        found.Add(new Violation(
+            SparsityOutOfRange,
+            $"gmp {key}={Show(sparsity)} must be a sparsity in [0, 1); use a value like 0.9",
+            Option(argument, text, key)));
+        return false;
+    }
+
+    private static void Drop(SparsityScheduleSpec schedule, string text, string kind, ViolationTarget argument, List<Violation> found)
+    {
+        if (!(schedule.Drop > 0 && schedule.Drop < 1))
+        {
+            found.Add(new Violation(
+                DropFractionOutOfRange,
+                $"Drop fraction drop={Show(schedule.Drop)} of '{kind}' must be in (0, 1); use e.g. drop=0.3",
+                Option(argument, text, "drop")));
+        }
+        else if (!(schedule.DropFloor >= 0 && schedule.DropFloor <= schedule.Drop))
+        {
+            found.Add(new Violation(
+                DropFractionOutOfRange,
+                $"Drop floor floor={Show(schedule.DropFloor)} of '{kind}' must be in [0, drop={Show(schedule.Drop)}]; use e.g. floor=0.005",
+                Option(argument, text, "floor")));
+        }
+    }
+
+    private static void Window(SparsityScheduleSpec schedule, string text, string kind, int steps, ViolationTarget argument, List<Violation> found)
+    {
+        string endKey = schedule.Kind == ScheduleKind.Gmp ? "end" : "until";
+        int start = schedule.Start.Resolve(steps);
+        int end = schedule.End.Resolve(steps);
+        if (start < 0 || start >= steps)
+        {
+            found.Add(new Violation(
+                ScheduleWindowInvalid,
+                $"'{kind}' starts at step {Show(start)} (start={schedule.Start}), outside the {Show(steps)} training steps; start between 0 and {Show(steps - 1)}",
+                Option(argument, text, "start")));
+        }
+        else if (end <= start)
+        {
+            found.Add(new Violation(
+                ScheduleWindowInvalid,
+                $"'{kind}' ends at step {Show(end)} ({endKey}={schedule.End}), not after it starts at step {Show(start)}; make {endKey} later than start",
+                Option(argument, text, endKey)));
+        }
+        else if (end > steps)
+        {
+            found.Add(new Violation(
+                ScheduleWindowInvalid,
+                $"'{kind}' ends at step {Show(end)} ({endKey}={schedule.End}), after training ends at step {Show(steps)}; use at most {endKey}=100%",
+                Option(argument, text, endKey)));
+        }
+    }
+
+    private static void Regrowth(SparsityScheduleSpec schedule, string text, string kind, ModelSpec? model, ViolationTarget argument, List<Violation> found)
+    {
+        if (model is null || schedule.Regrowth == RegrowthKind.Random)
+        {
+            return;
+        }
+
+        foreach (LayerSpec layer in model.Layers)
+        {
+            SparsityPatternSpec? pattern = layer.Pattern ?? (layer.PatternText is string p ? Expressions.ParsePattern(p).Value : null);
+            if (pattern?.Kind == PatternKind.NOfM)
+            {
+                string grow = schedule.Regrowth.ToString().ToLowerInvariant();
+                ViolationTarget target = FindOption(text, "grow") >= 0 ? Option(argument, text, "grow") : argument.At(1, kind.Length);
+                found.Add(new Violation(
+                    RegrowthUnsupportedByPattern,
+                    $"'{kind}' regrows by {grow}, which N:M layer '{layer.Name}' ({pattern}) cannot support: every group of M keeps exactly N weights; use grow=random or an unstructured pattern",
+                    target));
+                return;
+            }
+        }
+    }
+}

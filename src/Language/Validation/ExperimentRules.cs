@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+using static SparseDsl.Language.DiagnosticCatalog;
+using static SparseDsl.Language.Numbers;
+
+namespace SparseDsl.Language;
+
+/// <summary>
+/// The rules an [Experiment] must satisfy: SPD005, SPD201–209 (by parsing its optimizer and schedule strings),
+/// SPD301–307 and SPD401 for schedules this version cannot run yet. An empty <see cref="ExperimentSpec.OptimizerText"/>
+/// or <see cref="ExperimentSpec.ScheduleText"/> means the attribute was absent: <see cref="DefaultOptimizer"/> and
+/// <see cref="DefaultSchedule"/> apply.
+/// </summary>
+public static partial class ExperimentRules
+{
+    /// <summary>The optimizer used when an experiment has no [Optimizer].</summary>
+    public const string DefaultOptimizer = "adamw";
+
+    /// <summary>The schedule used when an experiment has no [SparsitySchedule].</summary>
+    public const string DefaultSchedule = "static";
+
+    /// <summary>The data sets this version can load.</summary>
+    public static readonly string[] KnownDataSets = { "fashion-mnist", "synthetic" };
+
+    private const string Experiment = "Experiment";
+
+    public static IReadOnlyList<Violation> Validate(ExperimentSpec experiment, ModelSpec? model, int maxGridPoints = 10000)
+    {
+        var found = new List<Violation>();
+        var type = new ViolationTarget(experiment.FullName);
+        if (model is null)
+        {
+            found.Add(new Violation(
+                ExperimentModelNotSparseModel,
+                $"Experiment '{experiment.Name}' names '{experiment.ModelFullName}', which is not a [SparseModel]; pass typeof of a partial class marked [SparseModel]",
+                type with { Attribute = Experiment, ArgumentIndex = 0 }));
+        }
+
+        Training(experiment, type, found);
+        GridCheck grid = Grid(experiment, model, type, maxGridPoints, found);
+
+        // Schedule and optimizer windows are judged against the shortest run of the grid.
+        int steps = grid.MinSteps ?? experiment.Steps;
+        if (steps > 0)
+        {
+            Schedule(experiment, model, steps, type, found);
+            Optimizer(experiment, steps, type, found);
+        }
+
+        return found;
+    }
+
+    private static void Training(ExperimentSpec experiment, ViolationTarget type, List<Violation> found)
+    {
+        ViolationTarget attribute = type with { Attribute = Experiment };
+        if (Array.IndexOf(KnownDataSets, experiment.Data) < 0)
+        {
+            found.Add(new Violation(
+                UnknownDataSet,
+                $"Data set '{experiment.Data}' is unknown; known data sets: {string.Join(", ", KnownDataSets)}",
+                attribute with { ArgumentName = "Data" }));
+        }
+
+        if (experiment.Steps <= 0)
+        {
+            found.Add(new Violation(TrainingLengthInvalid, $"Steps = {Show(experiment.Steps)} must be positive; use e.g. Steps = 1000", attribute with { ArgumentName = "Steps" }));
+        }
+
+        if (experiment.Batch <= 0)
+        {
+            found.Add(new Violation(TrainingLengthInvalid, $"Batch = {Show(experiment.Batch)} must be positive; use e.g. Batch = 128", attribute with { ArgumentName = "Batch" }));
+        }
+
+        if (experiment.EvalEvery < 0)
+        {
+            found.Add(new Violation(
+                TrainingLengthInvalid,
+                $"EvalEvery = {Show(experiment.EvalEvery)} must not be negative; use 0 to evaluate only at the end, or a positive interval",
+                attribute with { ArgumentName = "EvalEvery" }));
+        }
+        else if (experiment.Steps > 0 && experiment.EvalEvery > experiment.Steps)
+        {
+            found.Add(new Violation(
+                TrainingLengthInvalid,
+                $"EvalEvery = {Show(experiment.EvalEvery)} is larger than Steps = {Show(experiment.Steps)}, so it never evaluates during training; use at most {Show(experiment.Steps)} or 0 for only the end",
+                attribute with { ArgumentName = "EvalEvery" }));
+        }
+    }
+
+    /// <summary>The target of a <c>key=value</c> option inside an expression, or the whole argument when absent.</summary>
+    private static ViolationTarget Option(ViolationTarget argument, string text, string key)
+    {
+        int at = FindOption(text, key);
+        if (at < 0)
+        {
+            return argument;
+        }
+
+        int end = at;
+        while (end < text.Length && !char.IsWhiteSpace(text[end]))
+        {
+            end++;
+        }
+
+        return argument.At(at + 1, end - at);
+    }
+
+    /// <summary>0-based start of <paramref name="key"/> as a whole word in <paramref name="text"/>, or -1.</summary>
+    private static int FindOption(string text, string key)
+    {
+        for (int at = text.IndexOf(key, StringComparison.Ordinal); at >= 0; at = text.IndexOf(key, at + 1, StringComparison.Ordinal))
+        {
+            bool startsWord = at == 0 || char.IsWhiteSpace(text[at - 1]);
+            int after = at + key.Length;
+            bool endsWord = after == text.Length || text[after] == '=' || char.IsWhiteSpace(text[after]);
+            if (startsWord && endsWord)
+            {
+                return at;
+            }
+        }
+
+        return -1;
+    }
+}

@@ -1,0 +1,243 @@
+using System;
+using System.Collections.Generic;
+using static SparseDsl.Language.DiagnosticCatalog;
+using static SparseDsl.Language.Numbers;
+
+namespace SparseDsl.Language;
+
+/// <summary>
+/// The rules a [SparseModel] must satisfy, as far as its <see cref="ModelSpec"/> carries the facts:
+/// SPD003, 004, 006, 101–108, and SPD401 for patterns this version cannot run yet.
+/// </summary>
+public static class ModelRules
+{
+    private const string SparseModel = "SparseModel";
+    private const string Sparse = "Sparse";
+
+    public static IReadOnlyList<Violation> Validate(ModelSpec model)
+    {
+        var found = new List<Violation>();
+        var type = new ViolationTarget(model.FullName);
+        Structure(model, type, found);
+
+        IReadOnlyList<LayerShape> shapes = ModelShapes.Of(model);
+        for (int i = 0; i < model.Layers.Count; i++)
+        {
+            Layer(model.Layers[i], shapes[i], type, found);
+        }
+
+        if (!(model.Sparsity >= 0 && model.Sparsity < 1))
+        {
+            found.Add(new Violation(
+                SparsityOutOfRange,
+                $"Sparsity {Show(model.Sparsity)} of model '{model.Name}' must be in [0, 1); use a value like 0.9 (0 is dense)",
+                type with { Attribute = SparseModel, ArgumentName = "Sparsity" }));
+        }
+        else if (!found.Exists(v => v.IsError))
+        {
+            DensityPlan plan = LayerDensities.Compute(model);
+            if (!plan.Success)
+            {
+                found.Add(new Violation(
+                    DistributionCannotReachTarget,
+                    $"Model '{model.Name}': {plan.Failure}",
+                    type with { Attribute = SparseModel, ArgumentName = "Sparsity" }));
+            }
+        }
+
+        return found;
+    }
+
+    private static void Structure(ModelSpec model, ViolationTarget type, List<Violation> found)
+    {
+        if (model.Layers.Count == 0)
+        {
+            found.Add(new Violation(InvalidLayerOrder, $"Model '{model.Name}' declares no layers; declare an [Input(n)] property first, then [Dense(units)] layers", type));
+            return;
+        }
+
+        LayerSpec first = model.Layers[0];
+        if (first.Kind != LayerKind.Input)
+        {
+            found.Add(new Violation(
+                InvalidLayerOrder,
+                $"The first layer of model '{model.Name}' is '{first.Name}', not an [Input]; declare an [Input(n)] property before it",
+                type with { MemberName = first.Name }));
+        }
+
+        for (int i = 1; i < model.Layers.Count; i++)
+        {
+            LayerSpec layer = model.Layers[i];
+            if (layer.Kind == LayerKind.Input)
+            {
+                found.Add(new Violation(
+                    InvalidLayerOrder,
+                    $"[Input] layer '{layer.Name}' of model '{model.Name}' comes after '{model.Layers[i - 1].Name}'; a model has one [Input], declared first",
+                    type with { MemberName = layer.Name, Attribute = "Input" }));
+            }
+        }
+
+        LayerSpec last = model.Layers[model.Layers.Count - 1];
+        if (last.Kind == LayerKind.Input)
+        {
+            if (model.Layers.Count == 1)
+            {
+                found.Add(new Violation(
+                    InvalidLayerOrder,
+                    $"Model '{model.Name}' has only its [Input] '{last.Name}'; add at least one [Dense(units)] layer after it",
+                    type with { MemberName = last.Name, Attribute = "Input" }));
+            }
+
+            return;
+        }
+
+        if (model.Loss == Loss.SoftmaxCrossEntropy && last.Units == 1)
+        {
+            found.Add(new Violation(
+                LossDoesNotFitOutput,
+                $"SoftmaxCrossEntropy needs at least 2 output units, but output layer '{last.Name}' has 1; give it one unit per class or use Loss.MeanSquaredError",
+                type with { Attribute = SparseModel, ArgumentName = "Loss" }));
+        }
+    }
+
+    private static void Layer(LayerSpec layer, LayerShape shape, ViolationTarget type, List<Violation> found)
+    {
+        ViolationTarget member = type with { MemberName = layer.Name };
+        string layerAttribute = layer.Kind == LayerKind.Input ? "Input" : "Dense";
+        if (layer.Units <= 0)
+        {
+            found.Add(new Violation(
+                LayerSizeNotPositive,
+                $"Layer '{layer.Name}' has size {Show(layer.Units)}; a layer needs at least 1 unit, e.g. [{layerAttribute}(128)]",
+                member with { Attribute = layerAttribute, ArgumentIndex = 0 }));
+        }
+
+        SparsityPatternSpec? pattern = layer.Pattern;
+        ViolationTarget sparse = member with { Attribute = Sparse, ArgumentIndex = 0 };
+        if (pattern is null && layer.PatternText is string text)
+        {
+            ParseResult<SparsityPatternSpec> parsed = Expressions.ParsePattern(text);
+            if (!parsed.Success)
+            {
+                ParseError error = parsed.Error!;
+                found.Add(new Violation(PatternDoesNotParse, $"Pattern \"{text}\" of layer '{layer.Name}': {error.Message}", sparse.At(error.Column, error.Length)));
+                return;
+            }
+
+            pattern = parsed.Value!;
+        }
+
+        bool hasSparse = pattern is not null || layer.Sparsity is not null;
+        if (hasSparse && !shape.HasWeights)
+        {
+            found.Add(new Violation(
+                SparseOnLayerWithoutWeights,
+                $"[Input] layer '{layer.Name}' has no weights to make sparse; remove [Sparse] or put it on a [Dense] layer",
+                member with { Attribute = Sparse }));
+            return;
+        }
+
+        if (layer.Sparsity is double sparsity && !(sparsity >= 0 && sparsity < 1))
+        {
+            found.Add(new Violation(
+                SparsityOutOfRange,
+                $"Sparsity {Show(sparsity)} of layer '{layer.Name}' must be in [0, 1); use a value like 0.9",
+                member with { Attribute = Sparse, ArgumentIndex = 1 }));
+        }
+
+        if (pattern is null || layer.Units <= 0 || shape.In <= 0)
+        {
+            return;
+        }
+
+        switch (pattern.Kind)
+        {
+            case PatternKind.Block:
+                Block(layer, shape, pattern, sparse, found);
+                break;
+            case PatternKind.NOfM:
+                NOfM(layer, shape, pattern, sparse, member, found);
+                break;
+        }
+
+        if (pattern.Kind != PatternKind.Unstructured)
+        {
+            found.Add(new Violation(
+                NotSupportedYet,
+                $"Pattern '{pattern}' of layer '{layer.Name}' is not supported by this version yet; it trains as unstructured. Supported now: unstructured",
+                sparse));
+        }
+    }
+
+    private static void Block(LayerSpec layer, LayerShape shape, SparsityPatternSpec pattern, ViolationTarget sparse, List<Violation> found)
+    {
+        if (pattern.BlockRows <= 0 || pattern.BlockCols <= 0)
+        {
+            found.Add(new Violation(
+                BlockDoesNotDivideLayer,
+                $"Block {pattern.BlockRows}x{pattern.BlockCols} of layer '{layer.Name}' must have positive sides; use e.g. block 16x16",
+                sparse));
+            return;
+        }
+
+        if (pattern.BlockRows > shape.Out || pattern.BlockCols > shape.In)
+        {
+            found.Add(new Violation(
+                BlockLargerThanLayer,
+                $"Block {pattern.BlockRows}x{pattern.BlockCols} is larger than layer '{layer.Name}' ({shape.Out} outputs x {shape.In} inputs); use a block of at most {shape.Out}x{shape.In}",
+                sparse));
+            return;
+        }
+
+        if (shape.Out % pattern.BlockRows != 0 || shape.In % pattern.BlockCols != 0)
+        {
+            found.Add(new Violation(
+                BlockDoesNotDivideLayer,
+                $"Block {pattern.BlockRows}x{pattern.BlockCols} does not divide layer '{layer.Name}' ({shape.Out} outputs x {shape.In} inputs); block rows must divide {shape.Out} and block columns must divide {shape.In}, e.g. block {LargestDivisor(shape.Out, pattern.BlockRows)}x{LargestDivisor(shape.In, pattern.BlockCols)}",
+                sparse));
+        }
+    }
+
+    private static void NOfM(LayerSpec layer, LayerShape shape, SparsityPatternSpec pattern, ViolationTarget sparse, ViolationTarget member, List<Violation> found)
+    {
+        if (pattern.N < 1 || pattern.N >= pattern.M)
+        {
+            found.Add(new Violation(
+                InvalidNOfM,
+                $"Pattern {pattern.N}:{pattern.M} of layer '{layer.Name}' needs 1 <= N < M; use e.g. 2:4",
+                sparse));
+            return;
+        }
+
+        if (shape.In % pattern.M != 0)
+        {
+            found.Add(new Violation(
+                InvalidNOfM,
+                $"M = {pattern.M} of pattern {pattern.N}:{pattern.M} does not divide the {shape.In} inputs of layer '{layer.Name}'; choose an M that divides {shape.In}",
+                sparse));
+        }
+
+        if (layer.Sparsity is double sparsity && sparsity >= 0 && sparsity < 1 && Math.Abs(1 - sparsity - pattern.FixedDensity!.Value) > 1e-9)
+        {
+            double implied = 1 - pattern.FixedDensity!.Value;
+            found.Add(new Violation(
+                SparsityContradictsPattern,
+                $"Sparsity {Show(sparsity)} of layer '{layer.Name}' contradicts pattern {pattern.N}:{pattern.M}, which fixes sparsity {Show(implied)}; remove the sparsity argument or write {Show(implied)}",
+                member with { Attribute = Sparse, ArgumentIndex = 1 }));
+        }
+    }
+
+    /// <summary>The largest divisor of <paramref name="n"/> not above <paramref name="wanted"/>, to suggest a fitting block.</summary>
+    private static int LargestDivisor(int n, int wanted)
+    {
+        for (int d = Math.Min(n, wanted); d > 1; d--)
+        {
+            if (n % d == 0)
+            {
+                return d;
+            }
+        }
+
+        return 1;
+    }
+}
