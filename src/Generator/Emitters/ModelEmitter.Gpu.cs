@@ -30,8 +30,8 @@ internal static partial class ModelEmitter
             }
 
             first = false;
-            bool dense = layer.Density != DensitySource.Own;
-            bool sparse = layer.Density is DensitySource.Own or DensitySource.ModelTarget;
+            bool dense = layer.CanBeDense;
+            bool sparse = layer.CanBeSparse;
             if (layer.Spec.Activation != Activation.None)
             {
                 WriteActivationBackward(writer, layer);

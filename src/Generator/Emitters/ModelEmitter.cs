@@ -83,7 +83,7 @@ internal static partial class ModelEmitter
         foreach (var layer in model.Layers)
         {
             writer.Line(layer.HasWeights
-                ? "private readonly " + Training + "Linear<" + layer.Shape + "> " + layer.Field + ";"
+                ? "private readonly " + Training + "Linear<" + layer.ShapeStruct + "> " + layer.Field + ";"
                 : "private readonly " + Training + "InputLayer " + layer.Field + ";");
         }
 
@@ -111,7 +111,7 @@ internal static partial class ModelEmitter
             }
 
             writer.Line("// " + layer.Name + ": " + DensityComment(layer));
-            writer.Line(layer.Field + " = " + Training + "Linear<" + layer.Shape + ">.Create(" + SourceWriter.Literal(layer.Name) + ", "
+            writer.Line(layer.Field + " = " + Training + "Linear<" + layer.ShapeStruct + ">.Create(" + SourceWriter.Literal(layer.Name) + ", "
                 + SourceWriter.Enum(layer.Spec.Activation) + ", plan.Density(" + SourceWriter.Number(layer.Index) + "), plan.Seed(" + SourceWriter.Number(layer.Index) + "));");
         }
 
@@ -121,11 +121,11 @@ internal static partial class ModelEmitter
         writer.Line();
     }
 
-    private static string DensityComment(LoweredLayer layer) => layer.Density switch
+    private static string DensityComment(LoweredLayer layer) => layer.Declared?.Source switch
     {
         DensitySource.KeepDense => "[KeepDense], always dense",
-        DensitySource.Own => "own pattern " + layer.Spec.Pattern + (layer.Spec.Sparsity is double s ? ", sparsity " + SourceWriter.Number(s) : ""),
-        _ => "shares the model-level sparsity target",
+        DensitySource.Own or DensitySource.Pattern => "own pattern " + layer.Spec.Pattern + ", density " + SourceWriter.Number(layer.Declared!.Density),
+        _ => "shares the model-level sparsity target (declared: density " + SourceWriter.Number(layer.Declared?.Density ?? 1) + ")",
     };
 
     private static void WriteMembers(SourceWriter writer, ModelTarget target, LoweredModel model)
@@ -204,7 +204,7 @@ internal static partial class ModelEmitter
         foreach (var layer in layers)
         {
             writer.Line("/// <summary>" + layer.Name + " is " + layer.In + " → " + layer.Out + "; the runtime's kernels specialize on these constants.</summary>");
-            writer.Open("public readonly struct " + layer.Shape + " : global::SparseDsl.Kernels.ILayerShape");
+            writer.Open("public readonly struct " + layer.ShapeStruct + " : global::SparseDsl.Kernels.ILayerShape");
             writer.Line("public static int In => " + SourceWriter.Number(layer.In) + ";");
             writer.Line();
             writer.Line("public static int Out => " + SourceWriter.Number(layer.Out) + ";");

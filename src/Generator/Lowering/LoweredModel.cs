@@ -1,28 +1,19 @@
 using System.Collections.Generic;
+using System.Linq;
 using SparseDsl.Language;
 
 namespace SparseDsl.Generator.Lowering;
 
-/// <summary>How a layer's density is decided.</summary>
-internal enum DensitySource
-{
-    /// <summary>An [Input]: no weights.</summary>
-    None,
-
-    /// <summary>[KeepDense]: always dense.</summary>
-    KeepDense,
-
-    /// <summary>Its own [Sparse(pattern, sparsity)]: fixed, whatever the grid says.</summary>
-    Own,
-
-    /// <summary>Shares the model-level target (the grid's sparsity axis) through the distribution.</summary>
-    ModelTarget,
-}
-
-/// <summary>A layer with its shape resolved: what the emitters need, nothing Roslyn.</summary>
-internal sealed record LoweredLayer(LayerSpec Spec, int Index, int In, int Out, DensitySource Density)
+/// <summary>A layer with its shape and density source resolved: what the emitters need, nothing Roslyn.</summary>
+internal sealed record LoweredLayer(LayerSpec Spec, int Index, LayerShape Shape, LayerDensity? Declared)
 {
     public string Name => Spec.Name;
+
+    public int In => Shape.In;
+
+    public int Out => Shape.Out;
+
+    public bool HasWeights => Shape.HasWeights;
 
     /// <summary>The private field holding the layer: <c>hidden1Layer</c>.</summary>
     public string Field => Camel + "Layer";
@@ -33,32 +24,28 @@ internal sealed record LoweredLayer(LayerSpec Spec, int Index, int In, int Out, 
     /// <summary>The local holding ∂loss/∂(layer input) in Backward: <c>hidden1Grad</c>.</summary>
     public string Gradient => Camel + "Grad";
 
+    /// <summary>The struct carrying the layer's sizes: <c>Hidden1Shape</c>.</summary>
+    public string ShapeStruct => Spec.Name + "Shape";
+
+    /// <summary>Whether a run can store this layer dense: at density 1, which a grid target of 0 gives.</summary>
+    public bool CanBeDense => Declared is { Source: DensitySource.KeepDense or DensitySource.Target } || Declared?.Density >= 1.0;
+
+    /// <summary>Whether a run can store this layer sparse.</summary>
+    public bool CanBeSparse => Declared is { Source: DensitySource.Target } || Declared?.Density < 1.0;
+
     private string Camel => char.ToLowerInvariant(Spec.Name[0]) + Spec.Name.Substring(1);
-
-    public string Shape => Spec.Name + "Shape";
-
-    public bool HasWeights => Spec.Kind == LayerKind.Dense;
 }
 
-internal sealed record LoweredModel(ModelSpec Spec, IReadOnlyList<LoweredLayer> Layers)
+/// <summary>The generator's lowered model: shapes from <see cref="ModelShapes"/>, densities from <see cref="LayerDensities"/>.</summary>
+internal sealed record LoweredModel(ModelSpec Spec, IReadOnlyList<LoweredLayer> Layers, DensityPlan Declared)
 {
-    /// <summary>Input sizes follow from declaration order: a dense layer reads the layer above it.</summary>
     public static LoweredModel Lower(ModelSpec spec)
     {
-        var layers = new List<LoweredLayer>();
-        int previous = 0;
-        for (int i = 0; i < spec.Layers.Count; i++)
-        {
-            var layer = spec.Layers[i];
-            int inputs = layer.Kind == LayerKind.Input ? layer.Units : previous;
-            var density = layer.Kind == LayerKind.Input ? DensitySource.None
-                : layer.HasOwnSparsity ? DensitySource.Own
-                : layer.KeepDense ? DensitySource.KeepDense
-                : DensitySource.ModelTarget;
-            layers.Add(new LoweredLayer(layer, i, inputs, layer.Units, density));
-            previous = layer.Units;
-        }
-
-        return new LoweredModel(spec, layers);
+        var shapes = ModelShapes.Of(spec);
+        var declared = LayerDensities.Compute(spec);
+        var layers = spec.Layers
+            .Select((layer, i) => new LoweredLayer(layer, i, shapes[i], declared.Layers.FirstOrDefault(d => d.Name == layer.Name)))
+            .ToList();
+        return new LoweredModel(spec, layers, declared);
     }
 }

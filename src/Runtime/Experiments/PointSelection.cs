@@ -5,12 +5,12 @@ namespace SparseDsl.Experiments;
 /// <summary>The <c>--points</c> and <c>--shard</c> filters.</summary>
 internal static class PointSelection
 {
-    public static IReadOnlyList<GridPoint> Apply(IReadOnlyList<GridPoint> points, string? filter, string? shard)
+    public static IReadOnlyList<StudyPoint> Apply(IReadOnlyList<StudyPoint> points, string? filter, string? shard)
     {
-        IEnumerable<GridPoint> selected = points;
+        IEnumerable<StudyPoint> selected = points;
         if (!string.IsNullOrWhiteSpace(filter))
         {
-            var wanted = new List<GridPoint>();
+            var wanted = new List<StudyPoint>();
             foreach (string token in filter.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 var match = int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out int index) && index < points.Count

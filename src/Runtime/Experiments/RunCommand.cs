@@ -71,7 +71,7 @@ internal static class RunCommand
         return failures == 0 ? 0 : 1;
     }
 
-    private static Training.TrainingSummary RunOne(StudyDefinition study, IResultStore results, Dataset data, GridPoint point)
+    private static Training.TrainingSummary RunOne(StudyDefinition study, IResultStore results, Dataset data, StudyPoint point)
     {
         string title = $"{point.Id} {point.Label}";
         if (!ExperimentProgram.Interactive)

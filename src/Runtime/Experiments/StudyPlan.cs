@@ -3,41 +3,36 @@ using SparseDsl.Language;
 
 namespace SparseDsl.Experiments;
 
-/// <summary>A grid point: its position, the axis values that define it, and the resolved config.</summary>
-public sealed record GridPoint(int Index, IReadOnlyList<KeyValuePair<string, GridValue>> Values, RunConfig Config)
+/// <summary>A grid point of a study: its position, the axis values that define it, and the resolved config.</summary>
+public sealed record StudyPoint(int Index, GridPoint Values, RunConfig Config)
 {
     public string Id => Config.Id;
 
     /// <summary><c>sparsity=0.9 seed=2</c>.</summary>
-    public string Label => Values.Count == 0 ? "(single run)" : string.Join(" ", Values.Select(v => v.Key + "=" + v.Value));
+    public string Label => Values.Values.Count == 0 ? "(single run)" : Values.ToString();
 }
 
 /// <summary>Resolves a study's grid into points, each a complete <see cref="RunConfig"/>.</summary>
 public static class StudyPlan
 {
-    public static IReadOnlyList<GridPoint> Resolve(StudyDefinition study, int? stepsOverride = null)
+    public static IReadOnlyList<StudyPoint> Resolve(StudyDefinition study, int? stepsOverride = null)
     {
-        var axes = study.Grid.Select(axis =>
+        var axes = GridPoints.Parse(study.Grid);
+        if (!axes.Success)
         {
-            var parsed = Expressions.ParseGridValues(axis.Values);
-            if (!parsed.Success)
-            {
-                throw new UserInputException($"grid axis '{axis.Name}' (\"{axis.Values}\") does not parse at column {parsed.Error!.Column}: {parsed.Error.Message}");
-            }
+            throw new UserInputException($"the grid does not parse at column {axes.Error!.Column}: {axes.Error.Message}");
+        }
 
-            return new GridAxisSpec(axis.Name, parsed.Value);
-        }).ToList();
-
-        var points = new List<GridPoint>();
-        foreach (var values in GridPoints.Expand(axes))
+        var points = new List<StudyPoint>();
+        foreach (var values in GridPoints.Expand(axes.Value))
         {
-            points.Add(new GridPoint(points.Count, values, Configure(study, values, stepsOverride)));
+            points.Add(new StudyPoint(points.Count, values, Configure(study, values, stepsOverride)));
         }
 
         return points;
     }
 
-    private static RunConfig Configure(StudyDefinition study, IReadOnlyList<KeyValuePair<string, GridValue>> values, int? stepsOverride)
+    private static RunConfig Configure(StudyDefinition study, GridPoint point, int? stepsOverride)
     {
         var config = new RunConfig(
             study.Name,
@@ -53,7 +48,7 @@ public static class StudyPlan
             Seed: 1,
             LearningRate: null);
 
-        foreach (var (axis, value) in values)
+        foreach (var (axis, value) in point.Values)
         {
             config = axis switch
             {

@@ -8,10 +8,10 @@ namespace SparseDsl.Experiments;
 public sealed class StudyRunner(StudyDefinition study, IResultStore store, Dataset data)
 {
     /// <summary>Reports progress of the current run: (point, step, running loss).</summary>
-    public Action<GridPoint, int, double>? Progress { get; init; }
+    public Action<StudyPoint, int, double>? Progress { get; init; }
 
     /// <summary>Trains one point from scratch (an interrupted earlier attempt is discarded) and records it.</summary>
-    public TrainingSummary Run(GridPoint point, CancellationToken cancellation = default)
+    public TrainingSummary Run(StudyPoint point, CancellationToken cancellation = default)
     {
         var config = point.Config;
         var optimizer = Expressions.ParseOptimizer(config.Optimizer);
