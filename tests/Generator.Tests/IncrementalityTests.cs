@@ -35,7 +35,10 @@ public sealed class IncrementalityTests
         var result = driver.RunGenerators(compilation.ReplaceSyntaxTree(tree, commented)).GetRunResult().Results[0];
 
         var outputs = result.TrackedSteps[TrackingNames.ModelTarget].SelectMany(s => s.Outputs).ToList();
-        Assert.All(outputs, o => Assert.Equal(IncrementalStepRunReason.Unchanged, o.Reason));
+        Assert.NotEmpty(outputs);
+        Assert.All(outputs, o => Assert.True(
+            o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged,
+            $"the model was {o.Reason} after a comment moved every line"));
     }
 
     [Fact]

@@ -124,8 +124,8 @@ internal static partial class ModelEmitter
     private static string DensityComment(LoweredLayer layer) => layer.Declared?.Source switch
     {
         DensitySource.KeepDense => "[KeepDense], always dense",
-        DensitySource.Own or DensitySource.Pattern => "own pattern " + layer.Spec.Pattern + ", density " + SourceWriter.Number(layer.Declared!.Density),
-        _ => "shares the model-level sparsity target (declared: density " + SourceWriter.Number(layer.Declared?.Density ?? 1) + ")",
+        DensitySource.Own or DensitySource.Pattern => "own pattern " + layer.Spec.Pattern + ", density " + SourceWriter.Rounded(layer.Declared!.Density),
+        _ => "shares the model-level sparsity target (as declared: density " + SourceWriter.Rounded(layer.Declared?.Density ?? 1) + ")",
     };
 
     private static void WriteMembers(SourceWriter writer, ModelTarget target, LoweredModel model)
@@ -176,7 +176,8 @@ internal static partial class ModelEmitter
         {
             var layer = layers[i];
             bool first = i == 0;
-            writer.Line("// " + layer.Name + ": dz = dy ⊙ " + layer.Spec.Activation.ToString().ToLowerInvariant() + "'(y); dW = dz · xᵀ; db = Σ_batch dz"
+            string dz = layer.Spec.Activation == Activation.None ? "dz = dy" : "dz = dy ⊙ " + layer.Spec.Activation.ToString().ToLowerInvariant() + "'(y)";
+            writer.Line("// " + layer.Name + ": " + dz + "; dW = dz · xᵀ; db = Σ_batch dz"
                 + (first ? " (first layer: no dx)" : "; dx[" + layer.In + ", batch] = Wᵀ · dz"));
             if (first)
             {

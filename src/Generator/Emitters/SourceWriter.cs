@@ -48,6 +48,9 @@ internal sealed class SourceWriter
     public static string Number(double value) =>
         double.IsNaN(value) ? "double.NaN" : value.ToString("R", CultureInfo.InvariantCulture);
 
+    /// <summary>A number for a comment: at most 4 decimals (0.1, not 0.09999999999999999).</summary>
+    public static string Rounded(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+
     public static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     public static string Literal(string value) =>

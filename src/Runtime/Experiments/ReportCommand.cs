@@ -22,17 +22,19 @@ internal static class ReportCommand
 
             using var results = ResultStores.Open(path);
             var runs = results.ListRuns(study.Name);
-            var table = new Table().AddColumns("id", "config", "status", "test acc", "test loss", "active/dense", "wall s");
+            // One column per grid axis: the settings that differ between this study's runs.
+            var axes = study.Grid.Select(a => a.Name).ToList();
+            var table = new Table().AddColumns(new[] { "id" }.Concat(axes).Concat(new[] { "status", "test acc", "test loss", "density", "wall s" }).ToArray());
             foreach (var run in runs)
             {
-                table.AddRow(
-                    run.Id,
-                    Markup.Escape(ConfigSummary(run.ConfigJson)),
+                table.AddRow(new[] { run.Id }.Concat(AxisValues(run.ConfigJson, axes)).Concat(new[]
+                {
                     run.Status.ToString().ToLowerInvariant(),
                     Format(run.Final?.TestAccuracy, "0.0000"),
                     Format(run.Final?.TestLoss, "0.0000"),
                     run.DenseParameters > 0 ? ((double)run.ActiveParameters.GetValueOrDefault() / run.DenseParameters.Value).ToString("0.000", CultureInfo.InvariantCulture) : "",
-                    Format(run.WallSeconds, "0.0"));
+                    Format(run.WallSeconds, "0.0"),
+                }).Select(Markup.Escape).ToArray());
             }
 
             AnsiConsole.Write(table);
@@ -50,13 +52,10 @@ internal static class ReportCommand
 
     private static string Format(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "";
 
-    /// <summary>The axes that vary in grids: sparsity, seed, lr, batch, steps, distribution.</summary>
-    private static string ConfigSummary(string json)
+    private static IEnumerable<string> AxisValues(string json, IReadOnlyList<string> axes)
     {
         using var document = System.Text.Json.JsonDocument.Parse(json);
         var root = document.RootElement;
-        return string.Join(" ", new[] { "sparsity", "seed", "lr", "batch", "steps", "distribution" }
-            .Where(k => root.TryGetProperty(k, out var v) && v.ValueKind != System.Text.Json.JsonValueKind.Null)
-            .Select(k => k + "=" + root.GetProperty(k)));
+        return axes.Select(axis => root.TryGetProperty(axis, out var value) ? value.ToString() : "").ToList();
     }
 }
