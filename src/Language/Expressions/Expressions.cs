@@ -12,6 +12,9 @@ public static class Expressions
     /// <summary><c>unstructured</c>, <c>block 16x16</c>, <c>block 16</c>, <c>2:4</c>, <c>rows</c>.</summary>
     public static ParseResult<SparsityPatternSpec> ParsePattern(string text) => Run(text, "a pattern: unstructured, block 16x16, 2:4 or rows", PatternGrammar.Parse);
 
+    /// <summary>A pattern and an optional sparsity: <c>unstructured 0.95</c>, <c>block 16x16 0.9</c>, <c>2:4</c>, <c>rows 50%</c>.</summary>
+    public static ParseResult<SparseSpec> ParseSparse(string text) => Run(text, "a pattern: unstructured, block 16x16, 2:4 or rows", PatternGrammar.ParseSparse);
+
     /// <summary><c>adamw lr=1e-3 wd=1e-4 warmup=5% cosine</c>, <c>sgd lr=0.1 momentum=0.9 nesterov</c>.</summary>
     public static ParseResult<OptimizerSpec> ParseOptimizer(string text) => Run(text, "an optimizer: sgd or adamw", OptimizerGrammar.Parse);
 

@@ -25,6 +25,21 @@ internal static class PatternGrammar
         }
     }
 
+    /// <summary><c>sparse = pattern [number | percent]</c>: <c>unstructured 0.95</c>, <c>block 16x16 90%</c>.</summary>
+    public static SparseSpec ParseSparse(TokenCursor cursor)
+    {
+        SparsityPatternSpec pattern = Parse(cursor);
+        if (cursor.AtEnd)
+        {
+            return new SparseSpec(pattern, null);
+        }
+
+        Token token = cursor.Next("a sparsity such as 0.9");
+        return token.Kind == TokenKind.Number
+            ? new SparseSpec(pattern, token.Number)
+            : throw cursor.Unexpected(token, "a sparsity such as 0.9 or end of input");
+    }
+
     private static SparsityPatternSpec Block(TokenCursor cursor)
     {
         const string size = "a block size such as 16x16 or 16";

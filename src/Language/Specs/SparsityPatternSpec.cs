@@ -31,3 +31,9 @@ public sealed record SparsityPatternSpec(PatternKind Kind, int BlockRows = 0, in
         _ => "unstructured",
     };
 }
+
+/// <summary>
+/// A pattern with an optional sparsity in one string, as DESIGN.md writes it: <c>unstructured 0.95</c>,
+/// <c>block 16x16 0.9</c>, <c>2:4</c>. A null <see cref="Sparsity"/> means the string gave none.
+/// </summary>
+public sealed record SparseSpec(SparsityPatternSpec Pattern, double? Sparsity);

@@ -133,4 +133,23 @@ public class OptimizerTests
         Assert.Equal(length, error.Length);
         Assert.Contains(message, error.Message);
     }
+
+    [Fact]
+    public void CommaDecimalCulture_StillParsesInvariant()
+    {
+        System.Globalization.CultureInfo before = System.Globalization.CultureInfo.CurrentCulture;
+        var odd = (System.Globalization.CultureInfo)System.Globalization.CultureInfo.InvariantCulture.Clone();
+        odd.NumberFormat.NumberDecimalSeparator = ",";
+        odd.NumberFormat.NumberGroupSeparator = ".";
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = odd;
+            Assert.Equal(0.5, Ok("sgd lr=0.5").LearningRate);
+            Assert.Equal(2.5e9, E.ParseGridValues("2.5B").Value[0].Number);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = before;
+        }
+    }
 }

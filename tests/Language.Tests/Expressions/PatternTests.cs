@@ -46,3 +46,33 @@ public class PatternTests
         Assert.Contains(message, result.Error.Message);
     }
 }
+
+public class SparseExpressionTests
+{
+    [Theory]
+    [InlineData("unstructured 0.95", PatternKind.Unstructured, 0.95)]
+    [InlineData("block 16x16 0.9", PatternKind.Block, 0.9)]
+    [InlineData("rows 50%", PatternKind.Rows, 0.5)]
+    public void PatternWithSparsity_Parses(string text, PatternKind kind, double sparsity)
+    {
+        ParseResult<SparseSpec> result = SparseDsl.Language.Expressions.ParseSparse(text);
+        Assert.True(result.Success, result.Error?.ToString());
+        Assert.Equal(kind, result.Value!.Pattern.Kind);
+        Assert.Equal(sparsity, result.Value.Sparsity!.Value, 12);
+    }
+
+    [Fact]
+    public void PatternAlone_HasNoSparsity() =>
+        Assert.Equal(new SparseSpec(new SparsityPatternSpec(PatternKind.NOfM, N: 2, M: 4), null), SparseDsl.Language.Expressions.ParseSparse("2:4").Value);
+
+    [Theory]
+    [InlineData("unstructured high", 14, 4, "unexpected 'high'; expected a sparsity such as 0.9")]
+    [InlineData("unstructured 0.9 0.8", 18, 3, "unexpected '0.8'; expected end of input")]
+    public void BadSparsity_ReportsColumn(string text, int column, int length, string message)
+    {
+        ParseError error = SparseDsl.Language.Expressions.ParseSparse(text).Error!;
+        Assert.Equal(column, error.Column);
+        Assert.Equal(length, error.Length);
+        Assert.Contains(message, error.Message);
+    }
+}
