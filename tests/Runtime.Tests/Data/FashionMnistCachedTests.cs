@@ -23,13 +23,18 @@ public sealed class FashionMnistCachedTests
     {
         var clock = Stopwatch.StartNew();
         Dataset data = new DataCatalog(fetcher: new NoFetch()).Load(FashionMnist.Name);
-        clock.Stop();
+        Console.WriteLine($"Fashion-MNIST loaded in {clock.Elapsed.TotalSeconds:F2} s");
 
         Assert.Equal((784, 10, 60000, 10000), (data.Features, data.Classes, data.Train.Count, data.Test.Count));
         Assert.All(Enumerable.Range(0, 10), c => Assert.Equal(6000, data.Train.Labels.Count(l => l == c)));
         Assert.All(Enumerable.Range(0, 10), c => Assert.Equal(1000, data.Test.Labels.Count(l => l == c)));
-        Assert.Equal(0f, data.Train.Inputs.Min());
-        Assert.Equal(1f, data.Train.Inputs.Max());
+        (float min, float max) = (float.MaxValue, float.MinValue);
+        foreach (float v in data.Train.Inputs)
+        {
+            (min, max) = (Math.Min(min, v), Math.Max(max, v));
+        }
+
+        Assert.Equal((0f, 1f), (min, max));
         Assert.Equal(9, data.Train.Labels[0]); // the first train image is an ankle boot
     }
 
