@@ -18,6 +18,9 @@ public sealed class DataCatalog
 
     private static readonly ConcurrentDictionary<string, Lazy<Dataset>> Loaded = new(StringComparer.Ordinal);
 
+    /// <summary>Folders whose hashes were checked in this process (hashing 31 MB once is enough).</summary>
+    private static readonly ConcurrentDictionary<string, bool> Verified = new(StringComparer.Ordinal);
+
     private readonly IPackageFetcher fetcher;
 
     public DataCatalog(string? cacheRoot = null, IPackageFetcher? fetcher = null)
@@ -199,10 +202,23 @@ public sealed class DataCatalog
         }
     }
 
-    /// <summary>All four files present with their pinned hashes.</summary>
-    private static bool Intact(string directory) =>
-        Directory.Exists(directory)
-        && FashionMnist.Files.All(f => File.Exists(Path.Combine(directory, f.Name)) && Sha256(Path.Combine(directory, f.Name)) == f.Sha256);
+    /// <summary>All four files present with their pinned hashes (remembered once true).</summary>
+    private static bool Intact(string directory)
+    {
+        if (Verified.ContainsKey(directory))
+        {
+            return true;
+        }
+
+        bool intact = Directory.Exists(directory)
+            && FashionMnist.Files.All(f => File.Exists(Path.Combine(directory, f.Name)) && Sha256(Path.Combine(directory, f.Name)) == f.Sha256);
+        if (intact)
+        {
+            Verified.TryAdd(directory, true);
+        }
+
+        return intact;
+    }
 
     internal static string Sha256(string path)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace SparseDsl.Data;
 
@@ -75,13 +76,7 @@ public static class FashionMnist
             throw new InvalidDataException($"{imagesPath}: images are {images.Rows}x{images.Columns}, expected 28x28.");
         }
 
-        var inputs = new float[images.Pixels.Length];
-        const float scale = 1f / 255f;
-        byte[] pixels = images.Pixels;
-        for (int k = 0; k < pixels.Length; k++)
-        {
-            inputs[k] = pixels[k] * scale;
-        }
+        float[] inputs = ToUnitFloats(images.Pixels);
 
         var classes = new int[labels.Length];
         for (int s = 0; s < labels.Length; s++)
@@ -95,6 +90,20 @@ public static class FashionMnist
         }
 
         return new DataSplit(inputs, classes, Features);
+    }
+
+    /// <summary>byte / 255 (one loop over 47M values: compiled optimized at once rather than tiered up).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float[] ToUnitFloats(byte[] pixels)
+    {
+        var inputs = new float[pixels.Length];
+        const float scale = 1f / 255f;
+        for (int k = 0; k < pixels.Length; k++)
+        {
+            inputs[k] = pixels[k] * scale;
+        }
+
+        return inputs;
     }
 
     private static string Find(string directory, string name)
