@@ -73,9 +73,10 @@ public static partial class ScalingLawFitter
                 }
             }
 
-            string description = string.Create(
-                CultureInfo.InvariantCulture,
-                $"{string.Join(" ", terms)}: one unit along it raises the objective by {increase * 100:0.##}%");
+            string effect = increase >= 0
+                ? string.Create(CultureInfo.InvariantCulture, $"raises the objective by {increase * 100:0.##}%")
+                : string.Create(CultureInfo.InvariantCulture, $"lowers the objective by {-increase * 100:0.##}% (a staged fit is not a joint minimum; try --joint)");
+            string description = $"{string.Join(" ", terms)}: one unit along it {effect}";
             flats.Add(new FlatDirection(components, increase, description));
         }
 
