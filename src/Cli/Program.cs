@@ -19,7 +19,8 @@ internal static class Program
         if (result.Errors.Count > 0)
         {
             string verb = result.CommandResult.Command == root ? "" : " " + result.CommandResult.Command.Name;
-            error.WriteLine($"error: {result.Errors[0].Message} Run 'sparsedsl{verb} --help' for the options.");
+            string messages = string.Join(" ", result.Errors.Select(e => e.Message.TrimEnd('.') + ".").Distinct());
+            error.WriteLine($"error: {messages} Run 'sparsedsl{verb} --help' for the options.");
             return ScalingCommands.InputError;
         }
 

@@ -117,6 +117,16 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void UnknownVerb_OneLineNamingIt_ExitCode2()
+    {
+        (int code, _, string stderr) = Run("fitt");
+
+        Assert.Equal(2, code);
+        Assert.Contains("fitt", stderr);
+        Assert.Single(stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
     public void MissingFile_ExitCode2()
     {
         (int code, _, string stderr) = Run("fit", "--law", "chinchilla", "--csv", Path.Combine(_temp, "none.csv"));
