@@ -93,3 +93,20 @@ public sealed class HoldoutAndBootstrapTests
         Assert.True(fit.Frozen.ContainsKey("beta"));
     }
 }
+
+/// <summary>Staged versus joint fitting on the datablations runs.</summary>
+public sealed class StagingTests
+{
+    [Fact]
+    public void JointFit_FromStagedStart_IsNoWorseAndHasOneStage()
+    {
+        IReadOnlyList<ScalingObservation> runs = ScalingCsv.Read(TestFiles.Datablations);
+        FitResult staged = ScalingLawFitter.Fit(DataConstrainedLaw.Instance, runs, new FitOptions { MaxStarts = 4 });
+        FitResult joint = ScalingLawFitter.Fit(DataConstrainedLaw.Instance, runs, new FitOptions { MaxStarts = 4, Staged = false });
+
+        Assert.Equal(["1-epoch", "multi-epoch"], staged.Stages.Select(s => s.Name));
+        Assert.Equal(["joint"], joint.Stages.Select(s => s.Name));
+        Assert.True(staged.R2 > 0.9, $"staged R² {staged.R2}");
+        Assert.True(joint.R2 > 0.9, $"joint R² {joint.R2}");
+    }
+}
