@@ -52,8 +52,7 @@ public static unsafe class CsrKernels
         if (dx is not null)
         {
             DenseKernels.Check(dx, (long)inputs * batch, nameof(dx));
-            float[] transposed = w.TransposedValues();
-            GatherRows(w.TransposePtr, w.TransposeRows, transposed, null, dy, dx, inputs, batch, w.Nnz);
+            GatherRows(w.TransposePtr, w.TransposeRows, w.Values, null, dy, dx, inputs, batch, w.Nnz, w.TransposePositions, w.TransposedValuesBuffer());
         }
     }
 
@@ -76,12 +75,26 @@ public static unsafe class CsrKernels
     /// <c>dst[r,:] = (bias?[r] ?? 0) + Σ_{k in [ptr[r], ptr[r+1])} values[k]·src[index[k], :]</c>, vectorized over the batch.
     /// The forward SpMM (CSR rows) and dX (transpose map) are both this.
     /// </summary>
-    internal static void GatherRows(int[] ptr, int[] index, float[] values, float[]? bias, float[] src, float[] dst, int rows, int batch, int nnz)
+    /// <remarks>
+    /// With <paramref name="positions"/> (the transpose map), entry k's value is <c>values[positions[k]]</c>: each chunk
+    /// first gathers its values into <paramref name="scratch"/> so the inner loop reads them contiguously.
+    /// </remarks>
+    internal static void GatherRows(
+        int[] ptr, int[] index, float[] values, float[]? bias, float[] src, float[] dst, int rows, int batch, int nnz,
+        int[]? positions = null, float[]? scratch = null)
     {
         Workers.ForRange(rows, Chunks(rows, nnz, batch), (r0, r1) =>
         {
+            if (positions is not null)
+            {
+                for (int j = ptr[r0]; j < ptr[r1]; j++)
+                {
+                    scratch![j] = values[positions[j]];
+                }
+            }
+
             fixed (int* pp = ptr, pi = index)
-            fixed (float* pv = values, ps = src, pd = dst)
+            fixed (float* pv = positions is null ? values : scratch, ps = src, pd = dst)
             {
                 for (int r = r0; r < r1; r++)
                 {
