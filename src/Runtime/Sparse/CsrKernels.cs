@@ -79,7 +79,7 @@ public static unsafe class CsrKernels
     /// </summary>
     /// <remarks>
     /// With <paramref name="positions"/> (the transpose map), entry k's value is <c>values[positions[k]]</c>: each chunk
-    /// gathers each row's values into <paramref name="scratch"/> so the inner loop reads them contiguously.
+    /// first gathers its values into <paramref name="scratch"/> so the inner loop reads them contiguously.
     /// </remarks>
     internal static void GatherRows(
         int[] ptr, int[] index, float[] values, float[]? bias, float[] src, float[] dst, int rows, int batch, int nnz,
@@ -87,20 +87,19 @@ public static unsafe class CsrKernels
     {
         Workers.ForRange(rows, Chunks(rows, nnz, batch), (r0, r1) =>
         {
+            if (positions is not null)
+            {
+                for (int j = ptr[r0]; j < ptr[r1]; j++)
+                {
+                    scratch![j] = values[positions[j]];
+                }
+            }
+
             fixed (int* pp = ptr, pi = index)
             fixed (float* pv = positions is null ? values : scratch, ps = src, pd = dst)
             {
                 for (int r = r0; r < r1; r++)
                 {
-                    if (positions is not null)
-                    {
-                        // Row by row, so the random reads of values overlap the previous row's arithmetic.
-                        for (int j = pp[r]; j < pp[r + 1]; j++)
-                        {
-                            pv[j] = values[positions[j]];
-                        }
-                    }
-
                     GatherRow(pp[r], pp[r + 1], pi, pv, ps, pd + (long)r * batch, bias is null ? 0f : bias[r], batch);
                 }
             }
@@ -116,38 +115,7 @@ public static unsafe class CsrKernels
             {
                 Vector512<float> a0, a1, a2, a3, a4, a5, a6, a7;
                 a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = Vector512.Create(init);
-
-                // Two active weights per step into two accumulator sets: sixteen independent FMA chains hide the
-                // FMA latency behind the loads.
-                Vector512<float> e0, e1, e2, e3, e4, e5, e6, e7;
-                e0 = e1 = e2 = e3 = e4 = e5 = e6 = e7 = Vector512<float>.Zero;
-                int k = start;
-                for (; k + 2 <= end; k += 2)
-                {
-                    Vector512<float> v = Vector512.Create(values[k]);
-                    Vector512<float> u = Vector512.Create(values[k + 1]);
-                    float* s = src + (long)index[k] * batch + b;
-                    float* t = src + (long)index[k + 1] * batch + b;
-                    a0 = Vector512.FusedMultiplyAdd(v, Vector512.Load(s), a0);
-                    e0 = Vector512.FusedMultiplyAdd(u, Vector512.Load(t), e0);
-                    a1 = Vector512.FusedMultiplyAdd(v, Vector512.Load(s + 16), a1);
-                    e1 = Vector512.FusedMultiplyAdd(u, Vector512.Load(t + 16), e1);
-                    a2 = Vector512.FusedMultiplyAdd(v, Vector512.Load(s + 32), a2);
-                    e2 = Vector512.FusedMultiplyAdd(u, Vector512.Load(t + 32), e2);
-                    a3 = Vector512.FusedMultiplyAdd(v, Vector512.Load(s + 48), a3);
-                    e3 = Vector512.FusedMultiplyAdd(u, Vector512.Load(t + 48), e3);
-                    a4 = Vector512.FusedMultiplyAdd(v, Vector512.Load(s + 64), a4);
-                    e4 = Vector512.FusedMultiplyAdd(u, Vector512.Load(t + 64), e4);
-                    a5 = Vector512.FusedMultiplyAdd(v, Vector512.Load(s + 80), a5);
-                    e5 = Vector512.FusedMultiplyAdd(u, Vector512.Load(t + 80), e5);
-                    a6 = Vector512.FusedMultiplyAdd(v, Vector512.Load(s + 96), a6);
-                    e6 = Vector512.FusedMultiplyAdd(u, Vector512.Load(t + 96), e6);
-                    a7 = Vector512.FusedMultiplyAdd(v, Vector512.Load(s + 112), a7);
-                    e7 = Vector512.FusedMultiplyAdd(u, Vector512.Load(t + 112), e7);
-                }
-
-                a0 += e0; a1 += e1; a2 += e2; a3 += e3; a4 += e4; a5 += e5; a6 += e6; a7 += e7;
-                for (; k < end; k++)
+                for (int k = start; k < end; k++)
                 {
                     Vector512<float> v = Vector512.Create(values[k]);
                     float* s = src + (long)index[k] * batch + b;
