@@ -5,38 +5,29 @@ public static unsafe partial class Gemm
     /// <summary>One product in flight: pointers (pinned by the caller), shapes, and the two parallel phases.</summary>
     private struct Job
     {
-        internal float* A, B, C, Bias, PackA, PackB;
+        internal float* A, B, C, Bias, PackedB;
         internal int M, N, K, MPanels, NPanels;
         internal bool TransA, TransB, Accumulate;
 
-        // Block sizes in micro-panels, chosen per product so that both cores get work.
-        private int mcPanels, ncPanels, mBlocks, nBlocks;
+        // How C is cut into blocks (of micro-panels), chosen per product so that every core gets equal work.
+        private int mBlocks, nBlocks;
 
         internal void Run()
         {
-            // Phase 1: pack every A and B micro-panel over the full depth K.
+            // Phase 1: pack every B micro-panel over the full depth K (shared by all blocks of C).
             Job self = this;
-            int packTasks = MPanels + NPanels;
-            long packWork = ((long)MPanels * MR + (long)NPanels * NR) * K;
-            int packChunks = packWork < 1 << 16 ? 1 : Math.Min(packTasks, 4 * Workers.Count);
-            Workers.For(packChunks, chunk =>
+            long packWork = (long)NPanels * NR * K;
+            int packChunks = packWork < 1 << 16 ? 1 : Math.Min(NPanels, 4 * Workers.Count);
+            Workers.ForRange(NPanels, packChunks, (q0, q1) =>
             {
-                int start = (int)((long)packTasks * chunk / packChunks);
-                int end = (int)((long)packTasks * (chunk + 1) / packChunks);
-                for (int t = start; t < end; t++)
+                for (int q = q0; q < q1; q++)
                 {
-                    if (t < self.MPanels)
-                    {
-                        self.PackPanelA(t);
-                    }
-                    else
-                    {
-                        self.PackPanelB(t - self.MPanels);
-                    }
+                    PackB(self.B, self.TransB, self.N, self.K, q, self.PackedB + (long)q * self.K * NR);
                 }
             });
 
-            // Phase 2: blocks of C, each a (rows × columns) tile of micro-panels.
+            // Phase 2: blocks of C, each a (rows × columns) tile of micro-panels; each packs its own A block per depth
+            // block into a per-thread buffer that stays in L2.
             ChooseBlocks();
             self = this;
             Workers.For(mBlocks * nBlocks, task => self.ComputeBlock(task / self.nBlocks, task % self.nBlocks));
@@ -44,53 +35,59 @@ public static unsafe partial class Gemm
 
         private void ChooseBlocks()
         {
-            mcPanels = Math.Min(MPanels, 128 / MR);
-            ncPanels = Math.Min(NPanels, 256 / NR);
+            nBlocks = Blocks(NPanels, MaxNcPanels);
+            mBlocks = Blocks(MPanels, MaxMcPanels);
             long flops = 2L * M * N * K;
-            int wanted = flops < 1 << 20 ? 1 : 2 * Workers.Count;
-            while (Blocks(MPanels, mcPanels) * Blocks(NPanels, ncPanels) < wanted && (mcPanels > 1 || ncPanels > 1))
+            if (flops < 1 << 20)
             {
-                if (mcPanels >= ncPanels * NR / MR / 4 && mcPanels > 1)
+                // Too small to pay for waking a second core.
+                mBlocks = nBlocks = 1;
+                return;
+            }
+
+            // Equal-sized blocks, a multiple of the core count of them, so no core idles at the end.
+            int workers = Workers.Count;
+            while ((mBlocks * nBlocks < workers || mBlocks * nBlocks % workers != 0) && (mBlocks < MPanels || nBlocks < NPanels))
+            {
+                if (mBlocks < MPanels)
                 {
-                    mcPanels = (mcPanels + 1) / 2;
-                }
-                else if (ncPanels > 1)
-                {
-                    ncPanels = (ncPanels + 1) / 2;
+                    mBlocks++;
                 }
                 else
                 {
-                    mcPanels = (mcPanels + 1) / 2;
+                    nBlocks++;
                 }
             }
-
-            mBlocks = Blocks(MPanels, mcPanels);
-            nBlocks = Blocks(NPanels, ncPanels);
         }
 
         private static int Blocks(int panels, int perBlock) => (panels + perBlock - 1) / perBlock;
 
         private readonly void ComputeBlock(int mb, int nb)
         {
-            int r0 = mb * mcPanels, r1 = Math.Min(MPanels, r0 + mcPanels);
-            int q0 = nb * ncPanels, q1 = Math.Min(NPanels, q0 + ncPanels);
+            int r0 = (int)((long)MPanels * mb / mBlocks), r1 = (int)((long)MPanels * (mb + 1) / mBlocks);
+            int q0 = (int)((long)NPanels * nb / nBlocks), q1 = (int)((long)NPanels * (nb + 1) / nBlocks);
             int mr = MR, nr = NR;
+            float* packed = Scratch.Pointer(Scratch.Get(ref Scratch.Block, (long)(r1 - r0) * KC * mr));
             for (int pc = 0; pc < K; pc += KC)
             {
                 int kc = Math.Min(KC, K - pc);
-                bool first = pc == 0;
+                for (int r = r0; r < r1; r++)
+                {
+                    PackA(A, TransA, M, K, r, pc, kc, packed + (long)(r - r0) * kc * mr);
+                }
+
+                int mode = pc > 0 || Accumulate ? ModeLoad : Bias != null ? ModeBias : ModeZero;
                 for (int q = q0; q < q1; q++)
                 {
-                    float* bp = PackB + ((long)q * K + pc) * nr;
+                    float* bp = PackedB + ((long)q * K + pc) * nr;
                     int col = q * nr;
                     int cols = Math.Min(nr, N - col);
                     for (int r = r0; r < r1; r++)
                     {
-                        float* ap = PackA + ((long)r * K + pc) * mr;
+                        float* ap = packed + (long)(r - r0) * kc * mr;
                         int row = r * mr;
                         int rows = Math.Min(mr, M - row);
                         float* ct = C + (long)row * N + col;
-                        int mode = !first || Accumulate ? ModeLoad : Bias != null ? ModeBias : ModeZero;
                         if (rows == mr && cols == nr)
                         {
                             MicroKernel(ap, bp, kc, ct, N, mode, Bias + row);
@@ -99,107 +96,6 @@ public static unsafe partial class Gemm
                         {
                             EdgeTile(ap, bp, kc, ct, N, rows, cols, mode, Bias + row);
                         }
-                    }
-                }
-            }
-        }
-
-        private readonly void PackPanelA(int r)
-        {
-            int mr = MR;
-            int row0 = r * mr;
-            int rows = Math.Min(mr, M - row0);
-            float* dst = PackA + (long)r * K * mr;
-            if (!TransA)
-            {
-                // A is m×k: row i is contiguous; scatter each row into lane ii of the panel.
-                for (int ii = 0; ii < rows; ii++)
-                {
-                    float* src = A + (long)(row0 + ii) * K;
-                    for (int p = 0; p < K; p++)
-                    {
-                        dst[p * mr + ii] = src[p];
-                    }
-                }
-
-                for (int ii = rows; ii < mr; ii++)
-                {
-                    for (int p = 0; p < K; p++)
-                    {
-                        dst[p * mr + ii] = 0f;
-                    }
-                }
-            }
-            else
-            {
-                // Aᵀ is k×m: the MR values of depth p are contiguous.
-                for (int p = 0; p < K; p++)
-                {
-                    float* src = A + (long)p * M + row0;
-                    float* d = dst + (long)p * mr;
-                    int ii = 0;
-                    for (; ii < rows; ii++)
-                    {
-                        d[ii] = src[ii];
-                    }
-
-                    for (; ii < mr; ii++)
-                    {
-                        d[ii] = 0f;
-                    }
-                }
-            }
-        }
-
-        private readonly void PackPanelB(int q)
-        {
-            int nr = NR;
-            int col0 = q * nr;
-            int cols = Math.Min(nr, N - col0);
-            float* dst = PackB + (long)q * K * nr;
-            if (!TransB)
-            {
-                // B is k×n: the NR values of depth p are contiguous.
-                for (int p = 0; p < K; p++)
-                {
-                    float* src = B + (long)p * N + col0;
-                    float* d = dst + (long)p * nr;
-                    if (cols == nr)
-                    {
-                        Buffer.MemoryCopy(src, d, nr * sizeof(float), nr * sizeof(float));
-                    }
-                    else
-                    {
-                        int jj = 0;
-                        for (; jj < cols; jj++)
-                        {
-                            d[jj] = src[jj];
-                        }
-
-                        for (; jj < nr; jj++)
-                        {
-                            d[jj] = 0f;
-                        }
-                    }
-                }
-            }
-            else
-            {
-                // Bᵀ is n×k: column j of B is row j of Bᵀ, contiguous over p.
-                for (int jj = 0; jj < cols; jj++)
-                {
-                    float* src = B + (long)(col0 + jj) * K;
-                    for (int p = 0; p < K; p++)
-                    {
-                        dst[p * nr + jj] = src[p];
-                    }
-                }
-
-                for (int jj = cols; jj < nr; jj++)
-                {
-                    for (int p = 0; p < K; p++)
-                    {
-                        dst[p * nr + jj] = 0f;
                     }
                 }
             }

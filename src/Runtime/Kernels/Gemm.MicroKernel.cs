@@ -51,7 +51,7 @@ public static unsafe partial class Gemm
     }
 
     /// <summary>8 rows × 32 columns (two 16-lane vectors): 16 accumulators, FMA, broadcast A, vector B.</summary>
-    private static void Kernel8x32(float* a, float* b, int kc, float* c, int ldc, int mode, float* bias)
+    internal static void Kernel8x32(float* a, float* b, int kc, float* c, int ldc, int mode, float* bias)
     {
         Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
         float* c0 = c, c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;

@@ -91,17 +91,14 @@ public static unsafe partial class Gemm
         int mr = MR, nr = NR;
         int mPanels = (m + mr - 1) / mr;
         int nPanels = (n + nr - 1) / nr;
-        long packedA = (long)mPanels * mr * k;
-        long packedB = (long)nPanels * nr * k;
-        float[] bufA = Scratch.Get(ref Scratch.A, packedA);
-        float[] bufB = Scratch.Get(ref Scratch.B, packedB);
+        float[] bufB = Scratch.Get(ref Scratch.B, (long)nPanels * nr * k);
 
         fixed (float* pa = a, pb = b, pc = c, pbias = rowBias)
         {
             var job = new Job
             {
                 A = pa, B = pb, C = pc, Bias = pbias,
-                PackA = Scratch.Pointer(bufA), PackB = Scratch.Pointer(bufB),
+                PackedB = Scratch.Pointer(bufB),
                 M = m, N = n, K = k,
                 TransA = transposeA, TransB = transposeB, Accumulate = accumulate,
                 MPanels = mPanels, NPanels = nPanels,
@@ -110,11 +107,11 @@ public static unsafe partial class Gemm
         }
     }
 
-    /// <summary>Per calling thread, grown on demand, pinned: the packed panels of the current product.</summary>
+    /// <summary>Per thread, grown on demand, pinned: B packed by the calling thread, A blocks packed by each worker.</summary>
     private static class Scratch
     {
-        [ThreadStatic] internal static float[]? A;
         [ThreadStatic] internal static float[]? B;
+        [ThreadStatic] internal static float[]? Block;
 
         internal static float[] Get(ref float[]? slot, long length)
         {
@@ -137,6 +134,12 @@ public static unsafe partial class Gemm
     /// <summary>Micro-tile columns (of C and B panels).</summary>
     internal static readonly int NR = Vector512.IsHardwareAccelerated ? 32 : 16;
 
-    /// <summary>Depth of one cache block of the contracted dimension.</summary>
+    /// <summary>Depth of one cache block of the contracted dimension (a B micro-panel of KC×NR floats stays in L1).</summary>
     internal const int KC = 256;
+
+    /// <summary>Most micro-panels of A in one block of C (MC = 128 rows: an A block of MC×KC floats stays in L2).</summary>
+    private static readonly int MaxMcPanels = 128 / MR;
+
+    /// <summary>Most micro-panels of B in one block of C (NC = 256 columns).</summary>
+    private static readonly int MaxNcPanels = 256 / NR;
 }

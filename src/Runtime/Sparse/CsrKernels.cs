@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using SparseDsl.Kernels;
 
 namespace SparseDsl.Sparse;
@@ -52,8 +54,7 @@ public static unsafe class CsrKernels
         if (dx is not null)
         {
             DenseKernels.Check(dx, (long)inputs * batch, nameof(dx));
-            float[] transposed = w.TransposedValues();
-            GatherRows(w.TransposePtr, w.TransposeRows, transposed, null, dy, dx, inputs, batch, w.Nnz);
+            GatherRows(w.TransposePtr, w.TransposeRows, w.Values, null, dy, dx, inputs, batch, w.Nnz, w.TransposePositions, w.TransposedValuesBuffer());
         }
     }
 
@@ -76,12 +77,26 @@ public static unsafe class CsrKernels
     /// <c>dst[r,:] = (bias?[r] ?? 0) + Σ_{k in [ptr[r], ptr[r+1])} values[k]·src[index[k], :]</c>, vectorized over the batch.
     /// The forward SpMM (CSR rows) and dX (transpose map) are both this.
     /// </summary>
-    internal static void GatherRows(int[] ptr, int[] index, float[] values, float[]? bias, float[] src, float[] dst, int rows, int batch, int nnz)
+    /// <remarks>
+    /// With <paramref name="positions"/> (the transpose map), entry k's value is <c>values[positions[k]]</c>: each chunk
+    /// first gathers its values into <paramref name="scratch"/> so the inner loop reads them contiguously.
+    /// </remarks>
+    internal static void GatherRows(
+        int[] ptr, int[] index, float[] values, float[]? bias, float[] src, float[] dst, int rows, int batch, int nnz,
+        int[]? positions = null, float[]? scratch = null)
     {
         Workers.ForRange(rows, Chunks(rows, nnz, batch), (r0, r1) =>
         {
+            if (positions is not null)
+            {
+                for (int j = ptr[r0]; j < ptr[r1]; j++)
+                {
+                    scratch![j] = values[positions[j]];
+                }
+            }
+
             fixed (int* pp = ptr, pi = index)
-            fixed (float* pv = values, ps = src, pd = dst)
+            fixed (float* pv = positions is null ? values : scratch, ps = src, pd = dst)
             {
                 for (int r = r0; r < r1; r++)
                 {
@@ -165,13 +180,9 @@ public static unsafe class CsrKernels
 
     private static void SddmmRow(int start, int end, int* colIdx, float* x, float* g, float* dValues, int batch)
     {
-        for (int k = start; k < end; k++)
-        {
-            dValues[k] = 0f;
-        }
-
         int b = 0;
-        if (Vector512.IsHardwareAccelerated)
+        bool first = true;
+        if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
         {
             for (; b + 128 <= batch; b += 128)
             {
@@ -179,19 +190,44 @@ public static unsafe class CsrKernels
                 Vector512<float> g2 = Vector512.Load(g + b + 32), g3 = Vector512.Load(g + b + 48);
                 Vector512<float> g4 = Vector512.Load(g + b + 64), g5 = Vector512.Load(g + b + 80);
                 Vector512<float> g6 = Vector512.Load(g + b + 96), g7 = Vector512.Load(g + b + 112);
-                for (int k = start; k < end; k++)
+                float* xb = x + b;
+                int k = start;
+
+                // Sixteen active weights at a time: sixteen 16-lane partial products, reduced together by a
+                // transposing tree (15 shuffle-adds) instead of sixteen separate horizontal sums.
+                for (; k + 16 <= end; k += 16)
                 {
-                    float* s = x + (long)colIdx[k] * batch + b;
-                    Vector512<float> p0 = g0 * Vector512.Load(s);
-                    Vector512<float> p1 = g1 * Vector512.Load(s + 16);
-                    p0 = Vector512.FusedMultiplyAdd(g2, Vector512.Load(s + 32), p0);
-                    p1 = Vector512.FusedMultiplyAdd(g3, Vector512.Load(s + 48), p1);
-                    p0 = Vector512.FusedMultiplyAdd(g4, Vector512.Load(s + 64), p0);
-                    p1 = Vector512.FusedMultiplyAdd(g5, Vector512.Load(s + 80), p1);
-                    p0 = Vector512.FusedMultiplyAdd(g6, Vector512.Load(s + 96), p0);
-                    p1 = Vector512.FusedMultiplyAdd(g7, Vector512.Load(s + 112), p1);
-                    dValues[k] += Vector512.Sum(p0 + p1);
+                    int* c = colIdx + k;
+                    Vector512<float> s0 = Level2(
+                        Level1(Dot(xb + (long)c[0] * batch, g0, g1, g2, g3, g4, g5, g6, g7), Dot(xb + (long)c[1] * batch, g0, g1, g2, g3, g4, g5, g6, g7)),
+                        Level1(Dot(xb + (long)c[2] * batch, g0, g1, g2, g3, g4, g5, g6, g7), Dot(xb + (long)c[3] * batch, g0, g1, g2, g3, g4, g5, g6, g7)));
+                    Vector512<float> s1 = Level2(
+                        Level1(Dot(xb + (long)c[4] * batch, g0, g1, g2, g3, g4, g5, g6, g7), Dot(xb + (long)c[5] * batch, g0, g1, g2, g3, g4, g5, g6, g7)),
+                        Level1(Dot(xb + (long)c[6] * batch, g0, g1, g2, g3, g4, g5, g6, g7), Dot(xb + (long)c[7] * batch, g0, g1, g2, g3, g4, g5, g6, g7)));
+                    Vector512<float> t0 = Level3(s0, s1);
+                    Vector512<float> s2 = Level2(
+                        Level1(Dot(xb + (long)c[8] * batch, g0, g1, g2, g3, g4, g5, g6, g7), Dot(xb + (long)c[9] * batch, g0, g1, g2, g3, g4, g5, g6, g7)),
+                        Level1(Dot(xb + (long)c[10] * batch, g0, g1, g2, g3, g4, g5, g6, g7), Dot(xb + (long)c[11] * batch, g0, g1, g2, g3, g4, g5, g6, g7)));
+                    Vector512<float> s3 = Level2(
+                        Level1(Dot(xb + (long)c[12] * batch, g0, g1, g2, g3, g4, g5, g6, g7), Dot(xb + (long)c[13] * batch, g0, g1, g2, g3, g4, g5, g6, g7)),
+                        Level1(Dot(xb + (long)c[14] * batch, g0, g1, g2, g3, g4, g5, g6, g7), Dot(xb + (long)c[15] * batch, g0, g1, g2, g3, g4, g5, g6, g7)));
+                    Vector512<float> t1 = Level3(s2, s3);
+                    Vector512<float> sums = Avx512F.PermuteVar16x32(Level4(t0, t1), ReduceOrder);
+                    if (!first)
+                    {
+                        sums += Vector512.Load(dValues + k);
+                    }
+
+                    sums.Store(dValues + k);
                 }
+
+                for (; k < end; k++)
+                {
+                    float sum = Vector512.Sum(Dot(xb + (long)colIdx[k] * batch, g0, g1, g2, g3, g4, g5, g6, g7));
+                    dValues[k] = first ? sum : dValues[k] + sum;
+                }
+
+                first = false;
             }
 
             for (; b + 16 <= batch; b += 16)
@@ -199,8 +235,11 @@ public static unsafe class CsrKernels
                 Vector512<float> g0 = Vector512.Load(g + b);
                 for (int k = start; k < end; k++)
                 {
-                    dValues[k] += Vector512.Sum(g0 * Vector512.Load(x + (long)colIdx[k] * batch + b));
+                    float sum = Vector512.Sum(g0 * Vector512.Load(x + (long)colIdx[k] * batch + b));
+                    dValues[k] = first ? sum : dValues[k] + sum;
                 }
+
+                first = false;
             }
         }
 
@@ -215,8 +254,55 @@ public static unsafe class CsrKernels
                     acc = MathF.FusedMultiplyAdd(g[bb], s[bb], acc);
                 }
 
-                dValues[k] += acc;
+                dValues[k] = first ? acc : dValues[k] + acc;
+            }
+        }
+        else if (first)
+        {
+            for (int k = start; k < end; k++)
+            {
+                dValues[k] = 0f;
             }
         }
     }
+
+    /// <summary>The 16-lane partial products of one active weight over 128 batch entries: Σ lanes = Σ_b g[b]·s[b].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Dot(
+        float* s, Vector512<float> g0, Vector512<float> g1, Vector512<float> g2, Vector512<float> g3,
+        Vector512<float> g4, Vector512<float> g5, Vector512<float> g6, Vector512<float> g7)
+    {
+        Vector512<float> p0 = g0 * Vector512.Load(s);
+        Vector512<float> p1 = g1 * Vector512.Load(s + 16);
+        p0 = Vector512.FusedMultiplyAdd(g2, Vector512.Load(s + 32), p0);
+        p1 = Vector512.FusedMultiplyAdd(g3, Vector512.Load(s + 48), p1);
+        p0 = Vector512.FusedMultiplyAdd(g4, Vector512.Load(s + 64), p0);
+        p1 = Vector512.FusedMultiplyAdd(g5, Vector512.Load(s + 80), p1);
+        p0 = Vector512.FusedMultiplyAdd(g6, Vector512.Load(s + 96), p0);
+        p1 = Vector512.FusedMultiplyAdd(g7, Vector512.Load(s + 112), p1);
+        return p0 + p1;
+    }
+
+    // The reduction tree: after Level4, lane 4c + j holds the total of input 4j + c; ReduceOrder puts input i in lane i.
+    private static readonly Vector512<int> ReduceOrder = Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+
+    /// <summary>Pairs of inputs: 128-bit chunks [a0+a2, a1+a3, b0+b2, b1+b3].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Level1(Vector512<float> a, Vector512<float> b) =>
+        Avx512F.Shuffle4x128(a, b, 0b01_00_01_00) + Avx512F.Shuffle4x128(a, b, 0b11_10_11_10);
+
+    /// <summary>Pairs of Level1 results: chunk c holds 4 partials of input c.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Level2(Vector512<float> ab, Vector512<float> cd) =>
+        Avx512F.Shuffle4x128(ab, cd, 0b10_00_10_00) + Avx512F.Shuffle4x128(ab, cd, 0b11_01_11_01);
+
+    /// <summary>Within each chunk, pairs of partials: [x0+x2, x1+x3, y0+y2, y1+y3].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Level3(Vector512<float> x, Vector512<float> y) =>
+        Avx512F.Shuffle(x, y, 0b01_00_01_00) + Avx512F.Shuffle(x, y, 0b11_10_11_10);
+
+    /// <summary>Within each chunk, the last pair: [x0+x1, x2+x3, y0+y1, y2+y3] of the Level3 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Level4(Vector512<float> x, Vector512<float> y) =>
+        Avx512F.Shuffle(x, y, 0b10_00_10_00) + Avx512F.Shuffle(x, y, 0b11_01_11_01);
 }

@@ -119,24 +119,18 @@ public sealed class CsrMatrix
     private float[]? transposedValues;
 
     /// <summary>
-    /// <see cref="Values"/> in transpose-map order (entry j holds Values[TransposePositions[j]]), refreshed on every
-    /// call into a buffer owned by this matrix, so the dX gather reads values contiguously.
+    /// Scratch of length nnz owned by this matrix: the dX kernel gathers <see cref="Values"/> into it in transpose-map
+    /// order (entry j = Values[TransposePositions[j]]) so its inner loop reads values contiguously. One backward pass at a
+    /// time per matrix.
     /// </summary>
-    internal float[] TransposedValues()
+    internal float[] TransposedValuesBuffer()
     {
         if (transposedValues is null || transposedValues.Length != Nnz)
         {
             transposedValues = new float[Nnz];
         }
 
-        float[] t = transposedValues, v = Values;
-        int[] pos = TransposePositions;
-        for (int j = 0; j < t.Length; j++)
-        {
-            t[j] = v[pos[j]];
-        }
-
-        return t;
+        return transposedValues;
     }
 
     /// <summary>
