@@ -12,13 +12,7 @@ internal static class ExperimentEmitter
     public static string Write(ExperimentTarget target)
     {
         var spec = target.Spec;
-        var writer = new SourceWriter().Header(spec.Name);
-        if (spec.Namespace.Length > 0)
-        {
-            writer.Line().Line("namespace " + spec.Namespace + ";");
-        }
-
-        writer.Line();
+        var writer = new SourceWriter().Header(spec.Name, spec.Namespace);
         if (target.HasErrors)
         {
             writer.Line("// " + spec.Name + " has SparseDsl errors (see the SPD diagnostics); no experiment program was generated.");
@@ -68,7 +62,6 @@ internal static class EntryPointEmitter
     public static string Write(ImmutableArray<ExperimentTarget> experiments)
     {
         var writer = new SourceWriter().Header("the project's [Experiment] classes");
-        writer.Line();
         writer.Open("internal static class SparseDslProgram");
         writer.Open("public static int Main(string[] args)");
         writer.Line("return global::SparseDsl.Experiments.ExperimentProgram.Run(args, new global::SparseDsl.Experiments.StudyDefinition[]");

@@ -16,13 +16,7 @@ internal static partial class ModelEmitter
     public static string Write(ModelTarget target)
     {
         var spec = target.Spec;
-        var writer = new SourceWriter().Header(spec.Name);
-        if (spec.Namespace.Length > 0)
-        {
-            writer.Line().Line("namespace " + spec.Namespace + ";");
-        }
-
-        writer.Line();
+        var writer = new SourceWriter().Header(spec.Name, spec.Namespace);
         if (target.HasErrors)
         {
             WriteErrorStub(writer, target);

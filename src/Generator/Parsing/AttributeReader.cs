@@ -8,6 +8,11 @@ namespace SparseDsl.Generator.Parsing;
 /// <summary>Reads constructor and named arguments of an attribute, and finds where each was written.</summary>
 internal static class AttributeReader
 {
+    /// <summary>Whether the attributed class declaration says <c>partial</c> (SPD001 otherwise).</summary>
+    public static bool IsPartial(SyntaxNode node) =>
+        node is ClassDeclarationSyntax declaration
+        && declaration.Modifiers.Any(m => m.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.PartialKeyword));
+
     public static AttributeData? Find(ISymbol symbol, string fullName) =>
         symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == fullName);
 

@@ -23,8 +23,7 @@ internal static class ExperimentParser
         var attribute = context.Attributes[0];
         var diagnostics = new DiagnosticBag();
 
-        bool isPartial = context.TargetNode is ClassDeclarationSyntax declaration
-            && declaration.Modifiers.Any(m => m.IsKind(SyntaxKind.PartialKeyword));
+        bool isPartial = AttributeReader.IsPartial(context.TargetNode);
         if (!isPartial)
         {
             diagnostics.Add(DiagnosticCatalog.TypeNotPartial, LocationInfo.From(type.Locations.FirstOrDefault()),
