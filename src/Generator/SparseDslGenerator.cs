@@ -1,10 +1,9 @@
-using System.Collections.Immutable;
-using System.Globalization;
+using System;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SparseDsl.Generator.Emitters;
-using SparseDsl.Generator.Model;
-using SparseDsl.Generator.Parsing;
+using SparseDsl.Language;
+using SparseDsl.Roslyn;
 
 namespace SparseDsl.Generator;
 
@@ -15,36 +14,43 @@ namespace SparseDsl.Generator;
 [Generator(LanguageNames.CSharp)]
 public sealed class SparseDslGenerator : IIncrementalGenerator
 {
+    /// <summary>SPD901, the one diagnostic the generator reports itself; every rule of the catalog is an analyzer's.</summary>
+    private static readonly DiagnosticDescriptor InternalError = new DiagnosticDescriptor(
+        RuleIds.GeneratorInternalError,
+        DiagnosticCatalog.GeneratorInternalError.Title,
+        DiagnosticCatalog.GeneratorInternalError.MessageFormat,
+        DiagnosticCatalog.InternalCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinks.For(DiagnosticCatalog.GeneratorInternalError));
+
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var maxGridPoints = context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
-            options.GlobalOptions.TryGetValue("build_property.SparseDslMaxGridPoints", out var text)
-                && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value > 0
-                ? value
-                : 10_000);
+        var maxGridPoints = context.AnalyzerConfigOptionsProvider.Select(static (options, _) => BuildProperties.MaxGridPoints(options.GlobalOptions));
 
+        // Only the value-equal targets enter the pipeline: the analyzers report the findings (with their
+        // locations), so a moved line or an edited comment leaves every generated file cached.
         var models = context.SyntaxProvider.ForAttributeWithMetadataName(
-            ModelParser.SparseModelAttribute,
-            static (node, _) => node is ClassDeclarationSyntax,
-            static (syntax, cancellation) => ModelParser.Parse(syntax, cancellation));
+                ModelParser.SparseModelAttribute,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (syntax, cancellation) => ModelParser.Parse((INamedTypeSymbol)syntax.TargetSymbol, syntax.Attributes[0], cancellation).Target)
+            .WithTrackingName(TrackingNames.ModelTarget);
 
-        var experiments = context.SyntaxProvider.ForAttributeWithMetadataName(
+        var experimentTargets = context.SyntaxProvider.ForAttributeWithMetadataName(
                 ExperimentParser.ExperimentAttribute,
                 static (node, _) => node is ClassDeclarationSyntax,
                 static (syntax, _) => syntax)
             .Combine(maxGridPoints)
-            .Select(static (pair, cancellation) => ExperimentParser.Parse(pair.Left, pair.Right, cancellation));
+            .Select(static (pair, cancellation) =>
+                ExperimentParser.Parse((INamedTypeSymbol)pair.Left.TargetSymbol, pair.Left.Attributes[0], pair.Right, cancellation).Target)
+            .WithTrackingName(TrackingNames.ExperimentTarget);
 
-        // Diagnostics and code travel separately: a moved line changes locations, not the emitted code.
-        context.RegisterSourceOutput(models.Select(static (m, _) => m.Diagnostics), Report);
-        context.RegisterSourceOutput(experiments.Select(static (e, _) => e.Diagnostics), Report);
+        // A class that is not partial gets nothing: SPD001 says so, and a partial half would only add CS0260.
+        context.RegisterSourceOutput(models.Where(static m => m.IsPartial), static (output, target) =>
+            Emit(output, target.Spec.Name, () => output.AddSource(HintName(target.Spec.Namespace, target.Spec.Name, "Network"), ModelEmitter.Write(target))));
 
-        context.RegisterSourceOutput(models.Select(static (m, _) => m.Target).WithTrackingName(TrackingNames.ModelTarget), static (output, target) =>
-            output.AddSource(HintName(target.Spec.Namespace, target.Spec.Name, "Network"), ModelEmitter.Write(target)));
-
-        var experimentTargets = experiments.Select(static (e, _) => e.Target).WithTrackingName(TrackingNames.ExperimentTarget);
-        context.RegisterSourceOutput(experimentTargets, static (output, target) =>
-            output.AddSource(HintName(target.Spec.Namespace, target.Spec.Name, "Study"), ExperimentEmitter.Write(target)));
+        context.RegisterSourceOutput(experimentTargets.Where(static e => e.IsPartial), static (output, target) =>
+            Emit(output, target.Spec.Name, () => output.AddSource(HintName(target.Spec.Namespace, target.Spec.Name, "Study"), ExperimentEmitter.Write(target))));
 
         var isExecutable = context.CompilationProvider.Select(static (compilation, _) =>
             compilation.Options.OutputKind is OutputKind.ConsoleApplication or OutputKind.WindowsApplication);
@@ -53,24 +59,25 @@ public sealed class SparseDslGenerator : IIncrementalGenerator
         {
             if (pair.Right && !pair.Left.IsEmpty)
             {
-                output.AddSource("SparseDsl.Program.g.cs", EntryPointEmitter.Write(pair.Left));
+                Emit(output, "the entry point", () => output.AddSource("SparseDsl.Program.g.cs", EntryPointEmitter.Write(pair.Left)));
             }
         });
     }
 
-    private static void Report(SourceProductionContext output, SparseDsl.Language.EquatableArray<DiagnosticInfo> diagnostics)
+    /// <summary>
+    /// Runs one emitter; a bug in it becomes one SPD901 naming the declaration instead of Roslyn's CS8785 with
+    /// a stack trace and a half-generated project.
+    /// </summary>
+    private static void Emit(SourceProductionContext output, string declaration, Action emit)
     {
-        foreach (var info in diagnostics)
+        try
         {
-            var descriptor = new DiagnosticDescriptor(
-                info.Id,
-                info.Title,
-                "{0}",
-                "SparseDsl",
-                info.IsError ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
-                isEnabledByDefault: true,
-                helpLinkUri: HelpLinks.For(info.Id));
-            output.ReportDiagnostic(Diagnostic.Create(descriptor, info.Location?.ToLocation() ?? Location.None, info.Message));
+            emit();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            output.ReportDiagnostic(Diagnostic.Create(InternalError, Location.None,
+                $"SparseDsl could not generate code for {declaration}: {exception.GetType().Name}: {exception.Message}. Please report this with the declaration."));
         }
     }
 
@@ -85,7 +92,3 @@ internal static class TrackingNames
     public const string ExperimentTarget = nameof(ExperimentTarget);
 }
 
-internal static class HelpLinks
-{
-    public static string For(string id) => "https://github.com/sparsedsl/sparsedsl/blob/main/docs/diagnostics/" + id + ".md";
-}

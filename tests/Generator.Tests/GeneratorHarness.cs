@@ -1,32 +1,17 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using SparseDsl.Generator;
+using SparseDsl.Testing;
 
 namespace SparseDsl.Generator.Tests;
 
 /// <summary>Runs the generator over source text in memory, referencing the runtime as a user's project would.</summary>
 internal static class GeneratorHarness
 {
-    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
-    {
-        string trusted = (string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!;
-        var paths = trusted.Split(Path.PathSeparator).ToList();
-        paths.Add(typeof(SparseModelAttribute).Assembly.Location);          // SparseDsl.Runtime
-        paths.Add(typeof(SparseDsl.Language.ModelSpec).Assembly.Location);  // SparseDsl.Language
-        paths.Add(typeof(ILGPU.Context).Assembly.Location);
-        paths.Add(typeof(ILGPU.Algorithms.XMath).Assembly.Location);
-        return paths.Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
-    });
+    public static CSharpParseOptions ParseOptions => TestCompilation.ParseOptions;
 
-    public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.Preview);
-
-    public static CSharpCompilation Compile(string source, OutputKind kind = OutputKind.DynamicallyLinkedLibrary, string assemblyName = "UserProject") =>
-        CSharpCompilation.Create(
-            assemblyName,
-            new[] { CSharpSyntaxTree.ParseText(source, ParseOptions, path: "User.cs") },
-            References.Value,
-            new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable));
+    public static CSharpCompilation Compile(string source, OutputKind kind = OutputKind.DynamicallyLinkedLibrary) =>
+        TestCompilation.Create(source, kind);
 
     public static GeneratorDriver Driver() =>
         CSharpGeneratorDriver.Create(

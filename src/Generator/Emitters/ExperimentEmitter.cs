@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using SparseDsl.Generator.Model;
+using SparseDsl.Roslyn;
 
 namespace SparseDsl.Generator.Emitters;
 
@@ -68,7 +68,7 @@ internal static class EntryPointEmitter
         writer.Line("{");
         foreach (var experiment in experiments)
         {
-            if (!experiment.HasErrors)
+            if (experiment.IsPartial && !experiment.HasErrors)
             {
                 writer.Line("    global::" + experiment.Spec.FullName + ".Definition,");
             }

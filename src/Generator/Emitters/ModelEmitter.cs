@@ -1,6 +1,6 @@
 using System.Linq;
 using SparseDsl.Generator.Lowering;
-using SparseDsl.Generator.Model;
+using SparseDsl.Roslyn;
 using SparseDsl.Language;
 
 namespace SparseDsl.Generator.Emitters;

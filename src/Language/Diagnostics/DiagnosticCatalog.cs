@@ -19,48 +19,48 @@ public static class DiagnosticCatalog
     private const string Message = "{0}";
 
     // 0xx: model declaration
-    public static readonly RuleDescriptor TypeNotPartial = new("SPD001", "Model or experiment type must be partial", Message, RuleSeverity.Error, ModelCategory);
-    public static readonly RuleDescriptor InvalidLayerMember = new("SPD002", "Layer member must be one partial Layer property with one layer attribute", Message, RuleSeverity.Error, ModelCategory);
-    public static readonly RuleDescriptor InvalidLayerOrder = new("SPD003", "Model needs an [Input] first and at least one weight layer after it", Message, RuleSeverity.Error, ModelCategory);
-    public static readonly RuleDescriptor LayerSizeNotPositive = new("SPD004", "Layer size must be positive", Message, RuleSeverity.Error, ModelCategory);
-    public static readonly RuleDescriptor ExperimentModelNotSparseModel = new("SPD005", "Experiment must name a [SparseModel] type", Message, RuleSeverity.Error, ModelCategory);
-    public static readonly RuleDescriptor LossDoesNotFitOutput = new("SPD006", "Loss does not fit the output layer", Message, RuleSeverity.Error, ModelCategory);
+    public static readonly RuleDescriptor TypeNotPartial = new(RuleIds.TypeNotPartial, "Model or experiment type must be partial", Message, RuleSeverity.Error, ModelCategory);
+    public static readonly RuleDescriptor InvalidLayerMember = new(RuleIds.InvalidLayerMember, "Layer member must be one partial Layer property with one layer attribute", Message, RuleSeverity.Error, ModelCategory);
+    public static readonly RuleDescriptor InvalidLayerOrder = new(RuleIds.InvalidLayerOrder, "Model needs an [Input] first and at least one weight layer after it", Message, RuleSeverity.Error, ModelCategory);
+    public static readonly RuleDescriptor LayerSizeNotPositive = new(RuleIds.LayerSizeNotPositive, "Layer size must be positive", Message, RuleSeverity.Error, ModelCategory);
+    public static readonly RuleDescriptor ExperimentModelNotSparseModel = new(RuleIds.ExperimentModelNotSparseModel, "Experiment must name a [SparseModel] type", Message, RuleSeverity.Error, ModelCategory);
+    public static readonly RuleDescriptor LossDoesNotFitOutput = new(RuleIds.LossDoesNotFitOutput, "Loss does not fit the output layer", Message, RuleSeverity.Error, ModelCategory);
 
     // 1xx: sparsity
-    public static readonly RuleDescriptor SparsityOutOfRange = new("SPD101", "Sparsity must be in [0, 1)", Message, RuleSeverity.Error, SparsityCategory);
-    public static readonly RuleDescriptor PatternDoesNotParse = new("SPD102", "Sparsity pattern does not parse", Message, RuleSeverity.Error, SparsityCategory);
-    public static readonly RuleDescriptor BlockDoesNotDivideLayer = new("SPD103", "Block size must divide the layer's dimensions", Message, RuleSeverity.Error, SparsityCategory);
-    public static readonly RuleDescriptor InvalidNOfM = new("SPD104", "N:M pattern is invalid for this layer", Message, RuleSeverity.Error, SparsityCategory);
-    public static readonly RuleDescriptor SparsityContradictsPattern = new("SPD105", "Explicit sparsity contradicts the pattern", Message, RuleSeverity.Error, SparsityCategory);
-    public static readonly RuleDescriptor DistributionCannotReachTarget = new("SPD106", "Distribution cannot reach the sparsity target", Message, RuleSeverity.Error, SparsityCategory);
-    public static readonly RuleDescriptor SparseOnLayerWithoutWeights = new("SPD107", "[Sparse] on a layer without weights", Message, RuleSeverity.Error, SparsityCategory);
-    public static readonly RuleDescriptor BlockLargerThanLayer = new("SPD108", "Block is larger than the layer", Message, RuleSeverity.Error, SparsityCategory);
+    public static readonly RuleDescriptor SparsityOutOfRange = new(RuleIds.SparsityOutOfRange, "Sparsity must be in [0, 1)", Message, RuleSeverity.Error, SparsityCategory);
+    public static readonly RuleDescriptor PatternDoesNotParse = new(RuleIds.PatternDoesNotParse, "Sparsity pattern does not parse", Message, RuleSeverity.Error, SparsityCategory);
+    public static readonly RuleDescriptor BlockDoesNotDivideLayer = new(RuleIds.BlockDoesNotDivideLayer, "Block size must divide the layer's dimensions", Message, RuleSeverity.Error, SparsityCategory);
+    public static readonly RuleDescriptor InvalidNOfM = new(RuleIds.InvalidNOfM, "N:M pattern is invalid for this layer", Message, RuleSeverity.Error, SparsityCategory);
+    public static readonly RuleDescriptor SparsityContradictsPattern = new(RuleIds.SparsityContradictsPattern, "Explicit sparsity contradicts the pattern", Message, RuleSeverity.Error, SparsityCategory);
+    public static readonly RuleDescriptor DistributionCannotReachTarget = new(RuleIds.DistributionCannotReachTarget, "Distribution cannot reach the sparsity target", Message, RuleSeverity.Error, SparsityCategory);
+    public static readonly RuleDescriptor SparseOnLayerWithoutWeights = new(RuleIds.SparseOnLayerWithoutWeights, "[Sparse] on a layer without weights", Message, RuleSeverity.Error, SparsityCategory);
+    public static readonly RuleDescriptor BlockLargerThanLayer = new(RuleIds.BlockLargerThanLayer, "Block is larger than the layer", Message, RuleSeverity.Error, SparsityCategory);
 
     // 2xx: schedules and optimizers
-    public static readonly RuleDescriptor ScheduleDoesNotParse = new("SPD201", "Sparsity schedule does not parse", Message, RuleSeverity.Error, TrainingCategory);
-    public static readonly RuleDescriptor UpdateIntervalOutOfRange = new("SPD202", "Update interval must be positive and shorter than training", Message, RuleSeverity.Error, TrainingCategory);
-    public static readonly RuleDescriptor DropFractionOutOfRange = new("SPD203", "Drop fraction must be in (0, 1)", Message, RuleSeverity.Error, TrainingCategory);
-    public static readonly RuleDescriptor ScheduleWindowInvalid = new("SPD204", "Schedule must start before it ends and within training", Message, RuleSeverity.Error, TrainingCategory);
-    public static readonly RuleDescriptor GmpFinalBelowInitial = new("SPD205", "GMP final sparsity is below its initial sparsity", Message, RuleSeverity.Error, TrainingCategory);
-    public static readonly RuleDescriptor RegrowthUnsupportedByPattern = new("SPD206", "Regrowth criterion is not supported by the pattern", Message, RuleSeverity.Error, TrainingCategory);
-    public static readonly RuleDescriptor OptimizerDoesNotParse = new("SPD207", "Optimizer does not parse", Message, RuleSeverity.Error, TrainingCategory);
-    public static readonly RuleDescriptor OptimizerValueOutOfRange = new("SPD208", "Optimizer option is out of range", Message, RuleSeverity.Error, TrainingCategory);
-    public static readonly RuleDescriptor SmetOptionInvalid = new("SPD209", "SMET optimizer option is invalid", Message, RuleSeverity.Error, TrainingCategory);
+    public static readonly RuleDescriptor ScheduleDoesNotParse = new(RuleIds.ScheduleDoesNotParse, "Sparsity schedule does not parse", Message, RuleSeverity.Error, TrainingCategory);
+    public static readonly RuleDescriptor UpdateIntervalOutOfRange = new(RuleIds.UpdateIntervalOutOfRange, "Update interval must be positive and shorter than training", Message, RuleSeverity.Error, TrainingCategory);
+    public static readonly RuleDescriptor DropFractionOutOfRange = new(RuleIds.DropFractionOutOfRange, "Drop fraction must be in (0, 1)", Message, RuleSeverity.Error, TrainingCategory);
+    public static readonly RuleDescriptor ScheduleWindowInvalid = new(RuleIds.ScheduleWindowInvalid, "Schedule must start before it ends and within training", Message, RuleSeverity.Error, TrainingCategory);
+    public static readonly RuleDescriptor GmpFinalBelowInitial = new(RuleIds.GmpFinalBelowInitial, "GMP final sparsity is below its initial sparsity", Message, RuleSeverity.Error, TrainingCategory);
+    public static readonly RuleDescriptor RegrowthUnsupportedByPattern = new(RuleIds.RegrowthUnsupportedByPattern, "Regrowth criterion is not supported by the pattern", Message, RuleSeverity.Error, TrainingCategory);
+    public static readonly RuleDescriptor OptimizerDoesNotParse = new(RuleIds.OptimizerDoesNotParse, "Optimizer does not parse", Message, RuleSeverity.Error, TrainingCategory);
+    public static readonly RuleDescriptor OptimizerValueOutOfRange = new(RuleIds.OptimizerValueOutOfRange, "Optimizer option is out of range", Message, RuleSeverity.Error, TrainingCategory);
+    public static readonly RuleDescriptor SmetOptionInvalid = new(RuleIds.SmetOptionInvalid, "SMET optimizer option is invalid", Message, RuleSeverity.Error, TrainingCategory);
 
     // 3xx: experiments and grids
-    public static readonly RuleDescriptor UnknownGridAxis = new("SPD301", "Unknown grid axis", Message, RuleSeverity.Error, ExperimentCategory);
-    public static readonly RuleDescriptor GridValuesInvalid = new("SPD302", "Grid axis values are missing, unreadable or repeated", Message, RuleSeverity.Error, ExperimentCategory);
-    public static readonly RuleDescriptor GridAxisRepeated = new("SPD303", "Grid axis declared twice", Message, RuleSeverity.Error, ExperimentCategory);
-    public static readonly RuleDescriptor GridTooLarge = new("SPD304", "Grid has more points than the limit", Message, RuleSeverity.Warning, ExperimentCategory);
-    public static readonly RuleDescriptor UnknownDataSet = new("SPD305", "Unknown data set", Message, RuleSeverity.Error, ExperimentCategory);
-    public static readonly RuleDescriptor TrainingLengthInvalid = new("SPD306", "Steps, batch and evaluation interval must be positive and consistent", Message, RuleSeverity.Error, ExperimentCategory);
-    public static readonly RuleDescriptor GridValueInvalidForAxis = new("SPD307", "Grid value is invalid for its axis", Message, RuleSeverity.Error, ExperimentCategory);
+    public static readonly RuleDescriptor UnknownGridAxis = new(RuleIds.UnknownGridAxis, "Unknown grid axis", Message, RuleSeverity.Error, ExperimentCategory);
+    public static readonly RuleDescriptor GridValuesInvalid = new(RuleIds.GridValuesInvalid, "Grid axis values are missing, unreadable or repeated", Message, RuleSeverity.Error, ExperimentCategory);
+    public static readonly RuleDescriptor GridAxisRepeated = new(RuleIds.GridAxisRepeated, "Grid axis declared twice", Message, RuleSeverity.Error, ExperimentCategory);
+    public static readonly RuleDescriptor GridTooLarge = new(RuleIds.GridTooLarge, "Grid has more points than the limit", Message, RuleSeverity.Warning, ExperimentCategory);
+    public static readonly RuleDescriptor UnknownDataSet = new(RuleIds.UnknownDataSet, "Unknown data set", Message, RuleSeverity.Error, ExperimentCategory);
+    public static readonly RuleDescriptor TrainingLengthInvalid = new(RuleIds.TrainingLengthInvalid, "Steps, batch and evaluation interval must be positive and consistent", Message, RuleSeverity.Error, ExperimentCategory);
+    public static readonly RuleDescriptor GridValueInvalidForAxis = new(RuleIds.GridValueInvalidForAxis, "Grid value is invalid for its axis", Message, RuleSeverity.Error, ExperimentCategory);
 
     // 4xx: kernels and backends
-    public static readonly RuleDescriptor NotSupportedYet = new("SPD401", "Not supported by this version yet", Message, RuleSeverity.Warning, BackendCategory);
+    public static readonly RuleDescriptor NotSupportedYet = new(RuleIds.NotSupportedYet, "Not supported by this version yet", Message, RuleSeverity.Warning, BackendCategory);
 
     // 9xx: generator-internal
-    public static readonly RuleDescriptor GeneratorInternalError = new("SPD901", "SparseDsl generator internal error", Message, RuleSeverity.Error, InternalCategory);
+    public static readonly RuleDescriptor GeneratorInternalError = new(RuleIds.GeneratorInternalError, "SparseDsl generator internal error", Message, RuleSeverity.Error, InternalCategory);
 
     /// <summary>Every rule in ID order.</summary>
     public static IReadOnlyList<RuleDescriptor> All { get; } = new[]

@@ -1,17 +1,17 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using SparseDsl.Generator.Model;
 
-namespace SparseDsl.Generator.Parsing;
+namespace SparseDsl.Roslyn;
 
 /// <summary>Reads constructor and named arguments of an attribute, and finds where each was written.</summary>
 internal static class AttributeReader
 {
-    /// <summary>Whether the attributed class declaration says <c>partial</c> (SPD001 otherwise).</summary>
-    public static bool IsPartial(SyntaxNode node) =>
-        node is ClassDeclarationSyntax declaration
-        && declaration.Modifiers.Any(m => m.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.PartialKeyword));
+    /// <summary>Whether the class is declared <c>partial</c> (SPD001 otherwise); every part of a partial type says so.</summary>
+    public static bool IsPartial(INamedTypeSymbol type) =>
+        type.DeclaringSyntaxReferences.Any(reference =>
+            reference.GetSyntax() is ClassDeclarationSyntax declaration
+            && declaration.Modifiers.Any(m => m.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.PartialKeyword)));
 
     public static AttributeData? Find(ISymbol symbol, string fullName) =>
         symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == fullName);
@@ -57,18 +57,18 @@ internal static class AttributeReader
     }
 
     /// <summary>Where the attribute itself was written (the fallback location for its diagnostics).</summary>
-    public static LocationInfo? Location(AttributeData attribute) =>
-        LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax());
+    public static Location? Location(AttributeData attribute) =>
+        attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation();
 
     /// <summary>
     /// The location of characters [column, column+length) (1-based) inside a string-literal argument, so an
     /// expression error points at the offending token rather than the whole string.
     /// </summary>
-    public static LocationInfo? InsideString(ExpressionSyntax? argument, int column, int length)
+    public static Location? InsideString(ExpressionSyntax? argument, int column, int length)
     {
-        if (argument is not LiteralExpressionSyntax literal || argument.SyntaxTree is null)
+        if (argument is not LiteralExpressionSyntax literal)
         {
-            return LocationInfo.From(argument);
+            return argument?.GetLocation();
         }
 
         int quote = literal.Token.Text.StartsWith("@", System.StringComparison.Ordinal) ? 2 : 1;
@@ -76,10 +76,9 @@ internal static class AttributeReader
         int end = System.Math.Min(start + System.Math.Max(1, length), literal.Token.Span.End - 1);
         if (end <= start)
         {
-            return LocationInfo.From(argument);
+            return argument.GetLocation();
         }
 
-        var span = Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(start, end);
-        return LocationInfo.From(Microsoft.CodeAnalysis.Location.Create(argument.SyntaxTree, span));
+        return Microsoft.CodeAnalysis.Location.Create(argument.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(start, end));
     }
 }

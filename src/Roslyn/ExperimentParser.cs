@@ -4,10 +4,9 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using SparseDsl.Generator.Model;
 using SparseDsl.Language;
 
-namespace SparseDsl.Generator.Parsing;
+namespace SparseDsl.Roslyn;
 
 /// <summary>Roslyn symbols of an [Experiment] class (and its model) → <see cref="ExperimentSpec"/>.</summary>
 internal static class ExperimentParser
@@ -17,16 +16,14 @@ internal static class ExperimentParser
     private const string ScheduleAttribute = "SparseDsl.SparsityScheduleAttribute";
     private const string GridAttribute = "SparseDsl.GridAttribute";
 
-    public static ParsedExperiment Parse(GeneratorAttributeSyntaxContext context, int maxGridPoints, CancellationToken cancellation)
+    public static ParsedExperiment Parse(INamedTypeSymbol type, AttributeData attribute, int maxGridPoints, CancellationToken cancellation)
     {
-        var type = (INamedTypeSymbol)context.TargetSymbol;
-        var attribute = context.Attributes[0];
-        var diagnostics = new DiagnosticBag();
+        var diagnostics = new FindingBag();
 
-        bool isPartial = AttributeReader.IsPartial(context.TargetNode);
+        bool isPartial = AttributeReader.IsPartial(type);
         if (!isPartial)
         {
-            diagnostics.Add(DiagnosticCatalog.TypeNotPartial, LocationInfo.From(type.Locations.FirstOrDefault()),
+            diagnostics.Add(DiagnosticCatalog.TypeNotPartial, type.Locations.FirstOrDefault(),
                 $"[Experiment] class '{type.Name}' must be partial so SparseDsl can add the experiment program; declare it 'public static partial class {type.Name}'");
         }
 
@@ -60,7 +57,7 @@ internal static class ExperimentParser
         if (modelType is not null && modelAttribute is not null)
         {
             // The model's own diagnostics are reported on the model; here only its spec is needed.
-            model = ModelParser.ReadSpec(modelType, modelAttribute, new DiagnosticBag(), out _);
+            model = ModelParser.ReadSpec(modelType, modelAttribute, new FindingBag(), out _);
         }
 
         var attributes = new ExperimentAttributes(attribute, optimizer, schedule, gridAttributes);
@@ -69,7 +66,7 @@ internal static class ExperimentParser
             diagnostics.Add(violation, ViolationLocator.Locate(violation.Target, attributes));
         }
 
-        var target = new ExperimentTarget(spec, ModelParser.Accessibility(type.DeclaredAccessibility), diagnostics.HasErrors || !isPartial || model is null);
-        return new ParsedExperiment(target, diagnostics.ToArray());
+        var target = new ExperimentTarget(spec, ModelParser.Accessibility(type.DeclaredAccessibility), isPartial, diagnostics.HasErrors || model is null);
+        return new ParsedExperiment(target, diagnostics.ToImmutable());
     }
 }

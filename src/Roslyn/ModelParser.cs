@@ -4,10 +4,9 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using SparseDsl.Generator.Model;
 using SparseDsl.Language;
 
-namespace SparseDsl.Generator.Parsing;
+namespace SparseDsl.Roslyn;
 
 /// <summary>Roslyn symbols of a [SparseModel] class → <see cref="ModelSpec"/> (the only stage that touches Roslyn).</summary>
 internal static class ModelParser
@@ -19,16 +18,15 @@ internal static class ModelParser
     private const string SparseAttribute = "SparseDsl.SparseAttribute";
     private const string KeepDenseAttribute = "SparseDsl.KeepDenseAttribute";
 
-    public static ParsedModel Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
+    public static ParsedModel Parse(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellation)
     {
-        var type = (INamedTypeSymbol)context.TargetSymbol;
-        var attribute = context.Attributes[0];
-        var diagnostics = new DiagnosticBag();
+        cancellation.ThrowIfCancellationRequested();
+        var diagnostics = new FindingBag();
 
-        bool isPartial = AttributeReader.IsPartial(context.TargetNode);
+        bool isPartial = AttributeReader.IsPartial(type);
         if (!isPartial)
         {
-            diagnostics.Add(DiagnosticCatalog.TypeNotPartial, LocationInfo.From(type.Locations.FirstOrDefault()),
+            diagnostics.Add(DiagnosticCatalog.TypeNotPartial, type.Locations.FirstOrDefault(),
                 $"[SparseModel] class '{type.Name}' must be partial so SparseDsl can add the generated network; declare it 'public partial class {type.Name}'");
         }
 
@@ -39,12 +37,12 @@ internal static class ModelParser
             diagnostics.Add(violation, ViolationLocator.Locate(violation.Target, type, attribute));
         }
 
-        var target = new ModelTarget(spec, Accessibility(type.DeclaredAccessibility), members.ToEquatableArray(), diagnostics.HasErrors || !isPartial);
-        return new ParsedModel(target, diagnostics.ToArray());
+        var target = new ModelTarget(spec, Accessibility(type.DeclaredAccessibility), members.ToEquatableArray(), isPartial, diagnostics.HasErrors);
+        return new ParsedModel(target, diagnostics.ToImmutable());
     }
 
     /// <summary>Reads the spec of a model class; layer-level problems go to <paramref name="diagnostics"/>.</summary>
-    public static ModelSpec ReadSpec(INamedTypeSymbol type, AttributeData attribute, DiagnosticBag diagnostics, out List<LayerMember> members)
+    public static ModelSpec ReadSpec(INamedTypeSymbol type, AttributeData attribute, FindingBag diagnostics, out List<LayerMember> members)
     {
         var layers = new List<LayerSpec>();
         members = new List<LayerMember>();
@@ -68,7 +66,7 @@ internal static class ModelParser
             layers.ToEquatableArray());
     }
 
-    private static LayerSpec? ParseLayer(IPropertySymbol property, DiagnosticBag diagnostics)
+    private static LayerSpec? ParseLayer(IPropertySymbol property, FindingBag diagnostics)
     {
         var input = AttributeReader.Find(property, InputAttribute);
         var dense = AttributeReader.Find(property, DenseAttribute);
@@ -78,14 +76,14 @@ internal static class ModelParser
         {
             if (sparse is not null || keepDense)
             {
-                diagnostics.Add(DiagnosticCatalog.InvalidLayerMember, LocationInfo.From(property.Locations.FirstOrDefault()),
+                diagnostics.Add(DiagnosticCatalog.InvalidLayerMember, property.Locations.FirstOrDefault(),
                     $"'{property.Name}' has [Sparse] or [KeepDense] but no layer attribute; add [Dense(units)] (or remove the attribute)");
             }
 
             return null;
         }
 
-        var location = LocationInfo.From(property.Locations.FirstOrDefault());
+        var location = property.Locations.FirstOrDefault();
         if (input is not null && dense is not null)
         {
             diagnostics.Add(DiagnosticCatalog.InvalidLayerMember, location,
@@ -113,7 +111,7 @@ internal static class ModelParser
             SparsityOf(sparse));
     }
 
-    private static SparsityPatternSpec? SparseSpec(AttributeData? sparse, IPropertySymbol property, DiagnosticBag diagnostics)
+    private static SparsityPatternSpec? SparseSpec(AttributeData? sparse, IPropertySymbol property, FindingBag diagnostics)
     {
         if (sparse is null)
         {

@@ -1,10 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
-using SparseDsl.Generator.Model;
 using SparseDsl.Language;
 
-namespace SparseDsl.Generator.Parsing;
+namespace SparseDsl.Roslyn;
 
 /// <summary>The attributes of an [Experiment] class that a violation can point into.</summary>
 internal sealed record ExperimentAttributes(AttributeData Experiment, AttributeData? Optimizer, AttributeData? Schedule, IReadOnlyList<AttributeData> Grid);
@@ -15,7 +14,7 @@ internal sealed record ExperimentAttributes(AttributeData Experiment, AttributeD
 /// </summary>
 internal static class ViolationLocator
 {
-    public static LocationInfo? Locate(ViolationTarget target, INamedTypeSymbol model, AttributeData modelAttribute)
+    public static Location? Locate(ViolationTarget target, INamedTypeSymbol model, AttributeData modelAttribute)
     {
         ISymbol symbol = target.MemberName is null
             ? model
@@ -26,10 +25,10 @@ internal static class ViolationLocator
             "SparseModel" => modelAttribute,
             _ => AttributeReader.Find(symbol, "SparseDsl." + target.Attribute + "Attribute"),
         };
-        return Locate(target, attribute) ?? LocationInfo.From(symbol.Locations.FirstOrDefault());
+        return Locate(target, attribute) ?? symbol.Locations.FirstOrDefault();
     }
 
-    public static LocationInfo? Locate(ViolationTarget target, ExperimentAttributes attributes)
+    public static Location? Locate(ViolationTarget target, ExperimentAttributes attributes)
     {
         AttributeData? attribute = target.Attribute switch
         {
@@ -41,7 +40,7 @@ internal static class ViolationLocator
         return Locate(target, attribute) ?? AttributeReader.Location(attributes.Experiment);
     }
 
-    private static LocationInfo? Locate(ViolationTarget target, AttributeData? attribute)
+    private static Location? Locate(ViolationTarget target, AttributeData? attribute)
     {
         if (attribute is null)
         {
@@ -56,6 +55,6 @@ internal static class ViolationLocator
 
         return target.Column is int column
             ? AttributeReader.InsideString(argument, column, target.Length ?? 1)
-            : LocationInfo.From(argument);
+            : argument.GetLocation();
     }
 }

@@ -1,0 +1,49 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using SparseDsl.Language;
+using SparseDsl.Roslyn;
+
+namespace SparseDsl.Analyzers;
+
+/// <summary>
+/// Schedule, optimizer, experiment and grid rules (SPD001, SPD005, SPD2xx, SPD3xx, and SPD401 for schedules this
+/// version cannot run) on every [Experiment] class. The model's own rules are the <see cref="ModelAnalyzer"/>'s.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = Descriptors.InCategories(
+        DiagnosticCatalog.ModelCategory, DiagnosticCatalog.TrainingCategory, DiagnosticCatalog.ExperimentCategory, DiagnosticCatalog.BackendCategory);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (start.Compilation.GetTypeByMetadataName(ExperimentParser.ExperimentAttribute) is null)
+            {
+                return;
+            }
+
+            int maxGridPoints = BuildProperties.MaxGridPoints(start.Options.AnalyzerConfigOptionsProvider.GlobalOptions);
+            start.RegisterSymbolAction(symbol => AnalyzeType(symbol, maxGridPoints), SymbolKind.NamedType);
+        });
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context, int maxGridPoints)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        var attribute = AttributeReader.Find(type, ExperimentParser.ExperimentAttribute);
+        if (attribute is null)
+        {
+            return;
+        }
+
+        foreach (var finding in ExperimentParser.Parse(type, attribute, maxGridPoints, context.CancellationToken).Findings)
+        {
+            context.ReportDiagnostic(Descriptors.ToDiagnostic(finding, type));
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using SparseDsl.Language;
+
+namespace SparseDsl.Roslyn;
+
+/// <summary>One broken rule found while reading a declaration, with the exact source location to underline.</summary>
+internal sealed record Finding(RuleDescriptor Rule, string Message, Location? Location)
+{
+    public bool IsError => Rule.Severity == RuleSeverity.Error;
+}
+
+/// <summary>Collects parser findings; the rules themselves live in SparseDsl.Language.</summary>
+internal sealed class FindingBag
+{
+    private readonly List<Finding> items = new();
+
+    public bool HasErrors => items.Any(d => d.IsError);
+
+    public void Add(RuleDescriptor rule, Location? location, string message) => items.Add(new Finding(rule, message, location));
+
+    public void Add(Violation violation, Location? location) => Add(violation.Rule, location, violation.Message);
+
+    public ImmutableArray<Finding> ToImmutable() => items.ToImmutableArray();
+}
+
+/// <summary>Where each rule's page lives (the help link of every SPD diagnostic).</summary>
+internal static class HelpLinks
+{
+    public const string Base = "https://github.com/sparsedsl/sparsedsl/blob/main/";
+
+    public static string For(RuleDescriptor rule) => Base + rule.HelpLink;
+}

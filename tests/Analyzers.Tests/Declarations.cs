@@ -1,0 +1,34 @@
+namespace SparseDsl.Analyzers.Tests;
+
+/// <summary>
+/// A valid model and experiment for the rule tests to break one piece at a time: each test writes its own
+/// variant of one attribute and marks where the diagnostic must appear.
+/// </summary>
+internal static class Declarations
+{
+    public const string Model = """
+        [SparseModel(Loss = Loss.SoftmaxCrossEntropy, Sparsity = 0.9, Distribution = Distribution.Erk)]
+        public partial class Mlp
+        {
+            [Input(784)] public partial Layer Pixels { get; }
+            [Dense(256, Activation = Activation.Relu)] public partial Layer Hidden1 { get; }
+            [Dense(256, Activation = Activation.Relu), Sparse("unstructured", 0.95)] public partial Layer Hidden2 { get; }
+            [Dense(10), KeepDense] public partial Layer Output { get; }
+        }
+        """;
+
+    /// <summary>A file with <paramref name="body"/> after the usings and the namespace.</summary>
+    public static string File(string body) => "using SparseDsl;\n\nnamespace Tests;\n\n" + body + "\n";
+
+    /// <summary>The valid model and an experiment on it whose attributes are <paramref name="experimentAttributes"/>.</summary>
+    public static string WithExperiment(string experimentAttributes) =>
+        File(Model + "\n\n" + experimentAttributes + "\npublic static partial class Study;");
+
+    public const string ValidExperiment = """
+        [Experiment(typeof(Mlp), Data = "synthetic", Steps = 1000, Batch = 64, EvalEvery = 100)]
+        [Optimizer("adamw lr=1e-3 wd=1e-4")]
+        [SparsitySchedule("static")]
+        [Grid("sparsity", "0, 0.5, 0.9")]
+        [Grid("seed", "1..2")]
+        """;
+}
