@@ -129,8 +129,13 @@ internal static class Descriptors
         All.Where(d => categories.Contains(d.Category)).ToImmutableArray();
 
     /// <summary>A finding as a diagnostic; one without a source location falls back to the declaration.</summary>
-    public static Diagnostic ToDiagnostic(Finding finding, ISymbol declaration) =>
-        Diagnostic.Create(For(finding.Rule), finding.Location ?? declaration.Locations.FirstOrDefault(), finding.Message);
+    public static Diagnostic ToDiagnostic(Finding finding, ISymbol declaration)
+    {
+        var properties = finding.Replacement is null
+            ? ImmutableDictionary<string, string?>.Empty
+            : ImmutableDictionary<string, string?>.Empty.Add(Finding.ReplacementProperty, finding.Replacement);
+        return Diagnostic.Create(For(finding.Rule), finding.Location ?? declaration.Locations.FirstOrDefault(), properties, finding.Message);
+    }
 
     private static string Title(string id) => DiagnosticCatalog.Find(id)!.Title;
 

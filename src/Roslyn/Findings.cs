@@ -6,9 +6,15 @@ using SparseDsl.Language;
 
 namespace SparseDsl.Roslyn;
 
-/// <summary>One broken rule found while reading a declaration, with the exact source location to underline.</summary>
-internal sealed record Finding(RuleDescriptor Rule, string Message, Location? Location)
+/// <summary>
+/// One broken rule found while reading a declaration, with the exact source location to underline and, when the
+/// rule knows it, the text that should stand there instead.
+/// </summary>
+internal sealed record Finding(RuleDescriptor Rule, string Message, Location? Location, string? Replacement = null)
 {
+    /// <summary>The diagnostic property that carries <see cref="Replacement"/> to the code fix.</summary>
+    public const string ReplacementProperty = "SparseDsl.Replacement";
+
     public bool IsError => Rule.Severity == RuleSeverity.Error;
 }
 
@@ -21,7 +27,8 @@ internal sealed class FindingBag
 
     public void Add(RuleDescriptor rule, Location? location, string message) => items.Add(new Finding(rule, message, location));
 
-    public void Add(Violation violation, Location? location) => Add(violation.Rule, location, violation.Message);
+    public void Add(Violation violation, Location? location) =>
+        items.Add(new Finding(violation.Rule, violation.Message, location, violation.Replacement));
 
     public ImmutableArray<Finding> ToImmutable() => items.ToImmutableArray();
 }

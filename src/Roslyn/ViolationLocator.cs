@@ -34,7 +34,9 @@ internal static class ViolationLocator
         {
             "Optimizer" => attributes.Optimizer,
             "SparsitySchedule" => attributes.Schedule,
-            "Grid" => attributes.Grid.FirstOrDefault(g => target.GridAxis is null || AttributeReader.Argument(g, 0, "") == target.GridAxis),
+            "Grid" => target.GridIndex is int index && index < attributes.Grid.Count
+                ? attributes.Grid[index]
+                : attributes.Grid.FirstOrDefault(g => target.GridAxis is null || AttributeReader.Argument(g, 0, "") == target.GridAxis),
             _ => attributes.Experiment,
         };
         return Locate(target, attribute) ?? AttributeReader.Location(attributes.Experiment);

@@ -21,9 +21,10 @@ public static partial class ExperimentRules
         var seen = new HashSet<string>(StringComparer.Ordinal);
         double points = 1;
         int? minSteps = null;
-        foreach (GridAxisText axis in experiment.Grid)
+        for (int index = 0; index < experiment.Grid.Count; index++)
         {
-            ViolationTarget name = type with { Attribute = GridAttribute, GridAxis = axis.Name, ArgumentIndex = 0 };
+            GridAxisText axis = experiment.Grid[index];
+            ViolationTarget name = type with { Attribute = GridAttribute, GridAxis = axis.Name, GridIndex = index, ArgumentIndex = 0 };
             ViolationTarget values = name with { ArgumentIndex = 1 };
             if (Array.IndexOf(GridAxes.Known, axis.Name) < 0)
             {
