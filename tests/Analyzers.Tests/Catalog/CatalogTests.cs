@@ -1,0 +1,108 @@
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using SparseDsl.Language;
+
+namespace SparseDsl.Analyzers.Tests.Catalog;
+
+/// <summary>Every rule of the registry is reportable, documented, linked and tracked in a release file.</summary>
+public sealed class CatalogTests
+{
+    public static TheoryData<string> RuleIdsData()
+    {
+        var data = new TheoryData<string>();
+        foreach (RuleDescriptor rule in DiagnosticCatalog.All)
+        {
+            data.Add(rule.Id);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(RuleIdsData))]
+    public void EveryRule_HasAPageWithTheRequiredSections(string id)
+    {
+        string path = RepositoryFiles.PathOf("docs/diagnostics/" + id + ".md");
+        Assert.True(File.Exists(path), $"{id} has no page; write docs/diagnostics/{id}.md");
+
+        string page = File.ReadAllText(path).Replace("\r\n", "\n");
+        Assert.StartsWith("# " + id + ": " + DiagnosticCatalog.Find(id)!.Title + "\n", page);
+        foreach (string heading in new[] { "## Invalid", "## Fixed", "## How to fix", "## Changing the severity" })
+        {
+            Assert.Contains("\n" + heading + "\n", page);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(RuleIdsData))]
+    public void EveryRule_HasAHelpLinkToItsPage(string id)
+    {
+        RuleDescriptor rule = DiagnosticCatalog.Find(id)!;
+        Assert.Equal("docs/diagnostics/" + id + ".md", rule.HelpLink);
+        if (id != RuleIds.GeneratorInternalError)
+        {
+            Assert.EndsWith("/" + rule.HelpLink, Descriptors.For(rule).HelpLinkUri, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void AnalyzerDescriptors_AgreeWithTheCatalog()
+    {
+        var analyzerRules = DiagnosticCatalog.All.Where(r => r.Id != RuleIds.GeneratorInternalError).ToList();
+        Assert.Equal(analyzerRules.Select(r => r.Id), Descriptors.All.Select(d => d.Id));
+        foreach (RuleDescriptor rule in analyzerRules)
+        {
+            DiagnosticDescriptor descriptor = Descriptors.For(rule);
+            Assert.Equal(rule.Title, descriptor.Title.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(rule.Category, descriptor.Category);
+            Assert.Equal(rule.Severity == RuleSeverity.Error ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, descriptor.DefaultSeverity);
+        }
+    }
+
+    [Fact]
+    public void EveryAnalyzerRule_IsSupportedByAnAnalyzer()
+    {
+        var supported = new ModelAnalyzer().SupportedDiagnostics.Concat(new ExperimentAnalyzer().SupportedDiagnostics).Select(d => d.Id).ToHashSet();
+        Assert.Equal(Descriptors.All.Select(d => d.Id).ToHashSet(), supported);
+    }
+
+    [Fact]
+    public void EveryRule_IsInAShippedReleaseFile_WithItsCategoryAndSeverity()
+    {
+        var entries = new Dictionary<string, (string Category, string Severity)>();
+        foreach (string file in new[] { "src/Analyzers/AnalyzerReleases.Shipped.md", "src/Generator/AnalyzerReleases.Shipped.md" })
+        {
+            foreach (Match row in Regex.Matches(File.ReadAllText(RepositoryFiles.PathOf(file)), @"^(SPD\d{3}) \| (\S+) \| (\w+) \|", RegexOptions.Multiline))
+            {
+                Assert.True(entries.TryAdd(row.Groups[1].Value, (row.Groups[2].Value, row.Groups[3].Value)), $"{row.Groups[1].Value} is listed twice");
+            }
+        }
+
+        foreach (RuleDescriptor rule in DiagnosticCatalog.All)
+        {
+            Assert.True(entries.TryGetValue(rule.Id, out var entry), $"{rule.Id} is in no AnalyzerReleases.Shipped.md");
+            Assert.Equal((rule.Category, rule.Severity.ToString()), entry);
+        }
+
+        Assert.Equal(DiagnosticCatalog.All.Count, entries.Count);
+    }
+
+    [Theory]
+    [InlineData("README.md", "docs/diagnostics/")]
+    [InlineData("docs/diagnostics/README.md", "")]
+    public void DiagnosticsTable_IsCurrent(string file, string pagesFolder)
+    {
+        string path = RepositoryFiles.PathOf(file);
+        string document = File.ReadAllText(path).Replace("\r\n", "\n");
+        string expected = DiagnosticsTable.Render(pagesFolder);
+        string? current = DiagnosticsTable.Find(document);
+        if (current != expected && Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") == "1" && current is not null)
+        {
+            File.WriteAllText(path, document.Replace(current, expected));
+            return;
+        }
+
+        Assert.True(current is not null, $"{file} has no generated diagnostics table; add the two marker lines ({DiagnosticsTable.Start} ... {DiagnosticsTable.End})");
+        Assert.True(current == expected, $"the diagnostics table in {file} is stale; rerun the tests with UPDATE_SNAPSHOTS=1 to regenerate it.\nExpected:\n{expected}");
+    }
+}
