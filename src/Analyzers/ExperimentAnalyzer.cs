@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using SparseDsl.Language;
 using SparseDsl.Roslyn;
 
 namespace SparseDsl.Analyzers;
@@ -13,8 +12,8 @@ namespace SparseDsl.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = Descriptors.InCategories(
-        DiagnosticCatalog.ModelCategory, DiagnosticCatalog.TrainingCategory, DiagnosticCatalog.ExperimentCategory, DiagnosticCatalog.BackendCategory);
+    /// <summary>Every rule: a grid value is judged by the model's rules too (a grid sparsity of 1.2 is SPD307, one the distribution cannot reach SPD106).</summary>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = Descriptors.All;
 
     public override void Initialize(AnalysisContext context)
     {

@@ -53,20 +53,19 @@ internal static class ExperimentParser
             schedule is null ? "static" : AttributeReader.Argument(schedule, 0, ""),
             grid.ToEquatableArray());
 
-        ModelSpec? model = null;
-        if (modelType is not null && modelAttribute is not null)
-        {
-            // The model's own diagnostics are reported on the model; here only its spec is needed.
-            model = ModelParser.ReadSpec(modelType, modelAttribute, new FindingBag(), out _);
-        }
+        // The model's own findings are reported on the model; here its spec is needed, and whether its network
+        // is generated at all (the experiment program names it, so a model with errors blocks the experiment too).
+        ModelTarget? model = modelType is not null && modelAttribute is not null
+            ? ModelParser.Parse(modelType, modelAttribute, cancellation).Target
+            : null;
 
         var attributes = new ExperimentAttributes(attribute, optimizer, schedule, gridAttributes);
-        foreach (var violation in ExperimentRules.Validate(spec, model, maxGridPoints))
+        foreach (var violation in ExperimentRules.Validate(spec, model?.Spec, maxGridPoints))
         {
             diagnostics.Add(violation, ViolationLocator.Locate(violation.Target, attributes));
         }
 
-        var target = new ExperimentTarget(spec, ModelParser.Accessibility(type.DeclaredAccessibility), isPartial, diagnostics.HasErrors || model is null);
+        var target = new ExperimentTarget(spec, ModelParser.Accessibility(type.DeclaredAccessibility), isPartial, diagnostics.HasErrors || model is null || !model.IsPartial || model.HasErrors);
         return new ParsedExperiment(target, diagnostics.ToImmutable());
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using static SparseDsl.Language.DiagnosticCatalog;
 using static SparseDsl.Language.Numbers;
 
@@ -36,14 +37,18 @@ public static partial class ExperimentRules
                 type with { Attribute = Experiment, ArgumentIndex = 0 }));
         }
 
+        // A model with errors of its own is reported on the model; judging grid values or regrowth against it
+        // would only repeat those errors here, so the model-dependent rules skip it.
+        ModelSpec? judged = model is not null && ModelRules.Validate(model).Any(v => v.IsError) ? null : model;
+
         Training(experiment, type, found);
-        GridCheck grid = Grid(experiment, model, type, maxGridPoints, found);
+        GridCheck grid = Grid(experiment, judged, type, maxGridPoints, found);
 
         // Schedule and optimizer windows are judged against the shortest run of the grid.
         int steps = grid.MinSteps ?? experiment.Steps;
         if (steps > 0)
         {
-            Schedule(experiment, model, steps, type, found);
+            Schedule(experiment, judged, steps, type, found);
             Optimizer(experiment, steps, type, found);
         }
 

@@ -1,0 +1,58 @@
+using Microsoft.CodeAnalysis;
+
+namespace SparseDsl.Analyzers.Tests;
+
+/// <summary>
+/// A declaration with errors gets no generated code, and what the user sees is the SPD diagnostic alone: no
+/// follow-on compiler errors from half-generated code, in a library or in the experiment program.
+/// </summary>
+public sealed class NoCascadeTests
+{
+    private static void AssertOnlySparseDsl(IReadOnlyList<Diagnostic> diagnostics, params string[] ids)
+    {
+        var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.All(d => d.Id.StartsWith("SPD", StringComparison.Ordinal)), "follow-on errors:\n" + string.Join("\n", errors));
+        Assert.Equal(ids, errors.Select(d => d.Id).Distinct().OrderBy(id => id, StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(OutputKind.ConsoleApplication)]
+    [InlineData(OutputKind.DynamicallyLinkedLibrary)]
+    public void ModelWithError_AndAValidExperimentOnIt_OnlySPD101(OutputKind kind)
+    {
+        string source = Declarations.WithExperiment(Declarations.ValidExperiment).Replace("Sparsity = 0.9,", "Sparsity = 1.5,");
+        AssertOnlySparseDsl(AnalyzerHarness.Build(source, kind), "SPD101");
+    }
+
+    [Fact]
+    public void ExperimentWithError_OnlySPD207()
+    {
+        string source = Declarations.WithExperiment(Declarations.ValidExperiment.Replace("adamw lr=1e-3", "adamw lr=="));
+        AssertOnlySparseDsl(AnalyzerHarness.Build(source), "SPD207");
+    }
+
+    [Fact]
+    public void LayerErrorsInSeveralPlaces_OnlyTheirDiagnostics()
+    {
+        string source = Declarations.WithExperiment(Declarations.ValidExperiment.Replace("Steps = 1000", "Steps = 0"))
+            .Replace("[Dense(256, Activation = Activation.Relu)]", "[Dense(-3, Activation = Activation.Relu)]");
+        AssertOnlySparseDsl(AnalyzerHarness.Build(source), "SPD004", "SPD306");
+    }
+
+    [Fact]
+    public void ModelNotPartial_GetsNoGeneratedHalf()
+    {
+        string source = Declarations.File("[SparseModel]\npublic class Tiny\n{\n    [Input(4)] public Layer Features => default!;\n    [Dense(2)] public Layer Output => default!;\n}");
+        var diagnostics = AnalyzerHarness.Build(source, OutputKind.DynamicallyLinkedLibrary);
+
+        Assert.DoesNotContain(diagnostics, d => d.Id == "CS0260");
+        Assert.Contains(diagnostics, d => d.Id == "SPD001");
+    }
+
+    [Fact]
+    public void ValidStudy_BuildsWithNoDiagnostics()
+    {
+        var diagnostics = AnalyzerHarness.Build(Declarations.WithExperiment(Declarations.ValidExperiment));
+        Assert.True(diagnostics.Count == 0, string.Join("\n", diagnostics));
+    }
+}
