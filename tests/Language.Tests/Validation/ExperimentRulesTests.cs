@@ -149,7 +149,7 @@ public class ExperimentRulesTests
     public void UnknownAxis_ReportsSPD301()
     {
         Violation v = Check(Experiment(grid: new[] { ("sparsty", "0.5") })).Single("SPD301");
-        Assert.Equal(new ViolationTarget("Examples.Study", Attribute: "Grid", ArgumentIndex: 0, GridAxis: "sparsty"), v.Target);
+        Assert.Equal(new ViolationTarget("Examples.Study", Attribute: "Grid", ArgumentIndex: 0, GridAxis: "sparsty", GridIndex: 0), v.Target);
         Assert.Contains("known axes: sparsity, seed, lr, batch, steps, distribution", v.Message);
     }
 
