@@ -90,10 +90,10 @@ internal static class ModelParser
                 $"'{property.Name}' has both [Input] and [Dense]; a layer has exactly one layer attribute");
         }
 
-        if (property.Type.ToDisplayString() != LayerType || !property.IsPartialDefinition)
+        if (LayerMemberProblem(property) is string problem)
         {
             diagnostics.Add(DiagnosticCatalog.InvalidLayerMember, location,
-                $"Layer '{property.Name}' must be declared 'public partial Layer {property.Name} {{ get; }}'");
+                $"Layer '{property.Name}' {problem}; declare it 'public partial Layer {property.Name} {{ get; }}'");
         }
 
         if (input is not null)
@@ -109,6 +109,37 @@ internal static class ModelParser
             keepDense,
             SparseSpec(sparse, property, diagnostics),
             SparsityOf(sparse));
+    }
+
+    /// <summary>
+    /// Why a layer property is not the 'partial Layer Name { get; }' the generator implements, or null. A static or
+    /// settable one would only fail later, as a compiler error on the generated half.
+    /// </summary>
+    private static string? LayerMemberProblem(IPropertySymbol property)
+    {
+        if (property.Type.ToDisplayString() != LayerType)
+        {
+            return property.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString() == LayerType
+                ? "is declared 'Layer?'; the generated layer is never null"
+                : $"has type '{property.Type.ToDisplayString()}', not Layer";
+        }
+
+        if (!property.IsPartialDefinition)
+        {
+            return "is not a partial property";
+        }
+
+        if (property.IsStatic)
+        {
+            return "is static; a layer belongs to one model instance";
+        }
+
+        if (property.SetMethod is not null)
+        {
+            return "has a setter; the generator provides the layer, so it is get-only";
+        }
+
+        return null;
     }
 
     private static SparsityPatternSpec? SparseSpec(AttributeData? sparse, IPropertySymbol property, FindingBag diagnostics)

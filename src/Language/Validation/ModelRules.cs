@@ -91,11 +91,13 @@ public static class ModelRules
             return;
         }
 
-        if (model.Loss == Loss.SoftmaxCrossEntropy && last.Units == 1)
+        // Both are a softmax over the output units: over one unit it is constant, so nothing is learned.
+        if ((model.Loss == Loss.SoftmaxCrossEntropy || model.Loss == Loss.NextToken) && last.Units == 1)
         {
+            string perUnit = model.Loss == Loss.NextToken ? "one unit per token of the vocabulary" : "one unit per class";
             found.Add(new Violation(
                 LossDoesNotFitOutput,
-                $"SoftmaxCrossEntropy needs at least 2 output units, but output layer '{last.Name}' has 1; give it one unit per class or use Loss.MeanSquaredError",
+                $"{model.Loss} needs at least 2 output units, but output layer '{last.Name}' has 1; give it {perUnit} or use Loss.MeanSquaredError",
                 type with { Attribute = SparseModel, ArgumentName = "Loss" }));
         }
     }

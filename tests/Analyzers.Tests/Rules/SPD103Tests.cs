@@ -1,0 +1,61 @@
+using System.Globalization;
+
+namespace SparseDsl.Analyzers.Tests.Rules;
+
+/// <summary>
+/// SPD103: a block does not divide the layer's weight matrix (Out × In), or has a side that is not positive. Block
+/// patterns also get the SPD401 warning (not supported yet) on the same pattern string.
+/// </summary>
+public sealed class SPD103Tests
+{
+    [Fact]
+    public void UnstructuredModel_NoDiagnostic() =>
+        AnalyzerHarness.Verify(Declarations.File(Declarations.Model));
+
+    [Fact]
+    public void DividingBlock_OnlyWarnsSPD401AtThePattern() =>
+        AnalyzerHarness.Verify(WithPattern("{|SPD401:\"block 16x32\"|}"));
+
+    [Fact]
+    public void BlockRowsNotDividingOutputs_ReportsSPD103AtThePattern() =>
+        SameSpan.Verify(WithPattern("\"block 24x16\""), "\"block 24x16\"", "SPD103", "SPD401");
+
+    [Fact]
+    public void BlockColumnsNotDividingInputs_ReportsSPD103AtThePattern() =>
+        SameSpan.Verify(WithPattern("\"block 16x24\""), "\"block 16x24\"", "SPD103", "SPD401");
+
+    [Fact]
+    public void BlockSideZero_ReportsSPD103AtThePattern() =>
+        SameSpan.Verify(WithPattern("\"block 0x16\""), "\"block 0x16\"", "SPD103", "SPD401");
+
+    [Fact]
+    public void BlockNotDividing_MessageGivesTheShapeAndAFittingBlock() =>
+        Assert.Equal(
+            "Block 24x16 does not divide layer 'Hidden2' (256 outputs x 256 inputs); block rows must divide 256 and block columns must divide 256, e.g. block 16x16",
+            Message("\"block 24x16\""));
+
+    [Fact]
+    public void BlockOnRectangularLayer_MessageSuggestsDivisorsOfEachSide() =>
+        Assert.EndsWith(
+            "does not divide layer 'Hidden' (100 outputs x 784 inputs); block rows must divide 100 and block columns must divide 784, e.g. block 10x16",
+            AnalyzerHarness.Single(Declarations.File("""
+                [SparseModel]
+                public partial class Tiny
+                {
+                    [Input(784)] public partial Layer Pixels { get; }
+                    [Dense(100), Sparse("block 16x16", 0.9)] public partial Layer Hidden { get; }
+                    [Dense(10)] public partial Layer Output { get; }
+                }
+                """), "SPD103").GetMessage(CultureInfo.InvariantCulture));
+
+    [Fact]
+    public void BlockSideZero_MessageAsksForPositiveSides() =>
+        Assert.Equal("Block 0x16 of layer 'Hidden2' must have positive sides; use e.g. block 16x16", Message("\"block 0x16\""));
+
+    /// <summary>The valid model (Hidden2 is 256 × 256) with Hidden2's pattern argument written as <paramref name="pattern"/>.</summary>
+    private static string WithPattern(string pattern) =>
+        Declarations.File(Declarations.Model.Replace("Sparse(\"unstructured\", 0.95)", "Sparse(" + pattern + ", 0.95)"));
+
+    private static string Message(string pattern) =>
+        AnalyzerHarness.Single(WithPattern(pattern), "SPD103").GetMessage(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+
+namespace SparseDsl.Analyzers.Tests.Rules;
+
+/// <summary>
+/// SPD104: an N:M pattern has N &lt; 1 or N &gt;= M, or M does not divide the layer's inputs. N:M patterns also get
+/// the SPD401 warning (not supported yet) on the same pattern string.
+/// </summary>
+public sealed class SPD104Tests
+{
+    [Fact]
+    public void UnstructuredModel_NoDiagnostic() =>
+        AnalyzerHarness.Verify(Declarations.File(Declarations.Model));
+
+    [Fact]
+    public void ValidNOfM_OnlyWarnsSPD401AtThePattern() =>
+        AnalyzerHarness.Verify(WithPattern("{|SPD401:\"2:4\"|}"));
+
+    [Theory]
+    [InlineData("0:4")]
+    [InlineData("4:4")]
+    [InlineData("5:4")]
+    [InlineData("2:0")]
+    public void NNotBelowMOrBelowOne_ReportsSPD104AtThePattern(string pattern) =>
+        SameSpan.Verify(WithPattern("\"" + pattern + "\""), "\"" + pattern + "\"", "SPD104", "SPD401");
+
+    [Fact]
+    public void MNotDividingInputs_ReportsSPD104AtThePattern() =>
+        SameSpan.Verify(WithPattern("\"2:5\""), "\"2:5\"", "SPD104", "SPD401");
+
+    [Fact]
+    public void NNotBelowM_MessageGivesTheBoundsAndAnExample() =>
+        Assert.Equal("Pattern 4:4 of layer 'Hidden2' needs 1 <= N < M; use e.g. 2:4", Message("\"4:4\""));
+
+    [Fact]
+    public void MNotDividingInputs_MessageGivesTheInputCount() =>
+        Assert.Equal(
+            "M = 5 of pattern 2:5 does not divide the 256 inputs of layer 'Hidden2'; choose an M that divides 256",
+            Message("\"2:5\""));
+
+    /// <summary>The valid model (Hidden2 has 256 inputs) with Hidden2's [Sparse] pattern written as <paramref name="pattern"/>, no sparsity.</summary>
+    private static string WithPattern(string pattern) =>
+        Declarations.File(Declarations.Model.Replace("Sparse(\"unstructured\", 0.95)", "Sparse(" + pattern + ")"));
+
+    private static string Message(string pattern) =>
+        AnalyzerHarness.Single(WithPattern(pattern), "SPD104").GetMessage(CultureInfo.InvariantCulture);
+}

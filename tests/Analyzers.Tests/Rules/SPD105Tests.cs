@@ -1,0 +1,48 @@
+using System.Globalization;
+
+namespace SparseDsl.Analyzers.Tests.Rules;
+
+/// <summary>SPD105: a [Sparse] sparsity contradicts its pattern (N:M fixes density N/M). N:M also warns SPD401.</summary>
+public sealed class SPD105Tests
+{
+    [Fact]
+    public void UnstructuredModel_NoDiagnostic() =>
+        AnalyzerHarness.Verify(Declarations.File(Declarations.Model));
+
+    [Fact]
+    public void SparsityMatchingNOfM_OnlyWarnsSPD401() =>
+        AnalyzerHarness.Verify(WithSparse("{|SPD401:\"2:4\"|}, 0.5"));
+
+    [Fact]
+    public void NOfMWithoutSparsity_OnlyWarnsSPD401() =>
+        AnalyzerHarness.Verify(WithSparse("{|SPD401:\"1:4\"|}"));
+
+    [Fact]
+    public void BlockWithAnySparsity_NoSPD105() =>
+        AnalyzerHarness.Verify(WithSparse("{|SPD401:\"block 16x16\"|}, 0.9"));
+
+    [Fact]
+    public void SparsityContradictingNOfM_ReportsSPD105AtTheSparsityArgument() =>
+        AnalyzerHarness.Verify(WithSparse("{|SPD401:\"2:4\"|}, {|SPD105:0.9|}"));
+
+    [Fact]
+    public void ZeroSparsityOnNOfM_ReportsSPD105AtTheSparsityArgument() =>
+        AnalyzerHarness.Verify(WithSparse("{|SPD401:\"1:4\"|}, {|SPD105:0|}"));
+
+    [Fact]
+    public void SparsityContradictingNOfM_MessageGivesTheImpliedSparsity() =>
+        Assert.Equal(
+            "Sparsity 0.9 of layer 'Hidden2' contradicts pattern 2:4, which fixes sparsity 0.5; remove the sparsity argument or write 0.5",
+            Message("\"2:4\", 0.9"));
+
+    [Fact]
+    public void SparsityContradictingOneOfFour_MessageSaysPointSevenFive() =>
+        Assert.EndsWith("which fixes sparsity 0.75; remove the sparsity argument or write 0.75", Message("\"1:4\", 0.5"));
+
+    /// <summary>The valid model with Hidden2's [Sparse] arguments written as <paramref name="arguments"/>.</summary>
+    private static string WithSparse(string arguments) =>
+        Declarations.File(Declarations.Model.Replace("Sparse(\"unstructured\", 0.95)", "Sparse(" + arguments + ")"));
+
+    private static string Message(string arguments) =>
+        AnalyzerHarness.Single(WithSparse(arguments), "SPD105").GetMessage(CultureInfo.InvariantCulture);
+}
