@@ -34,7 +34,10 @@ internal static class AttributeReader
             ? value
             : fallback;
 
-    /// <summary>The syntax of constructor argument <paramref name="index"/>, or of the named argument <paramref name="name"/>.</summary>
+    /// <summary>
+    /// The syntax of constructor argument <paramref name="index"/> (written in place or as <c>parameter: value</c>),
+    /// or of the named argument <paramref name="name"/> (<c>Name = value</c>).
+    /// </summary>
     public static ExpressionSyntax? ArgumentSyntax(AttributeData attribute, int index, string? name = null)
     {
         if (attribute.ApplicationSyntaxReference?.GetSyntax() is not AttributeSyntax syntax || syntax.ArgumentList is null)
@@ -52,8 +55,20 @@ internal static class AttributeReader
             }
         }
 
-        var positional = arguments.Where(a => a.NameEquals is null && a.NameColon is null).ToList();
-        return index >= 0 && index < positional.Count ? positional[index].Expression : null;
+        var parameters = attribute.AttributeConstructor?.Parameters;
+        string? parameter = parameters is { } list && index >= 0 && index < list.Length ? list[index].Name : null;
+        int position = 0;
+        foreach (var argument in arguments.Where(a => a.NameEquals is null))
+        {
+            if (argument.NameColon is not null ? argument.NameColon.Name.Identifier.ValueText == parameter : position == index)
+            {
+                return argument.Expression;
+            }
+
+            position++;
+        }
+
+        return null;
     }
 
     /// <summary>Where the attribute itself was written (the fallback location for its diagnostics).</summary>
@@ -71,14 +86,16 @@ internal static class AttributeReader
             return argument?.GetLocation();
         }
 
-        int quote = literal.Token.Text.StartsWith("@", System.StringComparison.Ordinal) ? 2 : 1;
-        int start = literal.Token.SpanStart + quote + System.Math.Max(0, column - 1);
-        int end = System.Math.Min(start + System.Math.Max(1, length), literal.Token.Span.End - 1);
-        if (end <= start)
+        var offsets = StringLiteralMap.Offsets(literal.Token.Text);
+        int first = System.Math.Max(0, column - 1);
+        if (offsets is null || first >= offsets.Count - 1)
         {
             return argument.GetLocation();
         }
 
+        int last = System.Math.Min(first + System.Math.Max(1, length), offsets.Count - 1);
+        int start = literal.Token.SpanStart + offsets[first];
+        int end = literal.Token.SpanStart + offsets[last];
         return Microsoft.CodeAnalysis.Location.Create(argument.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(start, end));
     }
 }
