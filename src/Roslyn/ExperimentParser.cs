@@ -61,12 +61,34 @@ internal static class ExperimentParser
         }
 
         var attributes = new ExperimentAttributes(attribute, optimizer, schedule, gridAttributes);
+        var occurrences = new Dictionary<(string Rule, string Axis), int>();
         foreach (var violation in ExperimentRules.Validate(spec, model, maxGridPoints))
         {
-            diagnostics.Add(violation, ViolationLocator.Locate(violation.Target, attributes));
+            diagnostics.Add(violation, ViolationLocator.Locate(violation.Target, GridOccurrence(violation, attributes, occurrences)));
         }
 
         var target = new ExperimentTarget(spec, ModelParser.Accessibility(type.DeclaredAccessibility), isPartial, diagnostics.HasErrors || model is null);
         return new ParsedExperiment(target, diagnostics.ToImmutable());
+    }
+
+    /// <summary>
+    /// A [Grid] axis named twice gives one SPD303 per later declaration (and an unknown one an SPD301 per
+    /// declaration), but a target names only the axis, which locates the first declaration. The n-th such
+    /// violation of an axis belongs to its n-th declaration (SPD301) or its (n+1)-th (SPD303): the attributes narrowed
+    /// to that one; every other violation keeps <paramref name="attributes"/>.
+    /// </summary>
+    private static ExperimentAttributes GridOccurrence(Violation violation, ExperimentAttributes attributes, Dictionary<(string Rule, string Axis), int> occurrences)
+    {
+        bool repeated = violation.Rule == DiagnosticCatalog.GridAxisRepeated;
+        if ((!repeated && violation.Rule != DiagnosticCatalog.UnknownGridAxis) || violation.Target.GridAxis is not string axis)
+        {
+            return attributes;
+        }
+
+        occurrences.TryGetValue((violation.Rule.Id, axis), out int seen);
+        occurrences[(violation.Rule.Id, axis)] = seen + 1;
+        var declarations = attributes.Grid.Where(g => AttributeReader.Argument(g, 0, "") == axis).ToList();
+        int index = repeated ? seen + 1 : seen;
+        return index < declarations.Count ? attributes with { Grid = new[] { declarations[index] } } : attributes;
     }
 }
