@@ -60,6 +60,11 @@ internal static class ExperimentParser
             model = ModelParser.ReadSpec(modelType, modelAttribute, new FindingBag(), out _);
         }
 
+        // The rules read an empty expression as "attribute absent, use the default", but here the attribute is
+        // present: [Optimizer("")] would pass the build and then fail to parse at run time, so it is SPD207 (SPD201).
+        EmptyExpression(optimizer, "Optimizer", DiagnosticCatalog.OptimizerDoesNotParse, Expressions.ParseOptimizer(""), diagnostics);
+        EmptyExpression(schedule, "Schedule", DiagnosticCatalog.ScheduleDoesNotParse, Expressions.ParseSchedule(""), diagnostics);
+
         var attributes = new ExperimentAttributes(attribute, optimizer, schedule, gridAttributes);
         var occurrences = new Dictionary<(string Rule, string Axis), int>();
         foreach (var violation in ExperimentRules.Validate(spec, model, maxGridPoints))
@@ -69,6 +74,17 @@ internal static class ExperimentParser
 
         var target = new ExperimentTarget(spec, ModelParser.Accessibility(type.DeclaredAccessibility), isPartial, diagnostics.HasErrors || model is null);
         return new ParsedExperiment(target, diagnostics.ToImmutable());
+    }
+
+    private static void EmptyExpression<T>(AttributeData? present, string what, RuleDescriptor rule, ParseResult<T> empty, FindingBag diagnostics)
+    {
+        if (present is null || !string.IsNullOrWhiteSpace(AttributeReader.Argument(present, 0, "")))
+        {
+            return;
+        }
+
+        var argument = AttributeReader.ArgumentSyntax(present, 0);
+        diagnostics.Add(rule, argument?.GetLocation() ?? AttributeReader.Location(present), $"{what} \"\": {empty.Error!.Message}");
     }
 
     /// <summary>
