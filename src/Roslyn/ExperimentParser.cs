@@ -59,6 +59,11 @@ internal static class ExperimentParser
             ? ModelParser.Parse(modelType, modelAttribute, cancellation).Target
             : null;
 
+        // The rules read an empty expression as "attribute absent, use the default", but here the attribute is
+        // present: [Optimizer("")] would pass the build and then fail to parse at run time, so it is SPD207 (SPD201).
+        EmptyExpression(optimizer, "Optimizer", DiagnosticCatalog.OptimizerDoesNotParse, Expressions.ParseOptimizer(""), diagnostics);
+        EmptyExpression(schedule, "Schedule", DiagnosticCatalog.ScheduleDoesNotParse, Expressions.ParseSchedule(""), diagnostics);
+
         var attributes = new ExperimentAttributes(attribute, optimizer, schedule, gridAttributes);
         foreach (var violation in ExperimentRules.Validate(spec, model?.Spec, maxGridPoints))
         {
@@ -67,5 +72,16 @@ internal static class ExperimentParser
 
         var target = new ExperimentTarget(spec, ModelParser.Accessibility(type.DeclaredAccessibility), isPartial, diagnostics.HasErrors || model is null || !model.IsPartial || model.HasErrors);
         return new ParsedExperiment(target, diagnostics.ToImmutable());
+    }
+
+    private static void EmptyExpression<T>(AttributeData? present, string what, RuleDescriptor rule, ParseResult<T> empty, FindingBag diagnostics)
+    {
+        if (present is null || !string.IsNullOrWhiteSpace(AttributeReader.Argument(present, 0, "")))
+        {
+            return;
+        }
+
+        var argument = AttributeReader.ArgumentSyntax(present, 0);
+        diagnostics.Add(rule, argument?.GetLocation() ?? AttributeReader.Location(present), $"{what} \"\": {empty.Error!.Message}");
     }
 }

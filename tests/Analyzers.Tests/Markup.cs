@@ -8,7 +8,9 @@ internal sealed record ExpectedDiagnostic(string Id, TextSpan Span);
 
 /// <summary>
 /// <c>{|SPD101:1.2|}</c> markup, as the Roslyn testing library writes it: the text between the colon and
-/// <c>|}</c> is what the diagnostic must underline; the markup itself is removed from the source.
+/// <c>|}</c> is what the diagnostic must underline; the markup itself is removed from the source. Marks nest, as
+/// in the Roslyn testing library, for a diagnostic inside another's span or two at the same span:
+/// <c>"{|SPD401:set {|SPD203:drop=1.5|}|}"</c>, <c>{|SPD103:{|SPD401:"block 7x7"|}|}</c>.
 /// </summary>
 internal static class Markup
 {
@@ -16,29 +18,37 @@ internal static class Markup
     {
         var source = new StringBuilder();
         var expected = new List<ExpectedDiagnostic>();
+        var open = new Stack<(string Id, int Start, int Offset)>();
         int i = 0;
         while (i < markup.Length)
         {
-            int open = markup.IndexOf("{|", i, StringComparison.Ordinal);
-            if (open < 0)
+            if (string.CompareOrdinal(markup, i, "{|", 0, 2) == 0)
             {
-                source.Append(markup, i, markup.Length - i);
-                break;
-            }
+                int colon = markup.IndexOf(':', i + 2);
+                if (colon < 0)
+                {
+                    throw new ArgumentException($"Diagnostic markup without ':' at offset {i}.", nameof(markup));
+                }
 
-            source.Append(markup, i, open - i);
-            int colon = markup.IndexOf(':', open);
-            int close = markup.IndexOf("|}", colon, StringComparison.Ordinal);
-            if (colon < 0 || close < 0)
+                open.Push((markup.Substring(i + 2, colon - i - 2), source.Length, i));
+                i = colon + 1;
+            }
+            else if (open.Count > 0 && string.CompareOrdinal(markup, i, "|}", 0, 2) == 0)
             {
-                throw new ArgumentException($"Unclosed diagnostic markup at offset {open}.", nameof(markup));
+                (string id, int start, _) = open.Pop();
+                expected.Add(new ExpectedDiagnostic(id, TextSpan.FromBounds(start, source.Length)));
+                i += 2;
             }
+            else
+            {
+                source.Append(markup[i]);
+                i++;
+            }
+        }
 
-            string id = markup.Substring(open + 2, colon - open - 2);
-            string text = markup.Substring(colon + 1, close - colon - 1);
-            expected.Add(new ExpectedDiagnostic(id, new TextSpan(source.Length, text.Length)));
-            source.Append(text);
-            i = close + 2;
+        if (open.Count > 0)
+        {
+            throw new ArgumentException($"Unclosed diagnostic markup at offset {open.Peek().Offset}.", nameof(markup));
         }
 
         return (source.ToString(), expected);

@@ -96,7 +96,7 @@ public static partial class ExperimentRules
             GridAxisText first = experiment.Grid[0];
             found.Add(new Violation(
                 GridTooLarge,
-                $"The grid has {points.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} points, more than the limit of {Show(maxGridPoints)}; drop values or axes, or raise the limit",
+                $"The grid has {points.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} points, more than the limit of {Show(maxGridPoints)}; drop values or axes, or raise the limit with the MSBuild property SparseDslMaxGridPoints",
                 type with { Attribute = GridAttribute, GridAxis = first.Name, ArgumentIndex = 1 }));
         }
 

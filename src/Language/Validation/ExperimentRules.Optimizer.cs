@@ -66,13 +66,17 @@ public static partial class ExperimentRules
     {
         if (spec.Kind == OptimizerKind.Sgd)
         {
-            foreach (string key in new[] { "density-lr", "moment-warmup" })
+            foreach ((string key, string what) in new[]
+            {
+                ("density-lr", "is part of SMET's AdamW recipe and"),
+                ("moment-warmup", "warms up Adam's moments, which sgd does not keep, and"),
+            })
             {
                 if (FindOption(text, key) >= 0)
                 {
                     found.Add(new Violation(
                         SmetOptionInvalid,
-                        $"SMET option '{key}' scales Adam moments and needs adamw; remove it or use adamw",
+                        $"SMET option '{key}' {what} needs adamw; remove it or use adamw",
                         Option(argument, text, key)));
                 }
             }
@@ -88,11 +92,12 @@ public static partial class ExperimentRules
                 Option(argument, text, "density-lr")));
         }
 
-        if (spec.MomentWarmupSteps is int moment && moment < 0)
+        // The optimizer scales m by min(age / W, 1), so W = 0 is refused at run time as well.
+        if (spec.MomentWarmupSteps is int moment && moment < 1)
         {
             found.Add(new Violation(
                 SmetOptionInvalid,
-                $"Moment warm-up moment-warmup={Show(moment)} must not be negative; use e.g. moment-warmup=100",
+                $"Moment warm-up moment-warmup={Show(moment)} must be at least 1 step (it must not be negative or 0); use e.g. moment-warmup=100, or leave it out",
                 Option(argument, text, "moment-warmup")));
         }
     }

@@ -112,10 +112,14 @@ public static partial class ExperimentRules
         }
         else if (end <= start)
         {
+            // Point at what was written: the end when given, else the start that passed the default end.
+            bool endWritten = FindOption(text, endKey) >= 0;
             found.Add(new Violation(
                 ScheduleWindowInvalid,
-                $"'{kind}' ends at step {Show(end)} ({endKey}={schedule.End}), not after it starts at step {Show(start)}; make {endKey} later than start",
-                Option(argument, text, endKey)));
+                endWritten
+                    ? $"'{kind}' ends at step {Show(end)} ({endKey}={schedule.End}), not after it starts at step {Show(start)}; make {endKey} later than start"
+                    : $"'{kind}' ends at step {Show(end)} (default {endKey}={schedule.End}), not after it starts at step {Show(start)} (start={schedule.Start}); start earlier, or give a later {endKey}",
+                Option(argument, text, endWritten ? endKey : "start")));
         }
         else if (end > steps)
         {

@@ -101,13 +101,56 @@ public static partial class ExperimentRules
             return argument;
         }
 
-        int end = at;
-        while (end < text.Length && !char.IsWhiteSpace(text[end]))
+        return argument.At(at + 1, OptionEnd(text, at) - at);
+    }
+
+    /// <summary>
+    /// 0-based end of the option whose key starts at <paramref name="at"/>: the key and, after an '=' (spaces
+    /// allowed around it, as the grammar allows), its value tokens up to the next option, so <c>every = 0</c>
+    /// and <c>betas=0.9, 0.999</c> are underlined whole.
+    /// </summary>
+    private static int OptionEnd(string text, int at)
+    {
+        IReadOnlyList<Token> tokens;
+        try
         {
-            end++;
+            tokens = Lexical.Tokenize(text);
+        }
+        catch (ParseFailure)
+        {
+            tokens = Array.Empty<Token>();
         }
 
-        return argument.At(at + 1, end - at);
+        int i = 0;
+        while (i < tokens.Count && tokens[i].Start != at)
+        {
+            i++;
+        }
+
+        if (i == tokens.Count)
+        {
+            int end = at;
+            while (end < text.Length && !char.IsWhiteSpace(text[end]))
+            {
+                end++;
+            }
+
+            return end;
+        }
+
+        int last = i;
+        if (i + 1 < tokens.Count && tokens[i + 1].Kind == TokenKind.Equals)
+        {
+            last = i + 1;
+
+            // A word right after '=' is the value (grow=gradient); any other word starts the next option.
+            for (int j = i + 2; j < tokens.Count && tokens[j].Kind != TokenKind.Equals && (tokens[j].Kind != TokenKind.Word || j == i + 2); j++)
+            {
+                last = j;
+            }
+        }
+
+        return tokens[last].Start + tokens[last].Length;
     }
 
     /// <summary>0-based start of <paramref name="key"/> as a whole word in <paramref name="text"/>, or -1.</summary>

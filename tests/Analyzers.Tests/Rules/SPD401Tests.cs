@@ -1,0 +1,79 @@
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+
+namespace SparseDsl.Analyzers.Tests.Rules;
+
+/// <summary>
+/// SPD401 (warning): a schedule (gmp, set, rigl, smet) or a pattern (block, N:M, rows) this version cannot run
+/// yet; the mask stays static, the layer trains as unstructured. Reported at the declaration's argument.
+/// </summary>
+public sealed class SPD401Tests
+{
+    private static string Schedule(string schedule) => Declarations.WithExperiment($$"""
+        [Experiment(typeof(Mlp), Data = "synthetic", Steps = 1000, Batch = 64, EvalEvery = 100)]
+        [SparsitySchedule({{schedule}})]
+        """);
+
+    private static string Pattern(string sparse) => Declarations.WithExperiment(Declarations.ValidExperiment)
+        .Replace("Sparse(\"unstructured\", 0.95)", "Sparse(" + sparse + ")", StringComparison.Ordinal);
+
+    [Fact]
+    public void StaticScheduleAndUnstructuredPattern_NoDiagnostic() =>
+        AnalyzerHarness.Verify(Declarations.WithExperiment(Declarations.ValidExperiment));
+
+    [Theory]
+    [InlineData("gmp from=0 to=0.9 start=10% end=80% every=100")]
+    [InlineData("set every=100 drop=0.3")]
+    [InlineData("rigl every=100 drop=0.3 cosine until=75%")]
+    [InlineData("smet every=100 drop=0.2 cosine floor=0.005")]
+    public void DynamicSchedule_WarnsSPD401AtTheScheduleText(string schedule) =>
+        AnalyzerHarness.Verify(Schedule($"\"{{|SPD401:{schedule}|}}\""));
+
+    [Fact]
+    public void DynamicScheduleWithAnError_WarnsSPD401AndReportsTheError() =>
+        AnalyzerHarness.Verify(Schedule("\"{|SPD401:set {|SPD203:drop=2|}|}\""));
+
+    [Fact]
+    public void ScheduleThatDoesNotParse_NoSPD401() =>
+        AnalyzerHarness.Verify(Schedule("\"{|SPD201:sett|}\""));
+
+    [Theory]
+    [InlineData("\"block 16x16\"")]
+    [InlineData("\"rows\"")]
+    [InlineData("\"block 16x16\", 0.9")]
+    public void UnsupportedPattern_WarnsSPD401AtThePatternArgument(string sparse)
+    {
+        int comma = sparse.IndexOf(',', StringComparison.Ordinal);
+        string pattern = comma < 0 ? sparse : sparse.Substring(0, comma);
+        string rest = comma < 0 ? "" : sparse.Substring(comma);
+        AnalyzerHarness.Verify(Pattern("{|SPD401:" + pattern + "|}" + rest));
+    }
+
+    [Fact]
+    public void NOfMPattern_WarnsSPD401AtThePatternArgument() =>
+        AnalyzerHarness.Verify(Pattern("{|SPD401:\"2:4\"|}"));
+
+    [Fact]
+    public void DynamicSchedule_IsAWarningThatSaysWhatRunsInstead()
+    {
+        var diagnostic = AnalyzerHarness.Single(Schedule("\"rigl every=100\""), "SPD401");
+        string message = diagnostic.GetMessage(CultureInfo.InvariantCulture);
+
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Contains("Schedule 'rigl' is not supported by this version yet", message);
+        Assert.Contains("the mask stays static", message);
+        Assert.Contains("Supported now: static", message);
+    }
+
+    [Fact]
+    public void UnsupportedPattern_IsAWarningThatSaysWhatRunsInstead()
+    {
+        var diagnostic = AnalyzerHarness.Single(Pattern("\"block 16x16\""), "SPD401");
+        string message = diagnostic.GetMessage(CultureInfo.InvariantCulture);
+
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Contains("Pattern 'block 16x16' of layer 'Hidden2' is not supported by this version yet", message);
+        Assert.Contains("it trains as unstructured", message);
+        Assert.Contains("Supported now: unstructured", message);
+    }
+}
