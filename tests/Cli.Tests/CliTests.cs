@@ -76,6 +76,21 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void FitWithReport_WritesReportMarkdownAndFigures()
+    {
+        string outDir = Path.Combine(_temp, "fit-report");
+        (int code, string stdout, string stderr) = Run(
+            "fit", "--law", "data-constrained", "--csv", Datablations(), "--freeze", FrozenBase, "--starts", "2", "--report", outDir);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("report: " + Path.Combine(outDir, "report.md"), stdout);
+        string md = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        Assert.Contains("| rn_star |", md);
+        Assert.Contains("![residuals](residuals.png)", md);
+        Assert.True(new FileInfo(Path.Combine(outDir, "residuals.png")).Length > 0);
+    }
+
+    [Fact]
     public void BadCsvCell_OneLineNamingRowAndColumn_ExitCode2()
     {
         string csv = Path.Combine(_temp, "bad.csv");

@@ -14,6 +14,9 @@ public static class FashionMnist
     public const int Features = 784;
     public const int Classes = 10;
 
+    /// <summary>Images in the train split (the test split has 10,000).</summary>
+    public const int TrainCount = 60_000;
+
     /// <summary>The Debian package that ships the files, and where inside it they lie.</summary>
     public const string DebianPackage = "dataset-fashion-mnist";
     public const string PackagePath = "usr/share/datasets/fashion-mnist";

@@ -4,34 +4,41 @@ using Spectre.Console;
 namespace SparseDsl.Experiments;
 
 /// <summary>
-/// The generated program's entry point: <c>run</c>, <c>list</c>, <c>report</c> over one study, or over the study
-/// named by the first argument when a project declares several.
+/// The generated program's entry point: <c>run</c>, <c>list</c>, <c>report</c> (the results table) and <c>fit</c>
+/// (a scaling law fitted to the finished runs; <c>fit --report DIR</c> writes the law's report) over one study, or
+/// over the study named by the first argument when a project declares several.
 /// </summary>
 public static class ExperimentProgram
 {
-    public static int Run(string[] args, IReadOnlyList<StudyDefinition> studies)
+    public static int Run(string[] args, IReadOnlyList<StudyDefinition> studies) => Run(args, studies, Console.Out, Console.Error);
+
+    /// <summary>
+    /// The entry point with explicit writers for what System.CommandLine and the <c>fit</c> verb print (tests call
+    /// this in-process); <c>run</c>, <c>list</c> and <c>report</c> still write to the console.
+    /// </summary>
+    public static int Run(string[] args, IReadOnlyList<StudyDefinition> studies, TextWriter output, TextWriter error)
     {
         try
         {
             if (studies.Count == 0)
             {
-                Console.Error.WriteLine("error: this project has no runnable [Experiment]; fix its SPD diagnostics and rebuild.");
+                error.WriteLine("error: this project has no runnable [Experiment]; fix its SPD diagnostics and rebuild.");
                 return 2;
             }
 
             var study = PickStudy(ref args, studies);
             if (study is null)
             {
-                Console.Error.WriteLine("error: this project declares several studies; name one first: "
+                error.WriteLine("error: this project declares several studies; name one first: "
                     + string.Join(" | ", studies.Select(s => s.Name)) + " (e.g. `dotnet run -- " + studies[0].Name + " run`).");
                 return 2;
             }
 
-            return BuildCommand(study).Parse(args).Invoke();
+            return BuildCommand(study).Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
         }
-        catch (UserInputException error)
+        catch (UserInputException problem)
         {
-            Console.Error.WriteLine("error: " + error.Message);
+            error.WriteLine("error: " + problem.Message);
             return 2;
         }
     }
@@ -58,6 +65,7 @@ public static class ExperimentProgram
         root.Subcommands.Add(RunCommand.Create(study));
         root.Subcommands.Add(ListCommand.Create(study));
         root.Subcommands.Add(ReportCommand.Create(study));
+        root.Subcommands.Add(FitCommand.Create(study));
         return root;
     }
 

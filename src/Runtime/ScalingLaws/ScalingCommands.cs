@@ -17,14 +17,17 @@ public static class ScalingCommands
     public const int InputError = 2;
 
     /// <summary>
-    /// <c>fit</c>: fits, prints the constants (Spectre.Console table), writes --json and --plot when given.
+    /// <c>fit</c>: fits, prints the constants (Spectre.Console table), writes --json, --plot and --report when given
+    /// (--report DIR writes the same report.md and figures as the <c>report</c> verb's --out DIR).
     /// <paramref name="load"/> reads the runs from the parse result (its own options are added by the caller).
     /// </summary>
     public static Command CreateFitCommand(Func<ParseResult, RunSource> load, FitCommandOptions? options = null, string name = "fit")
     {
         options ??= new FitCommandOptions();
+        var report = new Option<string?>("--report") { Description = "also write report.md (constants, predictions, figures) into this directory" };
         var command = new Command(name, "Fit a scaling law to runs and print its constants, R², and intervals.");
         options.AddTo(command);
+        command.Options.Add(report);
         command.SetAction(result => Guard(result, () =>
         {
             FitSettings settings = options.Read(result);
@@ -32,6 +35,12 @@ public static class ScalingCommands
             FitResult fit = ScalingLawFitter.Fit(settings.Law, source.Runs, settings.Options);
             Print(Console(result), fit, source.Name);
             WriteOutputs(fit, source, settings);
+            if (result.GetValue(report) is { } directory)
+            {
+                string path = FitReport.WriteMarkdown(directory, fit, source.Runs, source.Name);
+                result.InvocationConfiguration.Output.WriteLine($"report: {path}");
+            }
+
             return 0;
         }));
         return command;

@@ -78,6 +78,14 @@ public static partial class ScalingLawFitter
         };
     }
 
+    /// <summary>
+    /// How many constants a fit of <paramref name="law"/> under <paramref name="options"/> moves: all of them less the
+    /// frozen ones and β when it is tied to α. A fit needs at least one more run than this.
+    /// </summary>
+    /// <exception cref="ScalingLawException">A frozen name the law does not have, or a bad frozen value.</exception>
+    public static int FreeParameterCount(ScalingLaw law, FitOptions? options = null) =>
+        Problem.Create(law, options ?? new FitOptions()).AllFree.Length;
+
     /// <summary>Σ Huber_δ(log L̂ − log L) of <paramref name="parameters"/> on <paramref name="observations"/>.</summary>
     public static double Objective(ScalingParameters parameters, IEnumerable<ScalingObservation> observations, double huberDelta = 1e-3)
     {

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using SparseDsl.ScalingLaws;
+
+namespace SparseDsl.Experiments;
+
+/// <summary>
+/// <c>fit</c>: the sparsedsl tool's fit verb (every option: --law, --freeze, --holdout, --bootstrap, --json, --plot,
+/// --report, ...) fed from this study's store instead of a CSV (<see cref="StoreObservations"/> says which numbers).
+/// </summary>
+internal static class FitCommand
+{
+    public static Command Create(StudyDefinition study)
+    {
+        var store = ExperimentProgram.StoreOption();
+        var unique = new Option<double?>("--unique-samples")
+        {
+            Description = "U, the unique training samples of every run (default: the train split of the study's data set)",
+        };
+        var options = new FitCommandOptions();
+        Command command = ScalingCommands.CreateFitCommand(parse => Load(study, parse, options, parse.GetValue(store)!, parse.GetValue(unique)), options);
+        command.Description = $"Fit a scaling law to the finished runs of {study.Name} in the store and print its constants, R², and intervals.";
+        command.Options.Add(store);
+        command.Options.Add(unique);
+        return command;
+    }
+
+    private static RunSource Load(StudyDefinition study, ParseResult parse, FitCommandOptions options, string path, double? uniqueOption)
+    {
+        double uniqueSamples = UniqueSamples(study, uniqueOption);
+        if (!File.Exists(path))
+        {
+            throw new ScalingLawException($"no results store at '{path}'; run `run` first or pass --store PATH.");
+        }
+
+        StoreRuns read;
+        try
+        {
+            using IResultStore results = ResultStores.Open(path);
+            read = StoreObservations.Read(results, study.Name, uniqueSamples);
+        }
+        catch (Exception error) when (error is SqliteException or InvalidOperationException or InvalidDataException)
+        {
+            throw new ScalingLawException($"cannot read the results store '{path}': {error.Message.TrimEnd('.')}; pass --store PATH of a store that `run` wrote.");
+        }
+
+        TextWriter err = parse.InvocationConfiguration.Error;
+        foreach (string skipped in read.Skipped)
+        {
+            err.WriteLine($"note: skipped finished run {skipped}.");
+        }
+
+        if (read.Runs.Count == 0)
+        {
+            string states = string.Join(", ", read.StatusCounts.OrderBy(kv => kv.Key).Select(kv => $"{kv.Value} {kv.Key.ToString().ToLowerInvariant()}"));
+            throw new ScalingLawException(
+                $"{path} has no finished runs of {study.Name} to fit ({(states.Length == 0 ? "no runs at all" : states)}); run `run` first, or pass --store PATH of the store that has them.");
+        }
+
+        FitSettings settings = options.Read(parse);
+        int free = ScalingLawFitter.FreeParameterCount(settings.Law, settings.Options);
+        int fitted = settings.Options.Holdout is { } holdout ? holdout.Evaluate(read.Runs).Count(h => !h) : read.Runs.Count;
+        if (fitted < free + 1)
+        {
+            throw new ScalingLawException(
+                $"{path} has {read.Runs.Count} usable finished run(s) of {study.Name}{(fitted < read.Runs.Count ? $" ({fitted} left after --holdout)" : "")}; "
+                + $"fitting {settings.Law.Name} with {free} free constant(s) needs at least {free + 1}; run more grid points (add values to a [Grid] axis, then `run`) or hold constants with --freeze.");
+        }
+
+        return new RunSource(read.Runs, $"{study.Name} in {path}");
+    }
+
+    private static double UniqueSamples(StudyDefinition study, double? given)
+    {
+        if (given is { } u)
+        {
+            return u > 0 && double.IsFinite(u)
+                ? u
+                : throw new ScalingLawException($"--unique-samples: {u.ToString(CultureInfo.InvariantCulture)} must be a positive count, such as 60000.");
+        }
+
+        return StudyData.TrainCount(study)
+            ?? throw new ScalingLawException($"the size of data set '{study.Data}' is not known here; pass --unique-samples N (the unique training samples of every run).");
+    }
+}
