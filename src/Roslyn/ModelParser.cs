@@ -96,19 +96,18 @@ internal static class ModelParser
                 $"Layer '{property.Name}' {problem}; declare it 'public partial Layer {property.Name} {{ get; }}'");
         }
 
-        if (input is not null)
-        {
-            return new LayerSpec(property.Name, LayerKind.Input, AttributeReader.Argument(input, 0, 0), Activation.None, keepDense, SparseSpec(sparse, property, diagnostics), SparsityOf(sparse));
-        }
-
-        return new LayerSpec(
-            property.Name,
-            LayerKind.Dense,
-            AttributeReader.Argument(dense!, 0, 0),
-            (Activation)AttributeReader.Named(dense!, "Activation", (int)Activation.None),
-            keepDense,
-            SparseSpec(sparse, property, diagnostics),
-            SparsityOf(sparse));
+        var (pattern, patternText) = SparsePattern(sparse);
+        var layer = input is not null
+            ? new LayerSpec(property.Name, LayerKind.Input, AttributeReader.Argument(input, 0, 0), Activation.None, keepDense, pattern, SparsityOf(sparse))
+            : new LayerSpec(
+                property.Name,
+                LayerKind.Dense,
+                AttributeReader.Argument(dense!, 0, 0),
+                (Activation)AttributeReader.Named(dense!, "Activation", (int)Activation.None),
+                keepDense,
+                pattern,
+                SparsityOf(sparse));
+        return layer with { PatternText = patternText };
     }
 
     /// <summary>
@@ -142,26 +141,20 @@ internal static class ModelParser
         return null;
     }
 
-    private static SparsityPatternSpec? SparseSpec(AttributeData? sparse, IPropertySymbol property, FindingBag diagnostics)
+    /// <summary>
+    /// The [Sparse] pattern as written and, when it parses, as a spec. A pattern that does not parse is left to
+    /// the rules (SPD102, in ModelRules), which see the text and report the column.
+    /// </summary>
+    private static (SparsityPatternSpec? Pattern, string? Text) SparsePattern(AttributeData? sparse)
     {
         if (sparse is null)
         {
-            return null;
+            return (null, null);
         }
 
         string text = AttributeReader.Argument(sparse, 0, "");
         var result = Expressions.ParsePattern(text);
-        if (result.Success)
-        {
-            return result.Value;
-        }
-
-        var error = result.Error!;
-        diagnostics.Add(DiagnosticCatalog.PatternDoesNotParse,
-            AttributeReader.InsideString(AttributeReader.ArgumentSyntax(sparse, 0), error.Column, error.Length),
-            $"Sparsity pattern \"{text}\" of layer '{property.Name}' does not parse at column {error.Column}: {error.Message}");
-        // Keep the layer sparse so later rules see it; the declaration has errors and is not emitted anyway.
-        return SparsityPatternSpec.Unstructured;
+        return (result.Success ? result.Value : null, text);
     }
 
     private static double? SparsityOf(AttributeData? sparse)

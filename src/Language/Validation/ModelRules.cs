@@ -122,7 +122,7 @@ public static class ModelRules
             if (!parsed.Success)
             {
                 ParseError error = parsed.Error!;
-                found.Add(new Violation(PatternDoesNotParse, $"Pattern \"{text}\" of layer '{layer.Name}': {error.Message}", sparse.At(error.Column, error.Length)));
+                found.Add(new Violation(PatternDoesNotParse, $"Sparsity pattern \"{text}\" of layer '{layer.Name}' does not parse at column {error.Column}: {error.Message}", sparse.At(error.Column, error.Length)));
                 return;
             }
 
