@@ -96,9 +96,10 @@ internal static class ModelParser
                 $"Layer '{property.Name}' {problem}; declare it 'public partial Layer {property.Name} {{ get; }}'");
         }
 
-        var (pattern, patternText) = SparsePattern(sparse);
+        var (pattern, sparsityInText, patternText) = SparsePattern(sparse);
+        double? sparsity = SparsityOf(sparse) ?? sparsityInText;
         var layer = input is not null
-            ? new LayerSpec(property.Name, LayerKind.Input, AttributeReader.Argument(input, 0, 0), Activation.None, keepDense, pattern, SparsityOf(sparse))
+            ? new LayerSpec(property.Name, LayerKind.Input, AttributeReader.Argument(input, 0, 0), Activation.None, keepDense, pattern, sparsity)
             : new LayerSpec(
                 property.Name,
                 LayerKind.Dense,
@@ -106,7 +107,7 @@ internal static class ModelParser
                 (Activation)AttributeReader.Named(dense!, "Activation", (int)Activation.None),
                 keepDense,
                 pattern,
-                SparsityOf(sparse));
+                sparsity);
         return layer with { PatternText = patternText };
     }
 
@@ -142,19 +143,20 @@ internal static class ModelParser
     }
 
     /// <summary>
-    /// The [Sparse] pattern as written and, when it parses, as a spec. A pattern that does not parse is left to
-    /// the rules (SPD102, in ModelRules), which see the text and report the column.
+    /// The [Sparse] pattern as written and, when it parses, as a spec with the sparsity the string may carry
+    /// (<c>"unstructured 0.95"</c>). A pattern that does not parse is left to the rules (SPD102, in ModelRules),
+    /// which see the text and report the column.
     /// </summary>
-    private static (SparsityPatternSpec? Pattern, string? Text) SparsePattern(AttributeData? sparse)
+    private static (SparsityPatternSpec? Pattern, double? Sparsity, string? Text) SparsePattern(AttributeData? sparse)
     {
         if (sparse is null)
         {
-            return (null, null);
+            return (null, null, null);
         }
 
         string text = AttributeReader.Argument(sparse, 0, "");
-        var result = Expressions.ParsePattern(text);
-        return (result.Success ? result.Value : null, text);
+        var result = Expressions.ParseSparse(text);
+        return result.Success ? (result.Value!.Pattern, result.Value.Sparsity, text) : (null, null, text);
     }
 
     private static double? SparsityOf(AttributeData? sparse)

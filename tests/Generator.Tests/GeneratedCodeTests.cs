@@ -41,6 +41,16 @@ public sealed class GeneratedCodeTests
     }
 
     [Fact]
+    public void SparsityInsideThePatternString_GeneratesTheSameNetworkAsTheArgument()
+    {
+        var asArgument = GeneratorHarness.Run(Sources.SetMlp, OutputKind.ConsoleApplication);
+        var inString = GeneratorHarness.Run(Sources.SetMlp.Replace("Sparse(\"unstructured\", 0.95)", "Sparse(\"unstructured 95%\")"), OutputKind.ConsoleApplication);
+
+        Assert.True(inString.CompileDiagnostics.Count == 0, inString.Describe());
+        Assert.Equal(asArgument.Files["Examples.Set.SetMlp.Network.g.cs"], inString.Files["Examples.Set.SetMlp.Network.g.cs"]);
+    }
+
+    [Fact]
     public void TinyMlp_NetworkMatchesSnapshot()
     {
         var outcome = GeneratorHarness.Run(Sources.Tiny);

@@ -139,7 +139,7 @@ public static partial class ExperimentRules
 
         foreach (LayerSpec layer in model.Layers)
         {
-            SparsityPatternSpec? pattern = layer.Pattern ?? (layer.PatternText is string p ? Expressions.ParsePattern(p).Value : null);
+            SparsityPatternSpec? pattern = layer.Pattern ?? (layer.PatternText is string p ? Expressions.ParseSparse(p).Value?.Pattern : null);
             if (pattern?.Kind == PatternKind.NOfM)
             {
                 string grow = schedule.Regrowth.ToString().ToLowerInvariant();

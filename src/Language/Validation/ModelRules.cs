@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Text.RegularExpressions;
 using static SparseDsl.Language.DiagnosticCatalog;
 using static SparseDsl.Language.Numbers;
 
@@ -116,9 +117,10 @@ public static class ModelRules
 
         SparsityPatternSpec? pattern = layer.Pattern;
         ViolationTarget sparse = member with { Attribute = Sparse, ArgumentIndex = 0 };
-        if (pattern is null && layer.PatternText is string text)
+        if (layer.PatternText is string text)
         {
-            ParseResult<SparsityPatternSpec> parsed = Expressions.ParsePattern(text);
+            // The string may carry the sparsity too ("block 16x16 0.9"), as DESIGN.md writes it.
+            ParseResult<SparseSpec> parsed = Expressions.ParseSparse(text);
             if (!parsed.Success)
             {
                 ParseError error = parsed.Error!;
@@ -126,7 +128,14 @@ public static class ModelRules
                 return;
             }
 
-            pattern = parsed.Value!;
+            pattern ??= parsed.Value!.Pattern;
+            if (parsed.Value!.Sparsity is double inText && layer.Sparsity is double given && Math.Abs(inText - given) > 1e-12)
+            {
+                found.Add(new Violation(
+                    SparsityContradictsPattern,
+                    $"Layer '{layer.Name}' gives its sparsity twice: {Show(inText)} in \"{text}\" and {Show(given)} as the second argument; give it once",
+                    member with { Attribute = Sparse, ArgumentIndex = 1 }));
+            }
         }
 
         bool hasSparse = pattern is not null || layer.Sparsity is not null;
@@ -155,7 +164,7 @@ public static class ModelRules
         switch (pattern.Kind)
         {
             case PatternKind.Block:
-                Block(layer, shape, pattern, sparse, found);
+                Block(layer, shape, pattern, BlockSizeTarget(layer, sparse), found);
                 break;
             case PatternKind.NOfM:
                 NOfM(layer, shape, pattern, sparse, member, found);
@@ -193,10 +202,13 @@ public static class ModelRules
 
         if (shape.Out % pattern.BlockRows != 0 || shape.In % pattern.BlockCols != 0)
         {
+            string snapped = NearestDivisor(shape.Out, pattern.BlockRows) + "x" + NearestDivisor(shape.In, pattern.BlockCols);
             found.Add(new Violation(
                 BlockDoesNotDivideLayer,
-                $"Block {pattern.BlockRows}x{pattern.BlockCols} does not divide layer '{layer.Name}' ({shape.Out} outputs x {shape.In} inputs); block rows must divide {shape.Out} and block columns must divide {shape.In}, e.g. block {LargestDivisor(shape.Out, pattern.BlockRows)}x{LargestDivisor(shape.In, pattern.BlockCols)}",
-                sparse));
+                $"Block {pattern.BlockRows}x{pattern.BlockCols} does not divide layer '{layer.Name}' ({shape.Out} outputs x {shape.In} inputs); block rows must divide {shape.Out} and block columns must divide {shape.In}, e.g. block {snapped}",
+                sparse,
+                // The code fix writes the snapped size over the size as written, when the target is that size.
+                sparse.Column is null ? null : snapped));
         }
     }
 
@@ -230,16 +242,30 @@ public static class ModelRules
     }
 
     /// <summary>The largest divisor of <paramref name="n"/> not above <paramref name="wanted"/>, to suggest a fitting block.</summary>
-    private static int LargestDivisor(int n, int wanted)
+    /// <summary>The divisor of <paramref name="n"/> closest to <paramref name="wanted"/> (the smaller one on a tie).</summary>
+    internal static int NearestDivisor(int n, int wanted)
     {
-        for (int d = Math.Min(n, wanted); d > 1; d--)
+        int best = 1;
+        for (int d = 1; d <= n; d++)
         {
-            if (n % d == 0)
+            if (n % d == 0 && Math.Abs(d - wanted) < Math.Abs(best - wanted))
             {
-                return d;
+                best = d;
             }
         }
 
-        return 1;
+        return best;
     }
+
+    /// <summary>
+    /// The block size as written inside the pattern string (<c>16x16</c> in <c>"block 16x16 0.9"</c>), so SPD103
+    /// underlines it and its fix replaces just it; the whole argument when the text is not at hand.
+    /// </summary>
+    private static ViolationTarget BlockSizeTarget(LayerSpec layer, ViolationTarget sparse)
+    {
+        Match size = layer.PatternText is string text ? BlockSize.Match(text) : Match.Empty;
+        return size.Success ? sparse.At(size.Groups[1].Index + 1, size.Groups[1].Length) : sparse;
+    }
+
+    private static readonly Regex BlockSize = new(@"^\s*block\s+(\d+(?:\s*[xX]\s*\d+)?)", RegexOptions.CultureInvariant);
 }

@@ -58,4 +58,16 @@ public sealed class CodeFixTests
         Assert.DoesNotContain("\"5\"", fixedSource);
         Assert.Empty(AnalyzerHarness.Analyze(fixedSource));
     }
+
+    [Fact]
+    public void BlockNotDividingTheLayer_FixSnapsToTheNearestDivisors()
+    {
+        // Hidden2 is 256 x 256: 24 rows snap to 16 (16 and 32 are equally near; the smaller wins), 16 columns stay.
+        string source = Declarations.File(Declarations.Model.Replace("Sparse(\"unstructured\", 0.95)", "Sparse(\"block 24x16 0.9\")"));
+
+        string fixedSource = CodeFixHarness.Apply(new ApplySuggestionCodeFix(), source, "SPD103");
+
+        Assert.Contains("Sparse(\"block 16x16 0.9\")", fixedSource);
+        Assert.DoesNotContain(AnalyzerHarness.Analyze(fixedSource), d => d.Id == "SPD103");
+    }
 }

@@ -18,15 +18,15 @@ public sealed class SPD103Tests
 
     [Fact]
     public void BlockRowsNotDividingOutputs_ReportsSPD103AtThePattern() =>
-        SameSpan.Verify(WithPattern("\"block 24x16\""), "\"block 24x16\"", "SPD103", "SPD401");
+        AnalyzerHarness.Verify(WithPattern("{|SPD401:\"block {|SPD103:24x16|}\"|}"));
 
     [Fact]
     public void BlockColumnsNotDividingInputs_ReportsSPD103AtThePattern() =>
-        SameSpan.Verify(WithPattern("\"block 16x24\""), "\"block 16x24\"", "SPD103", "SPD401");
+        AnalyzerHarness.Verify(WithPattern("{|SPD401:\"block {|SPD103:16x24|}\"|}"));
 
     [Fact]
     public void BlockSideZero_ReportsSPD103AtThePattern() =>
-        SameSpan.Verify(WithPattern("\"block 0x16\""), "\"block 0x16\"", "SPD103", "SPD401");
+        AnalyzerHarness.Verify(WithPattern("{|SPD401:\"block {|SPD103:0x16|}\"|}"));
 
     [Fact]
     public void BlockNotDividing_MessageGivesTheShapeAndAFittingBlock() =>
@@ -37,7 +37,7 @@ public sealed class SPD103Tests
     [Fact]
     public void BlockOnRectangularLayer_MessageSuggestsDivisorsOfEachSide() =>
         Assert.EndsWith(
-            "does not divide layer 'Hidden' (100 outputs x 784 inputs); block rows must divide 100 and block columns must divide 784, e.g. block 10x16",
+            "does not divide layer 'Hidden' (100 outputs x 784 inputs); block rows must divide 100 and block columns must divide 784, e.g. block 20x16",
             AnalyzerHarness.Single(Declarations.File("""
                 [SparseModel]
                 public partial class Tiny

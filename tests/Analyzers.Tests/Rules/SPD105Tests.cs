@@ -39,6 +39,20 @@ public sealed class SPD105Tests
     public void SparsityContradictingOneOfFour_MessageSaysPointSevenFive() =>
         Assert.EndsWith("which fixes sparsity 0.75; remove the sparsity argument or write 0.75", Message("\"1:4\", 0.5"));
 
+    [Fact]
+    public void SparsityInsideThePatternString_NoDiagnostic() =>
+        AnalyzerHarness.Verify(WithSparse("\"unstructured 0.95\""));
+
+    [Fact]
+    public void SparsityGivenTwiceAndDifferent_ReportsSPD105AtTheSecondArgument() =>
+        AnalyzerHarness.Verify(WithSparse("\"unstructured 0.9\", {|SPD105:0.95|}"));
+
+    [Fact]
+    public void SparsityGivenTwice_MessageSaysGiveItOnce() =>
+        Assert.Equal(
+            "Layer 'Hidden2' gives its sparsity twice: 0.9 in \"unstructured 0.9\" and 0.95 as the second argument; give it once",
+            Message("\"unstructured 0.9\", 0.95"));
+
     /// <summary>The valid model with Hidden2's [Sparse] arguments written as <paramref name="arguments"/>.</summary>
     private static string WithSparse(string arguments) =>
         Declarations.File(Declarations.Model.Replace("Sparse(\"unstructured\", 0.95)", "Sparse(" + arguments + ")"));

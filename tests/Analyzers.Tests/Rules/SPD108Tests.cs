@@ -15,11 +15,11 @@ public sealed class SPD108Tests
 
     [Fact]
     public void BlockRowsAboveOutputs_ReportsSPD108AtThePatternAndNoSPD103() =>
-        SameSpan.Verify(Declarations.File(Tiny("\"block 32x32\"")), "\"block 32x32\"", "SPD108", "SPD401");
+        AnalyzerHarness.Verify(Declarations.File(Tiny("{|SPD401:\"block {|SPD108:32x32|}\"|}")));
 
     [Fact]
     public void BlockColumnsAboveInputs_ReportsSPD108AtThePattern() =>
-        SameSpan.Verify(Declarations.File(Tiny("\"block 16x128\"")), "\"block 16x128\"", "SPD108", "SPD401");
+        AnalyzerHarness.Verify(Declarations.File(Tiny("{|SPD401:\"block {|SPD108:16x128|}\"|}")));
 
     [Fact]
     public void BlockLargerThanLayer_MessageGivesTheLayerShapeAndTheLargestBlock() =>

@@ -114,7 +114,25 @@ public class ModelRulesTests
         var block = new SparsityPatternSpec(PatternKind.Block, 16, 16);
         Violation v = ModelRules.Validate(Model(Input(784), Dense("Hidden", 100, block, 0.9), Dense("Output", 10))).Single("SPD103");
         Assert.Contains("does not divide layer 'Hidden' (100 outputs x 784 inputs)", v.Message);
-        Assert.Contains("e.g. block 10x16", v.Message);
+        Assert.Contains("e.g. block 20x16", v.Message);
+    }
+
+    [Theory]
+    [InlineData(1000, 16, 20)] // divisors 10 and 20: 20 is nearer
+    [InlineData(256, 24, 16)]  // 16 and 32 are equally near: the smaller
+    [InlineData(784, 16, 16)]
+    [InlineData(97, 10, 1)]    // a prime: 1 is nearer than 97
+    public void NearestDivisor_IsTheClosestDivisor(int n, int wanted, int expected) =>
+        Assert.Equal(expected, ModelRules.NearestDivisor(n, wanted));
+
+    [Fact]
+    public void BlockNotDividing_WrittenInText_TargetsTheSizeAndSuggestsItsReplacement()
+    {
+        var block = new SparsityPatternSpec(PatternKind.Block, 16, 16);
+        var hidden = Dense("Hidden", 100, block, 0.9) with { PatternText = "block 16x16" };
+        Violation v = ModelRules.Validate(Model(Input(784), hidden, Dense("Output", 10))).Single("SPD103");
+        Assert.Equal((7, 5), (v.Target.Column, v.Target.Length));
+        Assert.Equal("20x16", v.Replacement);
     }
 
     [Fact]
