@@ -70,7 +70,12 @@ internal static class ExperimentParser
             diagnostics.Add(violation, ViolationLocator.Locate(violation.Target, attributes));
         }
 
-        var target = new ExperimentTarget(spec, ModelParser.Accessibility(type.DeclaredAccessibility), isPartial, diagnostics.HasErrors || model is null || !model.IsPartial || model.HasErrors);
+        var target = new ExperimentTarget(
+            spec,
+            ModelParser.Accessibility(type.DeclaredAccessibility),
+            isPartial,
+            diagnostics.HasErrors || model is null || !model.IsPartial || model.HasErrors,
+            diagnostics.Unsupported ?? model?.Unsupported);
         return new ParsedExperiment(target, diagnostics.ToImmutable());
     }
 

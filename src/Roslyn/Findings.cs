@@ -25,6 +25,9 @@ internal sealed class FindingBag
 
     public bool HasErrors => items.Any(d => d.IsError);
 
+    /// <summary>The first SPD401 message (what this version cannot run yet), or null.</summary>
+    public string? Unsupported => items.FirstOrDefault(d => d.Rule == DiagnosticCatalog.NotSupportedYet)?.Message;
+
     public void Add(RuleDescriptor rule, Location? location, string message) => items.Add(new Finding(rule, message, location));
 
     public void Add(Violation violation, Location? location) =>

@@ -37,7 +37,7 @@ internal static class ModelParser
             diagnostics.Add(violation, ViolationLocator.Locate(violation.Target, type, attribute));
         }
 
-        var target = new ModelTarget(spec, Accessibility(type.DeclaredAccessibility), members.ToEquatableArray(), isPartial, diagnostics.HasErrors);
+        var target = new ModelTarget(spec, Accessibility(type.DeclaredAccessibility), members.ToEquatableArray(), isPartial, diagnostics.HasErrors, diagnostics.Unsupported);
         return new ParsedModel(target, diagnostics.ToImmutable());
     }
 

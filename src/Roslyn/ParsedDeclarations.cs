@@ -11,19 +11,32 @@ internal sealed record ParsedModel(ModelTarget Target, ImmutableArray<Finding> F
 
 /// <summary>
 /// The generator's input for a model: the spec plus how to declare the partial class again. A class that is
-/// not partial gets nothing generated (a partial half would only add CS0260 to SPD001).
+/// not partial gets nothing generated (a partial half would only add CS0260 to SPD001). <see cref="Unsupported"/>
+/// is the SPD401 message when the model uses what this version cannot run: then, as with errors, only the stub
+/// is generated.
 /// </summary>
 internal sealed record ModelTarget(
     ModelSpec Spec,
     string Accessibility,
     EquatableArray<LayerMember> Members,
     bool IsPartial,
-    bool HasErrors);
+    bool HasErrors,
+    string? Unsupported)
+{
+    /// <summary>Whether the network is generated (and experiments may name it).</summary>
+    public bool IsEmitted => IsPartial && !HasErrors && Unsupported is null;
+}
 
 /// <summary>A declared Layer property as the user wrote it; only valid partial definitions get an implementation.</summary>
 internal sealed record LayerMember(string Name, string Accessibility, bool IsPartialLayer);
 
 internal sealed record ParsedExperiment(ExperimentTarget Target, ImmutableArray<Finding> Findings);
 
-/// <summary>The generator's input for an [Experiment]: the spec and whether it may be emitted.</summary>
-internal sealed record ExperimentTarget(ExperimentSpec Spec, string Accessibility, bool IsPartial, bool HasErrors);
+/// <summary>
+/// The generator's input for an [Experiment]: the spec and whether it may be emitted. <see cref="Unsupported"/> is
+/// the SPD401 message of the experiment or of its model; the entry point then says it instead of running.
+/// </summary>
+internal sealed record ExperimentTarget(ExperimentSpec Spec, string Accessibility, bool IsPartial, bool HasErrors, string? Unsupported)
+{
+    public bool IsEmitted => IsPartial && !HasErrors && Unsupported is null;
+}

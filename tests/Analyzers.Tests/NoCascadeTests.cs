@@ -55,4 +55,23 @@ public sealed class NoCascadeTests
         var diagnostics = AnalyzerHarness.Build(Declarations.WithExperiment(Declarations.ValidExperiment));
         Assert.True(diagnostics.Count == 0, string.Join("\n", diagnostics));
     }
+
+    [Fact]
+    public void UnsupportedSchedule_OnlyTheSPD401WarningAndTheProgramSaysWhy()
+    {
+        string source = Declarations.WithExperiment(Declarations.ValidExperiment.Replace("\"static\"", "\"rigl every=100 drop=0.3\""));
+        var diagnostics = AnalyzerHarness.Build(source);
+
+        Assert.True(diagnostics.All(d => d.Id == "SPD401" && d.Severity == DiagnosticSeverity.Warning), string.Join("\n", diagnostics));
+        Assert.Single(diagnostics);
+    }
+
+    [Fact]
+    public void UnsupportedPattern_OnlyTheSPD401WarningForModelAndExperiment()
+    {
+        string source = Declarations.WithExperiment(Declarations.ValidExperiment).Replace("Sparse(\"unstructured\", 0.95)", "Sparse(\"block 16x16\", 0.95)");
+        var diagnostics = AnalyzerHarness.Build(source);
+
+        Assert.True(diagnostics.All(d => d.Id == "SPD401"), string.Join("\n", diagnostics));
+    }
 }

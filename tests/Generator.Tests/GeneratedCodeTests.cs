@@ -51,6 +51,27 @@ public sealed class GeneratedCodeTests
     }
 
     [Fact]
+    public void UnsupportedSchedule_EmitsNoDefinitionAndTheEntryPointSaysWhy()
+    {
+        var outcome = GeneratorHarness.Run(Sources.SetMlp.Replace("[SparsitySchedule(\"static\")]", "[SparsitySchedule(\"set every=100 drop=0.3\")]"), OutputKind.ConsoleApplication);
+
+        Assert.True(outcome.CompileDiagnostics.Count == 0, outcome.Describe());
+        Assert.DoesNotContain("Definition", outcome.Files["Examples.Set.SetStudy.Study.g.cs"]);
+        string program = outcome.Files["SparseDsl.Program.g.cs"];
+        Assert.Contains("new global::SparseDsl.Experiments.UnavailableStudy[]", program);
+        Assert.Contains("new(\"SetStudy\", \"Schedule 'set' is not supported by this version yet", program);
+    }
+
+    [Fact]
+    public void UnsupportedPattern_EmitsTheStubNetwork()
+    {
+        var outcome = GeneratorHarness.Run(Sources.SetMlp.Replace("Sparse(\"unstructured\", 0.95)", "Sparse(\"2:4\")"), OutputKind.ConsoleApplication);
+
+        Assert.True(outcome.CompileDiagnostics.Count == 0, outcome.Describe());
+        Assert.Contains("uses what this version cannot run yet (SPD401); no network was generated", outcome.Files["Examples.Set.SetMlp.Network.g.cs"]);
+    }
+
+    [Fact]
     public void TinyMlp_NetworkMatchesSnapshot()
     {
         var outcome = GeneratorHarness.Run(Sources.Tiny);

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Collections.Immutable;
 using SparseDsl.Roslyn;
 
@@ -13,9 +14,10 @@ internal static class ExperimentEmitter
     {
         var spec = target.Spec;
         var writer = new SourceWriter().Header(spec.Name, spec.Namespace);
-        if (target.HasErrors)
+        if (!target.IsEmitted)
         {
-            writer.Line("// " + spec.Name + " has SparseDsl errors (see the SPD diagnostics); no experiment program was generated.");
+            writer.Line("// " + spec.Name + (target.HasErrors ? " has SparseDsl errors (see the SPD diagnostics)" : " uses what this version cannot run yet (SPD401)")
+                + "; no experiment program was generated.");
             writer.Line(target.Accessibility + " static partial class " + spec.Name + ";");
             return writer.ToString();
         }
@@ -56,25 +58,42 @@ internal static class ExperimentEmitter
     private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;");
 }
 
-/// <summary>The program's entry point: every study of the project, the first argument naming one when there are several.</summary>
+/// <summary>
+/// The program's entry point: every study of the project, the first argument naming one when there are several.
+/// A study that this version cannot run yet (SPD401) is listed with its reason, so running it says why.
+/// </summary>
 internal static class EntryPointEmitter
 {
     public static string Write(ImmutableArray<ExperimentTarget> experiments)
     {
+        var unavailable = experiments.Where(e => e.IsPartial && !e.HasErrors && e.Unsupported is not null).ToList();
         var writer = new SourceWriter().Header("the project's [Experiment] classes");
         writer.Open("internal static class SparseDslProgram");
         writer.Open("public static int Main(string[] args)");
         writer.Line("return global::SparseDsl.Experiments.ExperimentProgram.Run(args, new global::SparseDsl.Experiments.StudyDefinition[]");
         writer.Line("{");
-        foreach (var experiment in experiments)
+        foreach (var experiment in experiments.Where(e => e.IsEmitted))
         {
-            if (experiment.IsPartial && !experiment.HasErrors)
-            {
-                writer.Line("    global::" + experiment.Spec.FullName + ".Definition,");
-            }
+            writer.Line("    global::" + experiment.Spec.FullName + ".Definition,");
         }
 
-        writer.Line("});");
+        if (unavailable.Count == 0)
+        {
+            writer.Line("});");
+        }
+        else
+        {
+            writer.Line("},");
+            writer.Line("new global::SparseDsl.Experiments.UnavailableStudy[]");
+            writer.Line("{");
+            foreach (var experiment in unavailable)
+            {
+                writer.Line("    new(" + SourceWriter.Literal(experiment.Spec.Name) + ", " + SourceWriter.Literal(experiment.Unsupported!) + "),");
+            }
+
+            writer.Line("});");
+        }
+
         writer.Close();
         writer.Close();
         return writer.ToString();

@@ -17,7 +17,7 @@ internal static partial class ModelEmitter
     {
         var spec = target.Spec;
         var writer = new SourceWriter().Header(spec.Name, spec.Namespace);
-        if (target.HasErrors)
+        if (!target.IsEmitted)
         {
             WriteErrorStub(writer, target);
             return writer.ToString();
@@ -211,12 +211,15 @@ internal static partial class ModelEmitter
     /// <summary>A declaration with errors still gets its partial properties (no CS9248 cascade), but no network.</summary>
     private static void WriteErrorStub(SourceWriter writer, ModelTarget target)
     {
-        writer.Line("// " + target.Spec.Name + " has SparseDsl errors (see the SPD diagnostics); no network was generated.");
-        writer.Open(target.Accessibility + " partial class " + target.Spec.Name);
+        string name = target.Spec.Name;
+        string why = target.HasErrors ? "has SparseDsl errors (see the SPD diagnostics)" : "uses what this version cannot run yet (SPD401)";
+        string fix = target.HasErrors ? "fix the SPD diagnostics and rebuild." : "see the SPD401 warning.";
+        writer.Line("// " + name + " " + why + "; no network was generated.");
+        writer.Open(target.Accessibility + " partial class " + name);
         foreach (var member in target.Members.Where(m => m.IsPartialLayer))
         {
             writer.Line(member.Accessibility + " partial global::SparseDsl.Layer " + member.Name
-                + " => throw new global::System.InvalidOperationException(" + SourceWriter.Literal(target.Spec.Name + " has SparseDsl errors; fix the SPD diagnostics and rebuild.") + ");");
+                + " => throw new global::System.InvalidOperationException(" + SourceWriter.Literal(name + " has no generated network; " + fix) + ");");
         }
 
         writer.Close();

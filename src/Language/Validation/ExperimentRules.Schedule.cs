@@ -49,7 +49,7 @@ public static partial class ExperimentRules
 
         found.Add(new Violation(
             NotSupportedYet,
-            $"Schedule '{kind}' is not supported by this version yet; the mask stays static. Supported now: static",
+            $"Schedule '{kind}' is not supported by this version yet, so SparseDsl generates no program for this experiment; supported now: static",
             argument.At(1, text.TrimEnd().Length)));
     }
 

@@ -175,7 +175,7 @@ public static class ModelRules
         {
             found.Add(new Violation(
                 NotSupportedYet,
-                $"Pattern '{pattern}' of layer '{layer.Name}' is not supported by this version yet; it trains as unstructured. Supported now: unstructured",
+                $"Pattern '{pattern}' of layer '{layer.Name}' is not supported by this version yet, so SparseDsl generates no network for this model (nor a program for its experiments); supported now: unstructured",
                 sparse));
         }
     }

@@ -16,10 +16,25 @@ public static class ExperimentProgram
     /// The entry point with explicit writers for what System.CommandLine and the <c>fit</c> verb print (tests call
     /// this in-process); <c>run</c>, <c>list</c> and <c>report</c> still write to the console.
     /// </summary>
-    public static int Run(string[] args, IReadOnlyList<StudyDefinition> studies, TextWriter output, TextWriter error)
+    public static int Run(string[] args, IReadOnlyList<StudyDefinition> studies, TextWriter output, TextWriter error) =>
+        Run(args, studies, Array.Empty<UnavailableStudy>(), output, error);
+
+    /// <summary>The entry point of a project in which some studies use what this version cannot run yet (SPD401).</summary>
+    public static int Run(string[] args, IReadOnlyList<StudyDefinition> studies, IReadOnlyList<UnavailableStudy> unavailable) =>
+        Run(args, studies, unavailable, Console.Out, Console.Error);
+
+    public static int Run(string[] args, IReadOnlyList<StudyDefinition> studies, IReadOnlyList<UnavailableStudy> unavailable, TextWriter output, TextWriter error)
     {
         try
         {
+            var named = args.Length > 0 ? unavailable.FirstOrDefault(u => string.Equals(u.Name, args[0], StringComparison.OrdinalIgnoreCase)) : null;
+            if (named is not null || (studies.Count == 0 && unavailable.Count > 0))
+            {
+                var which = named ?? unavailable[0];
+                error.WriteLine($"error: {which.Name} was not generated: {which.Reason} (SPD401).");
+                return 2;
+            }
+
             if (studies.Count == 0)
             {
                 error.WriteLine("error: this project has no runnable [Experiment]; fix its SPD diagnostics and rebuild.");

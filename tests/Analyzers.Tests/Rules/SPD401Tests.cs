@@ -5,7 +5,7 @@ namespace SparseDsl.Analyzers.Tests.Rules;
 
 /// <summary>
 /// SPD401 (warning): a schedule (gmp, set, rigl, smet) or a pattern (block, N:M, rows) this version cannot run
-/// yet; the mask stays static, the layer trains as unstructured. Reported at the declaration's argument.
+/// yet: SparseDsl generates nothing for the declaration (no network, no experiment program). Reported at the declaration's argument.
 /// </summary>
 public sealed class SPD401Tests
 {
@@ -61,8 +61,8 @@ public sealed class SPD401Tests
 
         Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
         Assert.Contains("Schedule 'rigl' is not supported by this version yet", message);
-        Assert.Contains("the mask stays static", message);
-        Assert.Contains("Supported now: static", message);
+        Assert.Contains("SparseDsl generates no program for this experiment", message);
+        Assert.Contains("supported now: static", message);
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class SPD401Tests
 
         Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
         Assert.Contains("Pattern 'block 16x16' of layer 'Hidden2' is not supported by this version yet", message);
-        Assert.Contains("it trains as unstructured", message);
-        Assert.Contains("Supported now: unstructured", message);
+        Assert.Contains("SparseDsl generates no network for this model", message);
+        Assert.Contains("supported now: unstructured", message);
     }
 }

@@ -242,5 +242,5 @@ public class ExperimentRulesTests
     [InlineData("set")]
     [InlineData("smet")]
     public void DynamicSchedule_WarnsSPD401(string schedule) =>
-        Assert.Contains("Supported now: static", Check(Experiment(schedule: schedule)).Single("SPD401").Message);
+        Assert.Contains("generates no program for this experiment; supported now: static", Check(Experiment(schedule: schedule)).Single("SPD401").Message);
 }

@@ -201,6 +201,6 @@ public class ModelRulesTests
     public void RowsPattern_WarnsSPD401()
     {
         Violation v = ModelRules.Validate(Model(Input(8), Dense("Hidden", 8, new SparsityPatternSpec(PatternKind.Rows), 0.5), Dense("Output", 10))).Single("SPD401");
-        Assert.Contains("Supported now: unstructured", v.Message);
+        Assert.Contains("generates no network for this model (nor a program for its experiments); supported now: unstructured", v.Message);
     }
 }
