@@ -58,6 +58,9 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor BlockLargerThanLayer = new DiagnosticDescriptor(
         RuleIds.BlockLargerThanLayer, Title(RuleIds.BlockLargerThanLayer), Message, DiagnosticCatalog.SparsityCategory, DiagnosticSeverity.Error, true, helpLinkUri: Link(RuleIds.BlockLargerThanLayer));
 
+    public static readonly DiagnosticDescriptor SparseOnKeepDenseLayer = new DiagnosticDescriptor(
+        RuleIds.SparseOnKeepDenseLayer, Title(RuleIds.SparseOnKeepDenseLayer), Message, DiagnosticCatalog.SparsityCategory, DiagnosticSeverity.Error, true, helpLinkUri: Link(RuleIds.SparseOnKeepDenseLayer));
+
     public static readonly DiagnosticDescriptor ScheduleDoesNotParse = new DiagnosticDescriptor(
         RuleIds.ScheduleDoesNotParse, Title(RuleIds.ScheduleDoesNotParse), Message, DiagnosticCatalog.TrainingCategory, DiagnosticSeverity.Error, true, helpLinkUri: Link(RuleIds.ScheduleDoesNotParse));
 
@@ -114,7 +117,7 @@ internal static class Descriptors
         TypeNotPartial, InvalidLayerMember, InvalidLayerOrder, LayerSizeNotPositive,
         ExperimentModelNotSparseModel, LossDoesNotFitOutput, SparsityOutOfRange, PatternDoesNotParse,
         BlockDoesNotDivideLayer, InvalidNOfM, SparsityContradictsPattern, DistributionCannotReachTarget,
-        SparseOnLayerWithoutWeights, BlockLargerThanLayer, ScheduleDoesNotParse, UpdateIntervalOutOfRange,
+        SparseOnLayerWithoutWeights, BlockLargerThanLayer, SparseOnKeepDenseLayer, ScheduleDoesNotParse, UpdateIntervalOutOfRange,
         DropFractionOutOfRange, ScheduleWindowInvalid, GmpFinalBelowInitial, RegrowthUnsupportedByPattern,
         OptimizerDoesNotParse, OptimizerValueOutOfRange, SmetOptionInvalid, UnknownGridAxis,
         GridValuesInvalid, GridAxisRepeated, GridTooLarge, UnknownDataSet,

@@ -35,6 +35,7 @@ public static class DiagnosticCatalog
     public static readonly RuleDescriptor DistributionCannotReachTarget = new(RuleIds.DistributionCannotReachTarget, "Distribution cannot reach the sparsity target", Message, RuleSeverity.Error, SparsityCategory);
     public static readonly RuleDescriptor SparseOnLayerWithoutWeights = new(RuleIds.SparseOnLayerWithoutWeights, "[Sparse] on a layer without weights", Message, RuleSeverity.Error, SparsityCategory);
     public static readonly RuleDescriptor BlockLargerThanLayer = new(RuleIds.BlockLargerThanLayer, "Block is larger than the layer", Message, RuleSeverity.Error, SparsityCategory);
+    public static readonly RuleDescriptor SparseOnKeepDenseLayer = new(RuleIds.SparseOnKeepDenseLayer, "[Sparse] on a [KeepDense] layer", Message, RuleSeverity.Error, SparsityCategory);
 
     // 2xx: schedules and optimizers
     public static readonly RuleDescriptor ScheduleDoesNotParse = new(RuleIds.ScheduleDoesNotParse, "Sparsity schedule does not parse", Message, RuleSeverity.Error, TrainingCategory);
@@ -67,7 +68,7 @@ public static class DiagnosticCatalog
     {
         TypeNotPartial, InvalidLayerMember, InvalidLayerOrder, LayerSizeNotPositive, ExperimentModelNotSparseModel, LossDoesNotFitOutput,
         SparsityOutOfRange, PatternDoesNotParse, BlockDoesNotDivideLayer, InvalidNOfM, SparsityContradictsPattern, DistributionCannotReachTarget,
-        SparseOnLayerWithoutWeights, BlockLargerThanLayer,
+        SparseOnLayerWithoutWeights, BlockLargerThanLayer, SparseOnKeepDenseLayer,
         ScheduleDoesNotParse, UpdateIntervalOutOfRange, DropFractionOutOfRange, ScheduleWindowInvalid, GmpFinalBelowInitial,
         RegrowthUnsupportedByPattern, OptimizerDoesNotParse, OptimizerValueOutOfRange, SmetOptionInvalid,
         UnknownGridAxis, GridValuesInvalid, GridAxisRepeated, GridTooLarge, UnknownDataSet, TrainingLengthInvalid, GridValueInvalidForAxis,

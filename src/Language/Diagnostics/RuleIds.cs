@@ -20,6 +20,7 @@ public static class RuleIds
     public const string DistributionCannotReachTarget = "SPD106";
     public const string SparseOnLayerWithoutWeights = "SPD107";
     public const string BlockLargerThanLayer = "SPD108";
+    public const string SparseOnKeepDenseLayer = "SPD109";
     public const string ScheduleDoesNotParse = "SPD201";
     public const string UpdateIntervalOutOfRange = "SPD202";
     public const string DropFractionOutOfRange = "SPD203";

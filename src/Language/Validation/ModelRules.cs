@@ -148,6 +148,16 @@ public static class ModelRules
             return;
         }
 
+        if (hasSparse && layer.KeepDense)
+        {
+            // Otherwise one of the two would be ignored without a word: the layer trains dense, or sparse.
+            found.Add(new Violation(
+                SparseOnKeepDenseLayer,
+                $"Layer '{layer.Name}' is both [KeepDense] and [Sparse]; remove [KeepDense] to make it sparse as [Sparse] says, or remove [Sparse] to keep it dense",
+                member with { Attribute = "KeepDense" }));
+            return;
+        }
+
         if (layer.Sparsity is double sparsity && !(sparsity >= 0 && sparsity < 1))
         {
             found.Add(new Violation(
