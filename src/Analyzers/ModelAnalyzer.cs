@@ -8,7 +8,7 @@ namespace SparseDsl.Analyzers;
 
 /// <summary>
 /// Model declaration and sparsity rules (SPD0xx, SPD1xx, and SPD401 for patterns this version cannot run) on
-/// every [SparseModel] class, at the exact attribute argument. The generator emits nothing for a model with errors.
+/// every [SparseModel] class (and SPD007 on a class that declares layers without being one), at the exact attribute argument. The generator emits nothing for a model with errors.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ModelAnalyzer : DiagnosticAnalyzer
@@ -36,12 +36,15 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
     {
         var type = (INamedTypeSymbol)context.Symbol;
         var attribute = AttributeReader.Find(type, ModelParser.SparseModelAttribute);
-        if (attribute is null)
+        var findings = attribute is null
+            ? ModelParser.ParseLayersOutsideModel(type, context.CancellationToken)?.Findings ?? default
+            : ModelParser.Parse(type, attribute, context.CancellationToken).Findings;
+        if (findings.IsDefault)
         {
             return;
         }
 
-        foreach (var finding in ModelParser.Parse(type, attribute, context.CancellationToken).Findings)
+        foreach (var finding in findings)
         {
             context.ReportDiagnostic(Descriptors.ToDiagnostic(finding, type));
         }

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SparseDsl.Generator.Emitters;
@@ -45,6 +47,20 @@ public sealed class SparseDslGenerator : IIncrementalGenerator
                 ExperimentParser.Parse((INamedTypeSymbol)pair.Left.TargetSymbol, pair.Left.Attributes[0], pair.Right, cancellation).Target)
             .WithTrackingName(TrackingNames.ExperimentTarget);
 
+        // A class that declares layers but lost its [SparseModel] (SPD007) gets the error stub, so its partial layers are
+        // implemented and the build shows SPD007 alone instead of a CS9248 per layer. Found from each layer attribute,
+        // hence collected and de-duplicated per class.
+        var layersOutsideModels = LayersOutsideModels(context, ModelParser.InputAttribute)
+            .Combine(LayersOutsideModels(context, ModelParser.DenseAttribute))
+            .Select(static (pair, _) => pair.Left.Concat(pair.Right).Distinct().ToImmutableArray());
+        context.RegisterSourceOutput(layersOutsideModels, static (output, targets) =>
+        {
+            foreach (var target in targets.Where(t => t.IsPartial))
+            {
+                Emit(output, target.Spec.Name, () => output.AddSource(HintName(target.Spec.Namespace, target.Spec.Name, "Network"), ModelEmitter.Write(target)));
+            }
+        });
+
         // A class that is not partial gets nothing: SPD001 says so, and a partial half would only add CS0260.
         context.RegisterSourceOutput(models.Where(static m => m.IsPartial), static (output, target) =>
             Emit(output, target.Spec.Name, () => output.AddSource(HintName(target.Spec.Namespace, target.Spec.Name, "Network"), ModelEmitter.Write(target))));
@@ -63,6 +79,17 @@ public sealed class SparseDslGenerator : IIncrementalGenerator
             }
         });
     }
+
+    private static IncrementalValueProvider<ImmutableArray<ModelTarget>> LayersOutsideModels(IncrementalGeneratorInitializationContext context, string layerAttribute) =>
+        context.SyntaxProvider.ForAttributeWithMetadataName(
+                layerAttribute,
+                static (node, _) => node is PropertyDeclarationSyntax,
+                static (syntax, cancellation) => syntax.TargetSymbol.ContainingType is { } type
+                    ? ModelParser.ParseLayersOutsideModel(type, cancellation)?.Target
+                    : null)
+            .Where(static target => target is not null)
+            .Select(static (target, _) => target!)
+            .Collect();
 
     /// <summary>
     /// Runs one emitter; a bug in it becomes one SPD901 naming the declaration instead of Roslyn's CS8785 with

@@ -27,7 +27,9 @@ internal static class ExperimentParser
                 $"[Experiment] class '{type.Name}' must be partial so SparseDsl can add the experiment program; declare it 'public static partial class {type.Name}'");
         }
 
-        var modelType = AttributeReader.Argument<INamedTypeSymbol?>(attribute, 0, null);
+        // typeof(...) of any type: an array or a type parameter is no model either, but SPD005 should name it.
+        var namedType = AttributeReader.Argument<ITypeSymbol?>(attribute, 0, null);
+        var modelType = namedType as INamedTypeSymbol;
         var modelAttribute = modelType is null ? null : AttributeReader.Find(modelType, ModelParser.SparseModelAttribute);
 
         var grid = new List<GridAxisText>();
@@ -44,7 +46,7 @@ internal static class ExperimentParser
         var spec = new ExperimentSpec(
             type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString(),
             type.Name,
-            modelType is null ? "" : modelType.ToDisplayString(),
+            namedType is null ? "" : namedType.ToDisplayString(),
             AttributeReader.Named(attribute, "Data", "synthetic"),
             AttributeReader.Named(attribute, "Steps", 1000),
             AttributeReader.Named(attribute, "Batch", 128),

@@ -13,8 +13,8 @@ internal static class ModelParser
 {
     public const string SparseModelAttribute = "SparseDsl.SparseModelAttribute";
     private const string LayerType = "SparseDsl.Layer";
-    private const string InputAttribute = "SparseDsl.InputAttribute";
-    private const string DenseAttribute = "SparseDsl.DenseAttribute";
+    public const string InputAttribute = "SparseDsl.InputAttribute";
+    public const string DenseAttribute = "SparseDsl.DenseAttribute";
     private const string SparseAttribute = "SparseDsl.SparseAttribute";
     private const string KeepDenseAttribute = "SparseDsl.KeepDenseAttribute";
 
@@ -41,8 +41,40 @@ internal static class ModelParser
         return new ParsedModel(target, diagnostics.ToImmutable());
     }
 
-    /// <summary>Reads the spec of a model class; layer-level problems go to <paramref name="diagnostics"/>.</summary>
-    public static ModelSpec ReadSpec(INamedTypeSymbol type, AttributeData attribute, FindingBag diagnostics, out List<LayerMember> members)
+    /// <summary>
+    /// A class with layer attributes but no [SparseModel] (SPD007): the target of its stub (so its partial layers
+    /// are implemented and the build shows SPD007 alone), or null when the class is a model or has no layers.
+    /// </summary>
+    public static ParsedModel? ParseLayersOutsideModel(INamedTypeSymbol type, CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        if (AttributeReader.Find(type, SparseModelAttribute) is not null)
+        {
+            return null;
+        }
+
+        // Only SPD007: the layers' own rules apply once the class is a model.
+        var spec = ReadSpec(type, null, new FindingBag(), out var members);
+        var diagnostics = new FindingBag();
+        var first = type.GetMembers().OfType<IPropertySymbol>()
+            .Select(p => (Property: p, Attribute: AttributeReader.Find(p, InputAttribute) ?? AttributeReader.Find(p, DenseAttribute)))
+            .FirstOrDefault(p => p.Attribute is not null);
+        if (first.Attribute is null)
+        {
+            return null;
+        }
+
+        var violation = ModelRules.LayersOutsideModel(spec.FullName, type.Name, first.Property.Name, first.Attribute.AttributeClass!.Name.Replace("Attribute", ""));
+        diagnostics.Add(violation, AttributeReader.Location(first.Attribute));
+        var target = new ModelTarget(spec, Accessibility(type.DeclaredAccessibility), members.ToEquatableArray(), AttributeReader.IsPartial(type), HasErrors: true, Unsupported: null);
+        return new ParsedModel(target, diagnostics.ToImmutable());
+    }
+
+    /// <summary>
+    /// Reads the spec of a model class (<paramref name="attribute"/> null: the [SparseModel] defaults); layer-level
+    /// problems go to <paramref name="diagnostics"/>.
+    /// </summary>
+    public static ModelSpec ReadSpec(INamedTypeSymbol type, AttributeData? attribute, FindingBag diagnostics, out List<LayerMember> members)
     {
         var layers = new List<LayerSpec>();
         members = new List<LayerMember>();
@@ -60,9 +92,9 @@ internal static class ModelParser
         return new ModelSpec(
             type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString(),
             type.Name,
-            (Loss)AttributeReader.Named(attribute, "Loss", (int)Loss.SoftmaxCrossEntropy),
-            AttributeReader.Named(attribute, "Sparsity", 0.0),
-            (Distribution)AttributeReader.Named(attribute, "Distribution", (int)Distribution.Uniform),
+            attribute is null ? Loss.SoftmaxCrossEntropy : (Loss)AttributeReader.Named(attribute, "Loss", (int)Loss.SoftmaxCrossEntropy),
+            attribute is null ? 0.0 : AttributeReader.Named(attribute, "Sparsity", 0.0),
+            attribute is null ? Distribution.Uniform : (Distribution)AttributeReader.Named(attribute, "Distribution", (int)Distribution.Uniform),
             layers.ToEquatableArray());
     }
 

@@ -12,6 +12,7 @@ public static class RuleIds
     public const string LayerSizeNotPositive = "SPD004";
     public const string ExperimentModelNotSparseModel = "SPD005";
     public const string LossDoesNotFitOutput = "SPD006";
+    public const string LayersOutsideModel = "SPD007";
     public const string SparsityOutOfRange = "SPD101";
     public const string PatternDoesNotParse = "SPD102";
     public const string BlockDoesNotDivideLayer = "SPD103";

@@ -15,6 +15,16 @@ public static class ModelRules
     private const string SparseModel = "SparseModel";
     private const string Sparse = "Sparse";
 
+    /// <summary>
+    /// SPD007: a class declares layers ([Input], [Dense]) but is not a [SparseModel], so nothing would implement
+    /// them (the compiler's CS9248 on every layer) and no experiment could name it.
+    /// </summary>
+    public static Violation LayersOutsideModel(string typeFullName, string typeName, string firstLayer, string layerAttribute) =>
+        new(
+            DiagnosticCatalog.LayersOutsideModel,
+            $"'{typeName}' declares layers ('{firstLayer}' first) but is not a [SparseModel]; add [SparseModel] to the class (e.g. [SparseModel(Loss = Loss.SoftmaxCrossEntropy)])",
+            new ViolationTarget(typeFullName, MemberName: firstLayer, Attribute: layerAttribute));
+
     public static IReadOnlyList<Violation> Validate(ModelSpec model)
     {
         var found = new List<Violation>();

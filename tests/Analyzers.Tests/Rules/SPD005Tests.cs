@@ -25,4 +25,11 @@ public sealed class SPD005Tests
             "Experiment 'Study' names 'Tests.Plain', which is not a [SparseModel]; pass typeof of a partial class marked [SparseModel]",
             AnalyzerHarness.Single(Declarations.WithExperiment(Plain + "\n\n" + Declarations.ValidExperiment.Replace("typeof(Mlp)", "typeof(Plain)")), "SPD005")
                 .GetMessage(CultureInfo.InvariantCulture));
+
+    [Fact]
+    public void ExperimentOnAnArrayType_NamesItInTheMessage() =>
+        Assert.Contains(
+            "names 'int[]', which is not a [SparseModel]",
+            AnalyzerHarness.Single(Declarations.WithExperiment(Declarations.ValidExperiment.Replace("typeof(Mlp)", "typeof(int[])")), "SPD005")
+                .GetMessage(System.Globalization.CultureInfo.InvariantCulture));
 }
