@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace SparseDsl.Language;
@@ -25,7 +26,12 @@ internal static class GridGrammar
         Item(cursor, values, spans);
         while (!cursor.AtEnd)
         {
-            cursor.Expect(TokenKind.Comma, "',' between values");
+            // "1-5" lexes as 1 and -5: the likely intent is a range, so say how to write one.
+            Token? next = cursor.Peek();
+            string expected = next is { Kind: TokenKind.Number } && next.Text.StartsWith("-", StringComparison.Ordinal)
+                ? "',' between values (a range is written 1..5)"
+                : "',' between values";
+            cursor.Expect(TokenKind.Comma, expected);
             Item(cursor, values, spans);
         }
 

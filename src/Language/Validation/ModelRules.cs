@@ -251,7 +251,8 @@ public static class ModelRules
                 sparse));
         }
 
-        if (layer.Sparsity is double sparsity && sparsity >= 0 && sparsity < 1 && Math.Abs(1 - sparsity - pattern.FixedDensity!.Value) > 1e-9)
+        // The pattern fixes the density exactly; a sparsity that restates it rounded (0.667 for 1:3) agrees with it.
+        if (layer.Sparsity is double sparsity && sparsity >= 0 && sparsity < 1 && Math.Abs(1 - sparsity - pattern.FixedDensity!.Value) > NOfMTolerance)
         {
             double implied = 1 - pattern.FixedDensity!.Value;
             found.Add(new Violation(
@@ -286,6 +287,9 @@ public static class ModelRules
         Match size = layer.PatternText is string text ? BlockSize.Match(text) : Match.Empty;
         return size.Success ? sparse.At(size.Groups[1].Index + 1, size.Groups[1].Length) : sparse;
     }
+
+    /// <summary>How far a stated sparsity may be from the one an N:M pattern fixes: three decimals of rounding.</summary>
+    private const double NOfMTolerance = 5e-4;
 
     private static readonly Regex BlockSize = new(@"^\s*block\s+(\d+(?:\s*[xX]\s*\d+)?)", RegexOptions.CultureInvariant);
 }

@@ -40,6 +40,18 @@ public sealed class SPD105Tests
         Assert.EndsWith("which fixes sparsity 0.75; remove the sparsity argument or write 0.75", Message("\"1:4\", 0.5"));
 
     [Fact]
+    public void SparsityRestatingOneOfThreeRounded_NoSPD105() =>
+        AnalyzerHarness.Verify(Declarations.File(Declarations.Model
+            .Replace("[Dense(256, Activation = Activation.Relu), Sparse(\"unstructured\", 0.95)]", "[Dense(255, Activation = Activation.Relu), Sparse({|SPD401:\"1:3\"|}, 0.667)]")
+            .Replace("[Input(784)]", "[Input(783)]").Replace("[Dense(256, Activation = Activation.Relu)]", "[Dense(255, Activation = Activation.Relu)]")));
+
+    [Fact]
+    public void SparsityOffOneOfThreeByMoreThanRounding_ReportsSPD105() =>
+        AnalyzerHarness.Verify(Declarations.File(Declarations.Model
+            .Replace("[Dense(256, Activation = Activation.Relu), Sparse(\"unstructured\", 0.95)]", "[Dense(255, Activation = Activation.Relu), Sparse({|SPD401:\"1:3\"|}, {|SPD105:0.66|})]")
+            .Replace("[Input(784)]", "[Input(783)]").Replace("[Dense(256, Activation = Activation.Relu)]", "[Dense(255, Activation = Activation.Relu)]")));
+
+    [Fact]
     public void SparsityInsideThePatternString_NoDiagnostic() =>
         AnalyzerHarness.Verify(WithSparse("\"unstructured 0.95\""));
 

@@ -67,6 +67,7 @@ public class GridValueTests
     [Theory]
     [InlineData("0, , 0.9", 4, 1, "unexpected ','; expected a number, a range such as 1..3, or a quoted string")]
     [InlineData("0 0.5", 3, 3, "unexpected '0.5'; expected ',' between values")]
+    [InlineData("1-5", 2, 2, "unexpected '-5'; expected ',' between values (a range is written 1..5)")]
     [InlineData("0,", 3, 0, "unexpected end of input; expected a number")]
     [InlineData("1..", 4, 0, "unexpected end of input; expected the end of the range")]
     [InlineData("1..2.5", 4, 3, "expected a whole number to end a range")]
