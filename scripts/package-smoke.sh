@@ -38,7 +38,20 @@ XML
 cp "$repo/examples/QuickStart/QuickStart.cs" "$work/app/Study.cs"
 
 cd "$work/app"
-dotnet build -c Release --nologo -v quiet
+# The package's analyzers, code fixes and generator must load in the compiler without a word (CS8032 would say
+# an assembly could not be loaded), and the valid study must build clean.
+build_log="$work/build.log"
+dotnet build -c Release --nologo -v quiet -clp:NoSummary > "$build_log" 2>&1 || { cat "$build_log"; exit 1; }
+if grep -E "warning|error" "$build_log"; then echo "package smoke test: the valid study did not build clean"; exit 1; fi
 dotnet run -c Release --no-build -- run --steps 30 --store "$work/results.db"
 dotnet run -c Release --no-build -- report --store "$work/results.db"
+
+# An invalid declaration fails the build with the analyzers' SPD error at the argument, and nothing else.
+sed -i 's/Grid("sparsity", "0, 0.8, 0.95")/Grid("sparsity", "0, 0.8, 1.2")/' Study.cs
+if dotnet build -c Release --nologo -v quiet -clp:NoSummary > "$build_log" 2>&1; then
+  echo "package smoke test: a grid sparsity of 1.2 built without an error"; exit 1
+fi
+grep -q "error SPD307: Value 1.2 of grid axis 'sparsity'" "$build_log" || { cat "$build_log"; echo "package smoke test: no SPD307 from the package's analyzers"; exit 1; }
+if grep -E "error CS|warning CS|AD0001" "$build_log"; then echo "package smoke test: follow-on compiler diagnostics"; exit 1; fi
+grep -o "Study.cs([0-9,]*): error SPD307" "$build_log" | head -1
 echo "package smoke test: OK"
