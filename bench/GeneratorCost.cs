@@ -15,18 +15,6 @@ internal static class GeneratorCost
 {
     public static int Run(string[] args)
     {
-        // The Generator and Analyzers project references hand SparseDsl.Language.dll over as an analyzer dependency,
-        // and the SDK then leaves it out of this program's deps.json; it is in the output folder, so load it there.
-        System.Runtime.Loader.AssemblyLoadContext.Default.Resolving += (context, name) =>
-        {
-            string path = Path.Combine(AppContext.BaseDirectory, name.Name + ".dll");
-            return File.Exists(path) ? context.LoadFromAssemblyPath(path) : null;
-        };
-        return Measure(args);
-    }
-
-    private static int Measure(string[] args)
-    {
         int rounds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 6;
         var references = References();
         var parse = new CSharpParseOptions(LanguageVersion.Preview);

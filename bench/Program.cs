@@ -2,8 +2,17 @@ using BenchmarkDotNet.Running;
 using SparseDsl.Bench;
 
 // `kernels`: the quick side-by-side study printed as a markdown table (docs/PERFORMANCE.md).
+// `epoch`: one epoch of Fashion-MNIST, dense against 90 % and 95 % sparse.
 // `generator`: build-time cost of the generator and analyzers, in process (bench/build-cost.sh measures dotnet build).
 // Anything else goes to BenchmarkDotNet (e.g. `--filter *Gemm*`).
+// The Generator and Analyzers project references hand SparseDsl.Language.dll over as an analyzer dependency, and
+// the SDK then leaves it out of this program's deps.json; it is in the output folder, so load it from there.
+System.Runtime.Loader.AssemblyLoadContext.Default.Resolving += (context, name) =>
+{
+    string path = Path.Combine(AppContext.BaseDirectory, name.Name + ".dll");
+    return File.Exists(path) ? context.LoadFromAssemblyPath(path) : null;
+};
+
 if (args.Length > 0 && args[0] == "kernels")
 {
     return KernelStudy.Run(args[1..]);
@@ -12,6 +21,11 @@ if (args.Length > 0 && args[0] == "kernels")
 if (args.Length > 0 && args[0] == "probe")
 {
     return Probe.Run();
+}
+
+if (args.Length > 0 && args[0] == "epoch")
+{
+    return EpochStudy.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "generator")
