@@ -31,4 +31,30 @@ internal static class Declarations
         [Grid("sparsity", "0, 0.5, 0.9")]
         [Grid("seed", "1..2")]
         """;
+
+    /// <summary>An experiment with the standard training length and only a [SparsitySchedule(<paramref name="schedule"/>)] (the argument as written).</summary>
+    public static string WithSchedule(string schedule) => WithExperiment($$"""
+        [Experiment(typeof(Mlp), Data = "synthetic", Steps = 1000, Batch = 64, EvalEvery = 100)]
+        [Optimizer("adamw lr=1e-3")]
+        [SparsitySchedule({{schedule}})]
+        """);
+
+    /// <summary>An experiment with only an [Optimizer(<paramref name="optimizer"/>)] (the argument as written).</summary>
+    public static string WithOptimizer(string optimizer) => WithExperiment($$"""
+        [Experiment(typeof(Mlp), Data = "synthetic", Steps = 1000, Batch = 64, EvalEvery = 100)]
+        [Optimizer({{optimizer}})]
+        """);
+
+    /// <summary>An experiment whose [Grid] attributes are <paramref name="grid"/> (whole attribute lines).</summary>
+    public static string WithGridLines(string grid) => WithExperiment($$"""
+        [Experiment(typeof(Mlp), Data = "synthetic", Steps = 1000, Batch = 64, EvalEvery = 100)]
+        {{grid}}
+        """);
+
+    /// <summary>The valid model (Hidden2 is 256 x 256) with Hidden2's [Sparse] arguments written as <paramref name="arguments"/>.</summary>
+    public static string WithHidden2Sparse(string arguments) =>
+        File(Model.Replace("Sparse(\"unstructured\", 0.95)", "Sparse(" + arguments + ")"));
+
+    /// <summary>The valid model with Hidden2's pattern argument written as <paramref name="pattern"/> and sparsity 0.95.</summary>
+    public static string WithHidden2Pattern(string pattern) => WithHidden2Sparse(pattern + ", 0.95");
 }

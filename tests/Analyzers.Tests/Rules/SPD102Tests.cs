@@ -11,7 +11,7 @@ public sealed class SPD102Tests
     [InlineData("block 16x16")]
     [InlineData("2:4")]
     public void PatternParses_NoSPD102(string pattern) =>
-        Assert.DoesNotContain(AnalyzerHarness.Analyze(WithPattern("\"" + pattern + "\"")), d => d.Id == "SPD102");
+        Assert.DoesNotContain(AnalyzerHarness.Analyze(Declarations.WithHidden2Pattern("\"" + pattern + "\"")), d => d.Id == "SPD102");
 
     [Fact]
     public void UnstructuredPattern_NoDiagnostic() =>
@@ -19,27 +19,27 @@ public sealed class SPD102Tests
 
     [Fact]
     public void BadBlockSeparator_ReportsSPD102AtTheCharactersInsideTheString() =>
-        AnalyzerHarness.Verify(WithPattern("\"block 16{|SPD102:y16|}\""));
+        AnalyzerHarness.Verify(Declarations.WithHidden2Pattern("\"block 16{|SPD102:y16|}\""));
 
     [Fact]
     public void TrailingWord_ReportsSPD102AtTheWord() =>
-        AnalyzerHarness.Verify(WithPattern("\"2:4 {|SPD102:rows|}\""));
+        AnalyzerHarness.Verify(Declarations.WithHidden2Pattern("\"2:4 {|SPD102:rows|}\""));
 
     [Fact]
     public void UnknownPatternWord_ReportsSPD102AtTheWord() =>
-        AnalyzerHarness.Verify(WithPattern("\"{|SPD102:unstructurd|}\""));
+        AnalyzerHarness.Verify(Declarations.WithHidden2Pattern("\"{|SPD102:unstructurd|}\""));
 
     [Fact]
     public void VerbatimString_ReportsSPD102AtTheCharactersInsideTheString() =>
-        AnalyzerHarness.Verify(WithPattern("@\"block 16{|SPD102:y16|}\""));
+        AnalyzerHarness.Verify(Declarations.WithHidden2Pattern("@\"block 16{|SPD102:y16|}\""));
 
     [Fact]
     public void EmptyPattern_ReportsSPD102AtTheWholeString() =>
-        AnalyzerHarness.Verify(WithPattern("{|SPD102:\"\"|}"));
+        AnalyzerHarness.Verify(Declarations.WithHidden2Pattern("{|SPD102:\"\"|}"));
 
     [Fact]
     public void PatternEndsEarly_ReportsSPD102AtTheWholeString() =>
-        AnalyzerHarness.Verify(WithPattern("{|SPD102:\"block\"|}"));
+        AnalyzerHarness.Verify(Declarations.WithHidden2Pattern("{|SPD102:\"block\"|}"));
 
     [Fact]
     public void BadBlockSeparator_MessageGivesColumnAndWhatWasExpected() =>
@@ -55,10 +55,6 @@ public sealed class SPD102Tests
     public void EmptyPattern_MessageListsThePatterns() =>
         Assert.EndsWith("empty expression; expected a pattern: unstructured, block 16x16, 2:4 or rows", Message("\"\""));
 
-    /// <summary>The valid model with Hidden2's pattern argument written as <paramref name="pattern"/> (a C# string literal, with markup).</summary>
-    private static string WithPattern(string pattern) =>
-        Declarations.File(Declarations.Model.Replace("Sparse(\"unstructured\", 0.95)", "Sparse(" + pattern + ", 0.95)"));
-
     private static string Message(string pattern) =>
-        AnalyzerHarness.Single(WithPattern(pattern), "SPD102").GetMessage(CultureInfo.InvariantCulture);
+        AnalyzerHarness.Single(Declarations.WithHidden2Pattern(pattern), "SPD102").GetMessage(CultureInfo.InvariantCulture);
 }

@@ -14,19 +14,19 @@ public sealed class SPD103Tests
 
     [Fact]
     public void DividingBlock_OnlyWarnsSPD401AtThePattern() =>
-        AnalyzerHarness.Verify(WithPattern("{|SPD401:\"block 16x32\"|}"));
+        AnalyzerHarness.Verify(Declarations.WithHidden2Pattern("{|SPD401:\"block 16x32\"|}"));
 
     [Fact]
     public void BlockRowsNotDividingOutputs_ReportsSPD103AtThePattern() =>
-        AnalyzerHarness.Verify(WithPattern("{|SPD401:\"block {|SPD103:24x16|}\"|}"));
+        AnalyzerHarness.Verify(Declarations.WithHidden2Pattern("{|SPD401:\"block {|SPD103:24x16|}\"|}"));
 
     [Fact]
     public void BlockColumnsNotDividingInputs_ReportsSPD103AtThePattern() =>
-        AnalyzerHarness.Verify(WithPattern("{|SPD401:\"block {|SPD103:16x24|}\"|}"));
+        AnalyzerHarness.Verify(Declarations.WithHidden2Pattern("{|SPD401:\"block {|SPD103:16x24|}\"|}"));
 
     [Fact]
     public void BlockSideZero_ReportsSPD103AtThePattern() =>
-        AnalyzerHarness.Verify(WithPattern("{|SPD401:\"block {|SPD103:0x16|}\"|}"));
+        AnalyzerHarness.Verify(Declarations.WithHidden2Pattern("{|SPD401:\"block {|SPD103:0x16|}\"|}"));
 
     [Fact]
     public void BlockNotDividing_MessageGivesTheShapeAndAFittingBlock() =>
@@ -52,10 +52,6 @@ public sealed class SPD103Tests
     public void BlockSideZero_MessageAsksForPositiveSides() =>
         Assert.Equal("Block 0x16 of layer 'Hidden2' must have positive sides; use e.g. block 16x16", Message("\"block 0x16\""));
 
-    /// <summary>The valid model (Hidden2 is 256 × 256) with Hidden2's pattern argument written as <paramref name="pattern"/>.</summary>
-    private static string WithPattern(string pattern) =>
-        Declarations.File(Declarations.Model.Replace("Sparse(\"unstructured\", 0.95)", "Sparse(" + pattern + ", 0.95)"));
-
     private static string Message(string pattern) =>
-        AnalyzerHarness.Single(WithPattern(pattern), "SPD103").GetMessage(CultureInfo.InvariantCulture);
+        AnalyzerHarness.Single(Declarations.WithHidden2Pattern(pattern), "SPD103").GetMessage(CultureInfo.InvariantCulture);
 }

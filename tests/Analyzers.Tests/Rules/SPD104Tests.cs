@@ -14,7 +14,7 @@ public sealed class SPD104Tests
 
     [Fact]
     public void ValidNOfM_OnlyWarnsSPD401AtThePattern() =>
-        AnalyzerHarness.Verify(WithPattern("{|SPD401:\"2:4\"|}"));
+        AnalyzerHarness.Verify(Declarations.WithHidden2Sparse("{|SPD401:\"2:4\"|}"));
 
     [Theory]
     [InlineData("0:4")]
@@ -22,11 +22,11 @@ public sealed class SPD104Tests
     [InlineData("5:4")]
     [InlineData("2:0")]
     public void NNotBelowMOrBelowOne_ReportsSPD104AtThePattern(string pattern) =>
-        SameSpan.Verify(WithPattern("\"" + pattern + "\""), "\"" + pattern + "\"", "SPD104", "SPD401");
+        AnalyzerHarness.Verify(Declarations.WithHidden2Sparse("{|SPD401:{|SPD104:\"" + pattern + "\"|}|}"));
 
     [Fact]
     public void MNotDividingInputs_ReportsSPD104AtThePattern() =>
-        SameSpan.Verify(WithPattern("\"2:5\""), "\"2:5\"", "SPD104", "SPD401");
+        AnalyzerHarness.Verify(Declarations.WithHidden2Sparse("{|SPD401:{|SPD104:\"2:5\"|}|}"));
 
     [Fact]
     public void NNotBelowM_MessageGivesTheBoundsAndAnExample() =>
@@ -38,10 +38,6 @@ public sealed class SPD104Tests
             "M = 5 of pattern 2:5 does not divide the 256 inputs of layer 'Hidden2'; choose an M that divides 256",
             Message("\"2:5\""));
 
-    /// <summary>The valid model (Hidden2 has 256 inputs) with Hidden2's [Sparse] pattern written as <paramref name="pattern"/>, no sparsity.</summary>
-    private static string WithPattern(string pattern) =>
-        Declarations.File(Declarations.Model.Replace("Sparse(\"unstructured\", 0.95)", "Sparse(" + pattern + ")"));
-
     private static string Message(string pattern) =>
-        AnalyzerHarness.Single(WithPattern(pattern), "SPD104").GetMessage(CultureInfo.InvariantCulture);
+        AnalyzerHarness.Single(Declarations.WithHidden2Sparse(pattern), "SPD104").GetMessage(CultureInfo.InvariantCulture);
 }

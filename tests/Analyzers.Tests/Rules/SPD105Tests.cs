@@ -11,23 +11,23 @@ public sealed class SPD105Tests
 
     [Fact]
     public void SparsityMatchingNOfM_OnlyWarnsSPD401() =>
-        AnalyzerHarness.Verify(WithSparse("{|SPD401:\"2:4\"|}, 0.5"));
+        AnalyzerHarness.Verify(Declarations.WithHidden2Sparse("{|SPD401:\"2:4\"|}, 0.5"));
 
     [Fact]
     public void NOfMWithoutSparsity_OnlyWarnsSPD401() =>
-        AnalyzerHarness.Verify(WithSparse("{|SPD401:\"1:4\"|}"));
+        AnalyzerHarness.Verify(Declarations.WithHidden2Sparse("{|SPD401:\"1:4\"|}"));
 
     [Fact]
     public void BlockWithAnySparsity_NoSPD105() =>
-        AnalyzerHarness.Verify(WithSparse("{|SPD401:\"block 16x16\"|}, 0.9"));
+        AnalyzerHarness.Verify(Declarations.WithHidden2Sparse("{|SPD401:\"block 16x16\"|}, 0.9"));
 
     [Fact]
     public void SparsityContradictingNOfM_ReportsSPD105AtTheSparsityArgument() =>
-        AnalyzerHarness.Verify(WithSparse("{|SPD401:\"2:4\"|}, {|SPD105:0.9|}"));
+        AnalyzerHarness.Verify(Declarations.WithHidden2Sparse("{|SPD401:\"2:4\"|}, {|SPD105:0.9|}"));
 
     [Fact]
     public void ZeroSparsityOnNOfM_ReportsSPD105AtTheSparsityArgument() =>
-        AnalyzerHarness.Verify(WithSparse("{|SPD401:\"1:4\"|}, {|SPD105:0|}"));
+        AnalyzerHarness.Verify(Declarations.WithHidden2Sparse("{|SPD401:\"1:4\"|}, {|SPD105:0|}"));
 
     [Fact]
     public void SparsityContradictingNOfM_MessageGivesTheImpliedSparsity() =>
@@ -53,11 +53,11 @@ public sealed class SPD105Tests
 
     [Fact]
     public void SparsityInsideThePatternString_NoDiagnostic() =>
-        AnalyzerHarness.Verify(WithSparse("\"unstructured 0.95\""));
+        AnalyzerHarness.Verify(Declarations.WithHidden2Sparse("\"unstructured 0.95\""));
 
     [Fact]
     public void SparsityGivenTwiceAndDifferent_ReportsSPD105AtTheSecondArgument() =>
-        AnalyzerHarness.Verify(WithSparse("\"unstructured 0.9\", {|SPD105:0.95|}"));
+        AnalyzerHarness.Verify(Declarations.WithHidden2Sparse("\"unstructured 0.9\", {|SPD105:0.95|}"));
 
     [Fact]
     public void SparsityGivenTwice_MessageSaysGiveItOnce() =>
@@ -65,10 +65,6 @@ public sealed class SPD105Tests
             "Layer 'Hidden2' gives its sparsity twice: 0.9 in \"unstructured 0.9\" and 0.95 as the second argument; give it once",
             Message("\"unstructured 0.9\", 0.95"));
 
-    /// <summary>The valid model with Hidden2's [Sparse] arguments written as <paramref name="arguments"/>.</summary>
-    private static string WithSparse(string arguments) =>
-        Declarations.File(Declarations.Model.Replace("Sparse(\"unstructured\", 0.95)", "Sparse(" + arguments + ")"));
-
     private static string Message(string arguments) =>
-        AnalyzerHarness.Single(WithSparse(arguments), "SPD105").GetMessage(CultureInfo.InvariantCulture);
+        AnalyzerHarness.Single(Declarations.WithHidden2Sparse(arguments), "SPD105").GetMessage(CultureInfo.InvariantCulture);
 }

@@ -5,19 +5,13 @@ namespace SparseDsl.Analyzers.Tests.Rules;
 /// <summary>SPD204: a schedule ends before it starts, starts outside training, or ends after training (start=, until=, end=).</summary>
 public sealed class SPD204Tests
 {
-    private static string Experiment(string schedule) => Declarations.WithExperiment($$"""
-        [Experiment(typeof(Mlp), Data = "synthetic", Steps = 1000, Batch = 64, EvalEvery = 100)]
-        [Optimizer("adamw lr=1e-3")]
-        [SparsitySchedule({{schedule}})]
-        """);
-
     [Fact]
     public void StaticSchedule_NoDiagnostic() =>
-        AnalyzerHarness.Verify(Experiment("\"static\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"static\""));
 
     [Fact]
     public void WindowInsideTraining_OnlyNotSupportedWarning() =>
-        AnalyzerHarness.Verify(Experiment("\"{|SPD401:rigl start=10% until=75%|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:rigl start=10% until=75%|}\""));
 
     [Theory]
     [InlineData("2000")]
@@ -25,36 +19,36 @@ public sealed class SPD204Tests
     [InlineData("100%")]
     [InlineData("-5")]
     public void StartOutsideTraining_ReportsSPD204AtTheStart(string start) =>
-        AnalyzerHarness.Verify(Experiment($"\"{{|SPD401:set {{|SPD204:start={start}|}}|}}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule($"\"{{|SPD401:set {{|SPD204:start={start}|}}|}}\""));
 
     [Fact]
     public void UntilBeforeStart_ReportsSPD204AtTheUntil() =>
-        AnalyzerHarness.Verify(Experiment("\"{|SPD401:rigl start=50% {|SPD204:until=10%|}|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:rigl start=50% {|SPD204:until=10%|}|}\""));
 
     [Fact]
     public void UntilEqualToStart_ReportsSPD204AtTheUntil() =>
-        AnalyzerHarness.Verify(Experiment("\"{|SPD401:set start=500 {|SPD204:until=500|}|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:set start=500 {|SPD204:until=500|}|}\""));
 
     [Fact]
     public void UntilAfterTraining_ReportsSPD204AtTheUntil() =>
-        AnalyzerHarness.Verify(Experiment("\"{|SPD401:set {|SPD204:until=2000|}|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:set {|SPD204:until=2000|}|}\""));
 
     [Fact]
     public void GmpEndBeforeStart_ReportsSPD204AtTheEnd() =>
-        AnalyzerHarness.Verify(Experiment("\"{|SPD401:gmp to=0.9 start=50% {|SPD204:end=20%|}|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:gmp to=0.9 start=50% {|SPD204:end=20%|}|}\""));
 
     [Fact]
     public void StartAfterDefaultUntil_ReportsSPD204AtTheStart() =>
-        AnalyzerHarness.Verify(Experiment("\"{|SPD401:rigl {|SPD204:start=80%|}|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:rigl {|SPD204:start=80%|}|}\""));
 
     [Fact]
     public void GmpEndBeforeDefaultStart_ReportsSPD204AtTheEnd() =>
-        AnalyzerHarness.Verify(Experiment("\"{|SPD401:gmp to=0.9 {|SPD204:end=5%|}|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:gmp to=0.9 {|SPD204:end=5%|}|}\""));
 
     [Fact]
     public void StartOutsideTraining_MessageGivesTheValidRange()
     {
-        string message = AnalyzerHarness.Single(Experiment("\"set start=2000\""), "SPD204").GetMessage(CultureInfo.InvariantCulture);
+        string message = AnalyzerHarness.Single(Declarations.WithSchedule("\"set start=2000\""), "SPD204").GetMessage(CultureInfo.InvariantCulture);
 
         Assert.Contains("starts at step 2000 (start=2000)", message);
         Assert.Contains("outside the 1000 training steps", message);
@@ -64,7 +58,7 @@ public sealed class SPD204Tests
     [Fact]
     public void UntilBeforeStart_MessageSaysToMakeItLater()
     {
-        string message = AnalyzerHarness.Single(Experiment("\"rigl start=50% until=10%\""), "SPD204").GetMessage(CultureInfo.InvariantCulture);
+        string message = AnalyzerHarness.Single(Declarations.WithSchedule("\"rigl start=50% until=10%\""), "SPD204").GetMessage(CultureInfo.InvariantCulture);
 
         Assert.Contains("ends at step 100 (until=10%)", message);
         Assert.Contains("not after it starts at step 500", message);
@@ -74,7 +68,7 @@ public sealed class SPD204Tests
     [Fact]
     public void StartAfterDefaultUntil_MessageNamesTheDefaultAndBothFixes()
     {
-        string message = AnalyzerHarness.Single(Experiment("\"rigl start=80%\""), "SPD204").GetMessage(CultureInfo.InvariantCulture);
+        string message = AnalyzerHarness.Single(Declarations.WithSchedule("\"rigl start=80%\""), "SPD204").GetMessage(CultureInfo.InvariantCulture);
 
         Assert.Contains("ends at step 750 (default until=75%), not after it starts at step 800 (start=80%)", message);
         Assert.Contains("start earlier, or give a later until", message);
@@ -83,7 +77,7 @@ public sealed class SPD204Tests
     [Fact]
     public void UntilAfterTraining_MessageSuggestsAtMostAllOfTraining()
     {
-        string message = AnalyzerHarness.Single(Experiment("\"set until=2000\""), "SPD204").GetMessage(CultureInfo.InvariantCulture);
+        string message = AnalyzerHarness.Single(Declarations.WithSchedule("\"set until=2000\""), "SPD204").GetMessage(CultureInfo.InvariantCulture);
 
         Assert.Contains("after training ends at step 1000", message);
         Assert.Contains("use at most until=100%", message);

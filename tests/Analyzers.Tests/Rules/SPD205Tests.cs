@@ -5,40 +5,34 @@ namespace SparseDsl.Analyzers.Tests.Rules;
 /// <summary>SPD205: gradual magnitude pruning (gmp) whose final sparsity to= is below its initial sparsity from=.</summary>
 public sealed class SPD205Tests
 {
-    private static string Experiment(string schedule) => Declarations.WithExperiment($$"""
-        [Experiment(typeof(Mlp), Data = "synthetic", Steps = 1000, Batch = 64, EvalEvery = 100)]
-        [Optimizer("adamw lr=1e-3")]
-        [SparsitySchedule({{schedule}})]
-        """);
-
     [Fact]
     public void StaticSchedule_NoDiagnostic() =>
-        AnalyzerHarness.Verify(Experiment("\"static\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"static\""));
 
     [Fact]
     public void FinalAboveInitial_OnlyNotSupportedWarning() =>
-        AnalyzerHarness.Verify(Experiment("\"{|SPD401:gmp from=0 to=0.9|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:gmp from=0 to=0.9|}\""));
 
     [Fact]
     public void FinalEqualToInitial_OnlyNotSupportedWarning() =>
-        AnalyzerHarness.Verify(Experiment("\"{|SPD401:gmp from=0.5 to=0.5|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:gmp from=0.5 to=0.5|}\""));
 
     [Fact]
     public void FinalBelowInitial_ReportsSPD205AtTheFinalSparsity() =>
-        AnalyzerHarness.Verify(Experiment("\"{|SPD401:gmp from=0.5 {|SPD205:to=0.2|} every=50|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:gmp from=0.5 {|SPD205:to=0.2|} every=50|}\""));
 
     [Fact]
     public void FinalBelowInitialWrittenFirst_ReportsSPD205AtTheFinalSparsity() =>
-        AnalyzerHarness.Verify(Experiment("\"{|SPD401:gmp {|SPD205:to=0|} from=0.8|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:gmp {|SPD205:to=0|} from=0.8|}\""));
 
     [Fact]
     public void InitialOutOfRange_ReportsSPD101NotSPD205() =>
-        AnalyzerHarness.Verify(Experiment("\"{|SPD401:gmp {|SPD101:from=1.5|} to=0.2|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:gmp {|SPD101:from=1.5|} to=0.2|}\""));
 
     [Fact]
     public void FinalBelowInitial_MessageSaysToRaiseTheFinalSparsity()
     {
-        string message = AnalyzerHarness.Single(Experiment("\"gmp from=0.5 to=0.2\""), "SPD205").GetMessage(CultureInfo.InvariantCulture);
+        string message = AnalyzerHarness.Single(Declarations.WithSchedule("\"gmp from=0.5 to=0.2\""), "SPD205").GetMessage(CultureInfo.InvariantCulture);
 
         Assert.Contains("final sparsity to=0.2 is below its initial sparsity from=0.5", message);
         Assert.Contains("use to >= from", message);

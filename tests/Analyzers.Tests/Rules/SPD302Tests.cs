@@ -5,14 +5,9 @@ namespace SparseDsl.Analyzers.Tests.Rules;
 /// <summary>SPD302: a [Grid] axis has no values, a value that does not parse, or a repeated value.</summary>
 public sealed class SPD302Tests
 {
-    private static string Experiment(string grid) => Declarations.WithExperiment($$"""
-        [Experiment(typeof(Mlp), Data = "synthetic", Steps = 1000, Batch = 64, EvalEvery = 100)]
-        {{grid}}
-        """);
-
     [Fact]
     public void ListsRangesAndGeometricRanges_NoDiagnostic() =>
-        AnalyzerHarness.Verify(Experiment("""
+        AnalyzerHarness.Verify(Declarations.WithGridLines("""
             [Grid("seed", "1..3, 10")]
             [Grid("batch", "16..128 x2")]
             [Grid("lr", "1e-4, 1e-3")]
@@ -20,40 +15,40 @@ public sealed class SPD302Tests
 
     [Fact]
     public void NoValues_ReportsSPD302AtTheValuesArgument() =>
-        AnalyzerHarness.Verify(Experiment("[Grid(\"seed\", {|SPD302:\"\"|})]"));
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"seed\", {|SPD302:\"\"|})]"));
 
     [Fact]
     public void MissingValueBetweenCommas_ReportsSPD302AtTheSecondComma() =>
-        AnalyzerHarness.Verify(Experiment("[Grid(\"sparsity\", \"0, {|SPD302:,|} 0.9\")]"));
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"sparsity\", \"0, {|SPD302:,|} 0.9\")]"));
 
     [Fact]
     public void Word_ReportsSPD302AtTheWord() =>
-        AnalyzerHarness.Verify(Experiment("[Grid(\"sparsity\", \"0.5, {|SPD302:high|}\")]"));
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"sparsity\", \"0.5, {|SPD302:high|}\")]"));
 
     [Fact]
     public void DescendingRange_ReportsSPD302AtTheRangeEnd() =>
-        AnalyzerHarness.Verify(Experiment("[Grid(\"seed\", \"3..{|SPD302:1|}\")]"));
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"seed\", \"3..{|SPD302:1|}\")]"));
 
     [Fact]
     public void UnterminatedString_ReportsSPD302AtTheString() =>
-        AnalyzerHarness.Verify(Experiment("[Grid(\"distribution\", \"\\\"uniform\\\", {|SPD302:\\\"erk|}\")]"));
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"distribution\", \"\\\"uniform\\\", {|SPD302:\\\"erk|}\")]"));
 
     [Fact]
     public void RepeatedValue_ReportsSPD302AtTheRepeat() =>
-        AnalyzerHarness.Verify(Experiment("[Grid(\"seed\", \"1, 2, {|SPD302:1|}\")]"));
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"seed\", \"1, 2, {|SPD302:1|}\")]"));
 
     [Fact]
     public void ValueRepeatedInsideARange_ReportsSPD302AtTheRange() =>
-        AnalyzerHarness.Verify(Experiment("[Grid(\"seed\", \"2, {|SPD302:1..3|}\")]"));
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"seed\", \"2, {|SPD302:1..3|}\")]"));
 
     [Fact]
     public void RepeatedString_ReportsSPD302AtTheRepeat() =>
-        AnalyzerHarness.Verify(Experiment("[Grid(\"distribution\", \"\\\"erk\\\", {|SPD302:\\\"erk\\\"|}\")]"));
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"distribution\", \"\\\"erk\\\", {|SPD302:\\\"erk\\\"|}\")]"));
 
     [Fact]
     public void RepeatedString_ReportsSPD302()
     {
-        string message = AnalyzerHarness.Single(Experiment("[Grid(\"distribution\", \"\\\"erk\\\", \\\"erk\\\"\")]"), "SPD302").GetMessage(CultureInfo.InvariantCulture);
+        string message = AnalyzerHarness.Single(Declarations.WithGridLines("[Grid(\"distribution\", \"\\\"erk\\\", \\\"erk\\\"\")]"), "SPD302").GetMessage(CultureInfo.InvariantCulture);
 
         Assert.Contains("Value \"erk\" of grid axis 'distribution' is repeated", message);
     }
@@ -61,7 +56,7 @@ public sealed class SPD302Tests
     [Fact]
     public void NoValues_MessageSaysWhatValuesLookLike()
     {
-        string message = AnalyzerHarness.Single(Experiment("[Grid(\"seed\", \"\")]"), "SPD302").GetMessage(CultureInfo.InvariantCulture);
+        string message = AnalyzerHarness.Single(Declarations.WithGridLines("[Grid(\"seed\", \"\")]"), "SPD302").GetMessage(CultureInfo.InvariantCulture);
 
         Assert.Contains("grid axis 'seed'", message);
         Assert.Contains("empty", message);
@@ -71,7 +66,7 @@ public sealed class SPD302Tests
     [Fact]
     public void RepeatedValue_MessageSaysToListItOnce()
     {
-        string message = AnalyzerHarness.Single(Experiment("[Grid(\"seed\", \"1, 2, 1\")]"), "SPD302").GetMessage(CultureInfo.InvariantCulture);
+        string message = AnalyzerHarness.Single(Declarations.WithGridLines("[Grid(\"seed\", \"1, 2, 1\")]"), "SPD302").GetMessage(CultureInfo.InvariantCulture);
 
         Assert.Contains("Value 1 of grid axis 'seed' is repeated", message);
         Assert.Contains("list it once", message);

@@ -5,21 +5,16 @@ namespace SparseDsl.Analyzers.Tests.Rules;
 /// <summary>SPD303: the same [Grid] axis is declared twice; reported at the second (and any later) declaration.</summary>
 public sealed class SPD303Tests
 {
-    private static string Experiment(string grid) => Declarations.WithExperiment($$"""
-        [Experiment(typeof(Mlp), Data = "synthetic", Steps = 1000, Batch = 64, EvalEvery = 100)]
-        {{grid}}
-        """);
-
     [Fact]
     public void DistinctAxes_NoDiagnostic() =>
-        AnalyzerHarness.Verify(Experiment("""
+        AnalyzerHarness.Verify(Declarations.WithGridLines("""
             [Grid("seed", "1, 2")]
             [Grid("sparsity", "0.5, 0.9")]
             """));
 
     [Fact]
     public void AxisTwice_ReportsSPD303AtTheSecondAxisName() =>
-        AnalyzerHarness.Verify(Experiment("""
+        AnalyzerHarness.Verify(Declarations.WithGridLines("""
             [Grid("seed", "1, 2")]
             [Grid("sparsity", "0.5, 0.9")]
             [Grid({|SPD303:"seed"|}, "3")]
@@ -27,7 +22,7 @@ public sealed class SPD303Tests
 
     [Fact]
     public void AxisThreeTimes_ReportsSPD303AtTheSecondAndThird() =>
-        AnalyzerHarness.Verify(Experiment("""
+        AnalyzerHarness.Verify(Declarations.WithGridLines("""
             [Grid("lr", "1e-3")]
             [Grid({|SPD303:"lr"|}, "1e-2")]
             [Grid({|SPD303:"lr"|}, "1e-1")]
@@ -35,7 +30,7 @@ public sealed class SPD303Tests
 
     [Fact]
     public void AxisTwice_TheFirstValuesAreStillJudged() =>
-        AnalyzerHarness.Verify(Experiment("""
+        AnalyzerHarness.Verify(Declarations.WithGridLines("""
             [Grid("sparsity", "0.5, {|SPD307:1.2|}")]
             [Grid({|SPD303:"sparsity"|}, "0.9")]
             """));
@@ -43,7 +38,7 @@ public sealed class SPD303Tests
     [Fact]
     public void AxisTwice_MessageSaysToMergeTheValues()
     {
-        string message = AnalyzerHarness.Single(Experiment("""
+        string message = AnalyzerHarness.Single(Declarations.WithGridLines("""
             [Grid("seed", "1, 2")]
             [Grid("seed", "3")]
             """), "SPD303").GetMessage(CultureInfo.InvariantCulture);

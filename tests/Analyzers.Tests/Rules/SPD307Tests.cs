@@ -5,14 +5,9 @@ namespace SparseDsl.Analyzers.Tests.Rules;
 /// <summary>SPD307: a [Grid] value that parses but is invalid for its axis (sparsity 1.2, negative lr, fractional seed, ...).</summary>
 public sealed class SPD307Tests
 {
-    private static string Experiment(string grid) => Declarations.WithExperiment($$"""
-        [Experiment(typeof(Mlp), Data = "synthetic", Steps = 1000, Batch = 64, EvalEvery = 100)]
-        {{grid}}
-        """);
-
     [Fact]
     public void ValidValuesOnEveryAxis_NoDiagnostic() =>
-        AnalyzerHarness.Verify(Experiment("""
+        AnalyzerHarness.Verify(Declarations.WithGridLines("""
             [Grid("sparsity", "0, 0.5, 0.99")]
             [Grid("seed", "0..2")]
             [Grid("lr", "1e-4..1e-2 x10")]
@@ -26,51 +21,51 @@ public sealed class SPD307Tests
     [InlineData("1")]
     [InlineData("-0.1")]
     public void SparsityOutsideHalfOpenUnitInterval_ReportsSPD307AtTheValue(string value) =>
-        AnalyzerHarness.Verify(Experiment($"[Grid(\"sparsity\", \"0.5, {{|SPD307:{value}|}}\")]"));
+        AnalyzerHarness.Verify(Declarations.WithGridLines($"[Grid(\"sparsity\", \"0.5, {{|SPD307:{value}|}}\")]"));
 
     [Theory]
     [InlineData("0")]
     [InlineData("-1e-3")]
     public void LearningRateNotPositive_ReportsSPD307AtTheValue(string value) =>
-        AnalyzerHarness.Verify(Experiment($"[Grid(\"lr\", \"{{|SPD307:{value}|}}, 1e-3\")]"));
+        AnalyzerHarness.Verify(Declarations.WithGridLines($"[Grid(\"lr\", \"{{|SPD307:{value}|}}, 1e-3\")]"));
 
     [Fact]
     public void FractionalOrNegativeSeed_ReportsSPD307AtEachValue() =>
-        AnalyzerHarness.Verify(Experiment("[Grid(\"seed\", \"1, {|SPD307:1.5|}, {|SPD307:-1|}\")]"));
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"seed\", \"1, {|SPD307:1.5|}, {|SPD307:-1|}\")]"));
 
     [Fact]
     public void ZeroOrFractionalBatch_ReportsSPD307AtEachValue() =>
-        AnalyzerHarness.Verify(Experiment("[Grid(\"batch\", \"{|SPD307:0|}, {|SPD307:0.5|}, 64\")]"));
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"batch\", \"{|SPD307:0|}, {|SPD307:0.5|}, 64\")]"));
 
     [Fact]
     public void ZeroSteps_ReportsSPD307AtTheValue() =>
-        AnalyzerHarness.Verify(Experiment("[Grid(\"steps\", \"{|SPD307:0|}, 1000\")]"));
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"steps\", \"{|SPD307:0|}, 1000\")]"));
 
     [Fact]
     public void StringOnANumericAxis_ReportsSPD307AtTheString() =>
-        AnalyzerHarness.Verify(Experiment("[Grid(\"sparsity\", \"0.5, {|SPD307:\\\"x\\\"|}\")]"));
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"sparsity\", \"0.5, {|SPD307:\\\"x\\\"|}\")]"));
 
     [Fact]
     public void StringOnANumericAxis_ReportsSPD307()
     {
-        var diagnostic = AnalyzerHarness.Single(Experiment("[Grid(\"sparsity\", \"0.5, \\\"x\\\"\")]"), "SPD307");
+        var diagnostic = AnalyzerHarness.Single(Declarations.WithGridLines("[Grid(\"sparsity\", \"0.5, \\\"x\\\"\")]"), "SPD307");
 
         Assert.Contains("Value \"x\" of grid axis 'sparsity' must be a number, not a string", diagnostic.GetMessage(CultureInfo.InvariantCulture));
     }
 
     [Fact]
     public void NumberOnTheDistributionAxis_ReportsSPD307AtTheNumber() =>
-        AnalyzerHarness.Verify(Experiment("[Grid(\"distribution\", \"{|SPD307:1|}\")]"));
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"distribution\", \"{|SPD307:1|}\")]"));
 
     [Fact]
     public void PercentSparsity_ReadsAsAFraction() =>
-        AnalyzerHarness.Verify(Experiment("[Grid(\"sparsity\", \"50%, 90%\")]"));
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"sparsity\", \"50%, 90%\")]"));
 
     [Fact]
     public void SparsityTheModelCannotReach_ReportsSPD106AtTheValue()
     {
         // Every weight layer has its own sparsity or is kept dense, so a grid target above 0 has nothing to apply to.
-        string noFreeLayer = Experiment("[Grid(\"sparsity\", \"0, {|SPD106:0.9|}\")]")
+        string noFreeLayer = Declarations.WithGridLines("[Grid(\"sparsity\", \"0, {|SPD106:0.9|}\")]")
             .Replace("Sparsity = 0.9, ", "", StringComparison.Ordinal)
             .Replace("[Dense(256, Activation = Activation.Relu)] public partial Layer Hidden1", "[Dense(256, Activation = Activation.Relu), Sparse(\"unstructured\", 0.5)] public partial Layer Hidden1", StringComparison.Ordinal);
         AnalyzerHarness.Verify(noFreeLayer);
@@ -79,7 +74,7 @@ public sealed class SPD307Tests
     [Fact]
     public void SparsityAboveOne_MessageGivesTheRangeAndExamples()
     {
-        string message = AnalyzerHarness.Single(Experiment("[Grid(\"sparsity\", \"0.5, 1.2\")]"), "SPD307").GetMessage(CultureInfo.InvariantCulture);
+        string message = AnalyzerHarness.Single(Declarations.WithGridLines("[Grid(\"sparsity\", \"0.5, 1.2\")]"), "SPD307").GetMessage(CultureInfo.InvariantCulture);
 
         Assert.Contains("Value 1.2 of grid axis 'sparsity' must be a sparsity in [0, 1)", message);
         Assert.Contains("use values like 0, 0.5, 0.9", message);
@@ -88,7 +83,7 @@ public sealed class SPD307Tests
     [Fact]
     public void NegativeLearningRate_MessageSaysAboveZero()
     {
-        string message = AnalyzerHarness.Single(Experiment("[Grid(\"lr\", \"-1e-3\")]"), "SPD307").GetMessage(CultureInfo.InvariantCulture);
+        string message = AnalyzerHarness.Single(Declarations.WithGridLines("[Grid(\"lr\", \"-1e-3\")]"), "SPD307").GetMessage(CultureInfo.InvariantCulture);
 
         Assert.Contains("Value -0.001 of grid axis 'lr' must be a learning rate above 0", message);
         Assert.Contains("use values like 1e-3", message);
@@ -97,7 +92,7 @@ public sealed class SPD307Tests
     [Fact]
     public void UnknownDistribution_MessageListsTheDistributions()
     {
-        string message = AnalyzerHarness.Single(Experiment("[Grid(\"distribution\", \"\\\"uniform\\\", \\\"erdos\\\"\")]"), "SPD307").GetMessage(CultureInfo.InvariantCulture);
+        string message = AnalyzerHarness.Single(Declarations.WithGridLines("[Grid(\"distribution\", \"\\\"uniform\\\", \\\"erdos\\\"\")]"), "SPD307").GetMessage(CultureInfo.InvariantCulture);
 
         Assert.Contains("Value \"erdos\" of grid axis 'distribution'", message);
         Assert.Contains("must be one of \"uniform\", \"er\", \"erk\"", message);
