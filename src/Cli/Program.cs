@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SparseDsl.Experiments;
 using SparseDsl.ScalingLaws;
 
 namespace SparseDsl.Cli;
@@ -16,15 +17,8 @@ internal static class Program
     {
         RootCommand root = BuildRoot();
         ParseResult result = root.Parse(args);
-        if (result.Errors.Count > 0)
-        {
-            string verb = result.CommandResult.Command == root ? "" : " " + result.CommandResult.Command.Name;
-            string messages = string.Join(" ", result.Errors.Select(e => e.Message.TrimEnd('.') + ".").Distinct());
-            error.WriteLine($"error: {messages} Run 'sparsedsl{verb} --help' for the options.");
-            return ScalingCommands.InputError;
-        }
-
-        return result.Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return ParseErrors.Report(result, root, "sparsedsl", error)
+            ?? result.Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 
     internal static RootCommand BuildRoot()

@@ -49,7 +49,11 @@ public static class ExperimentProgram
                 return 2;
             }
 
-            return BuildCommand(study).Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+            var root = BuildCommand(study);
+            var parsed = root.Parse(args);
+            string program = "dotnet run --" + (studies.Count > 1 ? " " + study.Name : "");
+            return ParseErrors.Report(parsed, root, program, error)
+                ?? parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
         }
         catch (UserInputException problem)
         {

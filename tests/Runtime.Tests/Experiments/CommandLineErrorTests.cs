@@ -1,0 +1,38 @@
+namespace SparseDsl.Runtime.Tests.Experiments;
+
+/// <summary>The generated program answers a command-line mistake with one line and exit code 2, not a help screen.</summary>
+public sealed class CommandLineErrorTests
+{
+    [Fact]
+    public void UnknownOption_OneLineNamingItAndWhereTheOptionsAre()
+    {
+        var (code, stdout, stderr) = FitStudy.Run("list", "--stor", "x.db");
+
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        string line = Assert.Single(stderr.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.Contains("--stor", line);
+        Assert.EndsWith("Run 'dotnet run -- list --help' for the options.", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValueNotAllowed_NamesTheAllowedOnes()
+    {
+        var (code, _, stderr) = FitStudy.Run("run", "--backend", "tpu");
+
+        Assert.Equal(2, code);
+        Assert.Contains("tpu", stderr);
+        Assert.Contains("cuda", stderr);
+    }
+
+    [Fact]
+    public void NoVerb_SaysAVerbIsNeeded()
+    {
+        var (code, _, stderr) = FitStudy.Run();
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
+        Assert.Contains("Run 'dotnet run -- --help' for the options.", stderr);
+    }
+}
