@@ -51,8 +51,8 @@ internal static class ExperimentParser
             AttributeReader.Named(attribute, "Steps", 1000),
             AttributeReader.Named(attribute, "Batch", 128),
             AttributeReader.Named(attribute, "EvalEvery", 0),
-            optimizer is null ? "adamw" : AttributeReader.Argument(optimizer, 0, ""),
-            schedule is null ? "static" : AttributeReader.Argument(schedule, 0, ""),
+            optimizer is null ? ExperimentRules.DefaultOptimizer : AttributeReader.Argument(optimizer, 0, ""),
+            schedule is null ? ExperimentRules.DefaultSchedule : AttributeReader.Argument(schedule, 0, ""),
             grid.ToEquatableArray());
 
         // The model's own findings are reported on the model; here its spec is needed, and whether its network
@@ -60,11 +60,6 @@ internal static class ExperimentParser
         ModelTarget? model = modelType is not null && modelAttribute is not null
             ? ModelParser.Parse(modelType, modelAttribute, cancellation).Target
             : null;
-
-        // The rules read an empty expression as "attribute absent, use the default", but here the attribute is
-        // present: [Optimizer("")] would pass the build and then fail to parse at run time, so it is SPD207 (SPD201).
-        EmptyExpression(optimizer, "Optimizer", DiagnosticCatalog.OptimizerDoesNotParse, Expressions.ParseOptimizer(""), diagnostics);
-        EmptyExpression(schedule, "Schedule", DiagnosticCatalog.ScheduleDoesNotParse, Expressions.ParseSchedule(""), diagnostics);
 
         var attributes = new ExperimentAttributes(attribute, optimizer, schedule, gridAttributes);
         foreach (var violation in ExperimentRules.Validate(spec, model?.Spec, maxGridPoints))
@@ -79,16 +74,5 @@ internal static class ExperimentParser
             diagnostics.HasErrors || model is null || !model.IsPartial || model.HasErrors,
             diagnostics.Unsupported ?? model?.Unsupported);
         return new ParsedExperiment(target, diagnostics.ToImmutable());
-    }
-
-    private static void EmptyExpression<T>(AttributeData? present, string what, RuleDescriptor rule, ParseResult<T> empty, FindingBag diagnostics)
-    {
-        if (present is null || !string.IsNullOrWhiteSpace(AttributeReader.Argument(present, 0, "")))
-        {
-            return;
-        }
-
-        var argument = AttributeReader.ArgumentSyntax(present, 0);
-        diagnostics.Add(rule, argument?.GetLocation() ?? AttributeReader.Location(present), $"{what} \"\": {empty.Error!.Message}");
     }
 }

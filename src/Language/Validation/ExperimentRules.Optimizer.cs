@@ -10,7 +10,7 @@ public static partial class ExperimentRules
 
     private static void Optimizer(ExperimentSpec experiment, int steps, ViolationTarget type, List<Violation> found)
     {
-        string text = string.IsNullOrWhiteSpace(experiment.OptimizerText) ? DefaultOptimizer : experiment.OptimizerText;
+        string text = experiment.OptimizerText;
         ViolationTarget argument = type with { Attribute = OptimizerAttribute, ArgumentIndex = 0 };
         ParseResult<OptimizerSpec> parsed = Expressions.ParseOptimizer(text);
         if (!parsed.Success)

@@ -10,7 +10,7 @@ public static partial class ExperimentRules
 
     private static void Schedule(ExperimentSpec experiment, ModelSpec? model, int steps, ViolationTarget type, List<Violation> found)
     {
-        string text = string.IsNullOrWhiteSpace(experiment.ScheduleText) ? DefaultSchedule : experiment.ScheduleText;
+        string text = experiment.ScheduleText;
         ViolationTarget argument = type with { Attribute = SparsitySchedule, ArgumentIndex = 0 };
         ParseResult<SparsityScheduleSpec> parsed = Expressions.ParseSchedule(text);
         if (!parsed.Success)

@@ -8,9 +8,9 @@ namespace SparseDsl.Language;
 
 /// <summary>
 /// The rules an [Experiment] must satisfy: SPD005, SPD201–209 (by parsing its optimizer and schedule strings),
-/// SPD301–307 and SPD401 for schedules this version cannot run yet. An empty <see cref="ExperimentSpec.OptimizerText"/>
-/// or <see cref="ExperimentSpec.ScheduleText"/> means the attribute was absent: <see cref="DefaultOptimizer"/> and
-/// <see cref="DefaultSchedule"/> apply.
+/// SPD301–307 and SPD401 for schedules this version cannot run yet. The texts are judged as written: a declaration
+/// without [Optimizer] or [SparsitySchedule] has <see cref="DefaultOptimizer"/> and <see cref="DefaultSchedule"/>
+/// (the parser fills them in), so an empty text is an attribute written empty, and does not parse.
 /// </summary>
 public static partial class ExperimentRules
 {

@@ -18,7 +18,12 @@ public class ExperimentRulesTests
     public void StaticAdamW_IsClean() => Check(Experiment(grid: new[] { ("sparsity", "0, 0.5, 0.9"), ("seed", "1..3") })).Clean();
 
     [Fact]
-    public void EmptyTexts_UseDefaults() => Check(Experiment(optimizer: "", schedule: "")).Clean();
+    public void EmptyTexts_DoNotParse()
+    {
+        var violations = Check(Experiment(optimizer: "", schedule: ""));
+        Assert.Contains("Optimizer \"\": empty expression", violations.Single("SPD207").Message);
+        Assert.Contains("Schedule \"\": empty expression", violations.Single("SPD201").Message);
+    }
 
     [Fact]
     public void DesignStudy_HasOnlyTheSPD401Warning()
