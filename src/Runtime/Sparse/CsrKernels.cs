@@ -10,7 +10,7 @@ namespace SparseDsl.Sparse;
 /// (<c>x[in, batch]</c>, element (i,b) at <c>x[i*batch + b]</c>), every inner loop vectorized over the batch,
 /// rows (or, for dX, columns) split across cores. <typeparamref name="TShape"/> gives In = Cols, Out = Rows.
 /// </summary>
-public static unsafe class CsrKernels
+public static unsafe partial class CsrKernels
 {
     /// <summary>SpMM: <c>y[o,b] = bias[o] + Σ_{k in row o} Values[k]·x[ColIdx[k], b]</c>.</summary>
     /// <param name="w">Weights [Out, In] in CSR.</param>
@@ -26,7 +26,15 @@ public static unsafe class CsrKernels
         DenseKernels.Check(bias, outputs, nameof(bias));
         DenseKernels.Check(x, (long)inputs * batch, nameof(x));
         DenseKernels.Check(y, (long)outputs * batch, nameof(y));
-        GatherRows(w.RowPtr, w.ColIdx, w.Values, bias, x, y, outputs, batch, w.Nnz);
+        if (Panelled(batch, w.Nnz))
+        {
+            int blocks = PanelBlocks(inputs);
+            GatherPanels(w.RowPtr, w.RowSegments(blocks), blocks, w.ColIdx, w.Values, bias, x, y, outputs, inputs, batch);
+        }
+        else
+        {
+            GatherRows(w.RowPtr, w.ColIdx, w.Values, bias, x, y, outputs, batch, w.Nnz);
+        }
     }
 
     /// <summary>
@@ -54,7 +62,25 @@ public static unsafe class CsrKernels
         if (dx is not null)
         {
             DenseKernels.Check(dx, (long)inputs * batch, nameof(dx));
-            GatherRows(w.TransposePtr, w.TransposeRows, w.Values, null, dy, dx, inputs, batch, w.Nnz, w.TransposePositions, w.TransposedValuesBuffer());
+            if (Panelled(batch, w.Nnz))
+            {
+                // Values in transpose-map order, so the gather reads them contiguously.
+                float[] values = w.Values, transposed = w.TransposedValuesBuffer();
+                int[] positions = w.TransposePositions;
+                Workers.ForRange(w.Nnz, Workers.Count, (k0, k1) =>
+                {
+                    for (int k = k0; k < k1; k++)
+                    {
+                        transposed[k] = values[positions[k]];
+                    }
+                });
+                int blocks = PanelBlocks(outputs);
+                GatherPanels(w.TransposePtr, w.TransposeSegments(blocks), blocks, w.TransposeRows, transposed, null, dy, dx, inputs, outputs, batch);
+            }
+            else
+            {
+                GatherRows(w.TransposePtr, w.TransposeRows, w.Values, null, dy, dx, inputs, batch, w.Nnz, w.TransposePositions, w.TransposedValuesBuffer());
+            }
         }
     }
 
