@@ -26,15 +26,9 @@ public static unsafe partial class CsrKernels
         DenseKernels.Check(bias, outputs, nameof(bias));
         DenseKernels.Check(x, (long)inputs * batch, nameof(x));
         DenseKernels.Check(y, (long)outputs * batch, nameof(y));
-        if (Panelled(batch, w.Nnz))
-        {
-            int blocks = PanelBlocks(inputs);
-            GatherPanels(w.RowPtr, w.RowSegments(blocks), blocks, w.ColIdx, w.Values, bias, x, y, outputs, inputs, batch);
-        }
-        else
-        {
-            GatherRows(w.RowPtr, w.ColIdx, w.Values, bias, x, y, outputs, batch, w.Nnz);
-        }
+        int blocks = ColumnBlocks(inputs, batch);
+        GatherRows(w.RowPtr, w.ColIdx, w.Values, bias, x, y, outputs, batch, w.Nnz,
+            segments: blocks > 1 ? w.RowSegments(blocks) : null, blocks: blocks);
     }
 
     /// <summary>
@@ -62,25 +56,9 @@ public static unsafe partial class CsrKernels
         if (dx is not null)
         {
             DenseKernels.Check(dx, (long)inputs * batch, nameof(dx));
-            if (Panelled(batch, w.Nnz))
-            {
-                // Values in transpose-map order, so the gather reads them contiguously.
-                float[] values = w.Values, transposed = w.TransposedValuesBuffer();
-                int[] positions = w.TransposePositions;
-                Workers.ForRange(w.Nnz, Workers.Count, (k0, k1) =>
-                {
-                    for (int k = k0; k < k1; k++)
-                    {
-                        transposed[k] = values[positions[k]];
-                    }
-                });
-                int blocks = PanelBlocks(outputs);
-                GatherPanels(w.TransposePtr, w.TransposeSegments(blocks), blocks, w.TransposeRows, transposed, null, dy, dx, inputs, outputs, batch);
-            }
-            else
-            {
-                GatherRows(w.TransposePtr, w.TransposeRows, w.Values, null, dy, dx, inputs, batch, w.Nnz, w.TransposePositions, w.TransposedValuesBuffer());
-            }
+            int blocks = ColumnBlocks(outputs, batch);
+            GatherRows(w.TransposePtr, w.TransposeRows, w.Values, null, dy, dx, inputs, batch, w.Nnz, w.TransposePositions, w.TransposedValuesBuffer(),
+                blocks > 1 ? w.TransposeSegments(blocks) : null, blocks);
         }
     }
 
@@ -91,6 +69,24 @@ public static unsafe partial class CsrKernels
         {
             throw new ArgumentException($"Matrix is {w.Rows}×{w.Cols}; the layer shape is Out×In = {outputs}×{inputs}.", nameof(w));
         }
+    }
+
+    /// <summary>Bytes of src rows one column block of the gather may span (the CPU reports a 32 KiB L1d).</summary>
+    internal static int BlockBytes = 24 * 1024;
+
+    /// <summary>Temporary A/B switch for bench -- csr: 0 = no column blocks.</summary>
+    internal static int Variant = 1;
+
+    /// <summary>Column blocks for a gather over src [n, batch]: enough that one block's rows fit <see cref="BlockBytes"/>.</summary>
+    internal static int ColumnBlocks(int n, int batch)
+    {
+        if (Variant == 0)
+        {
+            return 1;
+        }
+
+        long bytes = (long)n * batch * sizeof(float);
+        return (int)Math.Clamp((bytes + BlockBytes - 1) / BlockBytes, 1, Math.Max(1, n));
     }
 
     private static int Chunks(int rows, long nnz, int batch)
@@ -109,7 +105,7 @@ public static unsafe partial class CsrKernels
     /// </remarks>
     internal static void GatherRows(
         int[] ptr, int[] index, float[] values, float[]? bias, float[] src, float[] dst, int rows, int batch, int nnz,
-        int[]? positions = null, float[]? scratch = null)
+        int[]? positions = null, float[]? scratch = null, int[]? segments = null, int blocks = 1)
     {
         Workers.ForRange(rows, Chunks(rows, nnz, batch), (r0, r1) =>
         {
@@ -121,18 +117,35 @@ public static unsafe partial class CsrKernels
                 }
             }
 
-            fixed (int* pp = ptr, pi = index)
+            fixed (int* pp = ptr, pi = index, pseg = segments)
             fixed (float* pv = positions is null ? values : scratch, ps = src, pd = dst)
             {
-                for (int r = r0; r < r1; r++)
+                if (pseg is null)
                 {
-                    GatherRow(pp[r], pp[r + 1], pi, pv, ps, pd + (long)r * batch, bias is null ? 0f : bias[r], batch);
+                    for (int r = r0; r < r1; r++)
+                    {
+                        GatherRow(pp[r], pp[r + 1], pi, pv, ps, pd + (long)r * batch, bias is null ? 0f : bias[r], batch, accumulate: false);
+                    }
+
+                    return;
+                }
+
+                // Column block by column block: the block's rows of src (~24 KiB) stay in L1 while every row of this
+                // chunk reads from them; each dst row is reloaded and stored once per block instead.
+                for (int j = 0; j < blocks; j++)
+                {
+                    for (int r = r0; r < r1; r++)
+                    {
+                        int* s = pseg + (long)r * (blocks + 1) + j;
+                        GatherRow(s[0], s[1], pi, pv, ps, pd + (long)r * batch, bias is null ? 0f : bias[r], batch, accumulate: j > 0);
+                    }
                 }
             }
         });
     }
 
-    private static void GatherRow(int start, int end, int* index, float* values, float* src, float* dst, float init, int batch)
+    /// <summary>One row of the gather over entries [start, end): dst[:] = (accumulate ? dst[:] : init) + Σ values[k]·src[index[k], :].</summary>
+    private static void GatherRow(int start, int end, int* index, float* values, float* src, float* dst, float init, int batch, bool accumulate)
     {
         int b = 0;
         if (Vector512.IsHardwareAccelerated)
@@ -140,7 +153,17 @@ public static unsafe partial class CsrKernels
             for (; b + 128 <= batch; b += 128)
             {
                 Vector512<float> a0, a1, a2, a3, a4, a5, a6, a7;
-                a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = Vector512.Create(init);
+                if (accumulate)
+                {
+                    float* d0 = dst + b;
+                    a0 = Vector512.Load(d0); a1 = Vector512.Load(d0 + 16); a2 = Vector512.Load(d0 + 32); a3 = Vector512.Load(d0 + 48);
+                    a4 = Vector512.Load(d0 + 64); a5 = Vector512.Load(d0 + 80); a6 = Vector512.Load(d0 + 96); a7 = Vector512.Load(d0 + 112);
+                }
+                else
+                {
+                    a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = Vector512.Create(init);
+                }
+
                 for (int k = start; k < end; k++)
                 {
                     Vector512<float> v = Vector512.Create(values[k]);
@@ -162,7 +185,7 @@ public static unsafe partial class CsrKernels
 
             for (; b + 16 <= batch; b += 16)
             {
-                Vector512<float> a0 = Vector512.Create(init);
+                Vector512<float> a0 = accumulate ? Vector512.Load(dst + b) : Vector512.Create(init);
                 for (int k = start; k < end; k++)
                 {
                     a0 = Vector512.FusedMultiplyAdd(Vector512.Create(values[k]), Vector512.Load(src + (long)index[k] * batch + b), a0);
@@ -174,7 +197,7 @@ public static unsafe partial class CsrKernels
 
         for (; b < batch; b++)
         {
-            float acc = init;
+            float acc = accumulate ? dst[b] : init;
             for (int k = start; k < end; k++)
             {
                 acc = MathF.FusedMultiplyAdd(values[k], src[(long)index[k] * batch + b], acc);
