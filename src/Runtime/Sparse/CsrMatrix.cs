@@ -93,7 +93,6 @@ public sealed class CsrMatrix
     /// </summary>
     public void RebuildTranspose()
     {
-        segments = transposeSegments = null;
         Array.Clear(TransposePtr);
         foreach (int c in ColIdx)
         {
@@ -115,62 +114,6 @@ public sealed class CsrMatrix
                 TransposePositions[slot] = k;
             }
         }
-    }
-
-    private float[]? transposedValues;
-    private (int Blocks, int[] Starts)? segments, transposeSegments;
-
-    /// <summary>
-    /// Row r's entries split by column block: entries of block j (columns [j·Cols/blocks, (j+1)·Cols/blocks)) are
-    /// positions [s[r·(blocks+1) + j], s[r·(blocks+1) + j + 1]) with s the result. Cached until <see cref="RebuildTranspose"/>.
-    /// </summary>
-    internal int[] RowSegments(int blocks) => Segments(ref segments, RowPtr, ColIdx, Rows, Cols, blocks);
-
-    /// <summary>The same split for the transpose map: column c's entries by block of rows.</summary>
-    internal int[] TransposeSegments(int blocks) => Segments(ref transposeSegments, TransposePtr, TransposeRows, Cols, Rows, blocks);
-
-    private static int[] Segments(ref (int Blocks, int[] Starts)? cache, int[] ptr, int[] index, int rows, int cols, int blocks)
-    {
-        if (cache is { } c && c.Blocks == blocks)
-        {
-            return c.Starts;
-        }
-
-        var starts = new int[rows * (blocks + 1)];
-        for (int r = 0; r < rows; r++)
-        {
-            int k = ptr[r];
-            for (int j = 0; j < blocks; j++)
-            {
-                long first = (long)cols * j / blocks; // indices within a row ascend, so block j starts at the first one ≥ this
-                while (k < ptr[r + 1] && index[k] < first)
-                {
-                    k++;
-                }
-
-                starts[r * (blocks + 1) + j] = k;
-            }
-
-            starts[r * (blocks + 1) + blocks] = ptr[r + 1];
-        }
-
-        cache = (blocks, starts);
-        return starts;
-    }
-
-    /// <summary>
-    /// Scratch of length nnz owned by this matrix: the dX kernel gathers <see cref="Values"/> into it in transpose-map
-    /// order (entry j = Values[TransposePositions[j]]) so its inner loop reads values contiguously. One backward pass at a
-    /// time per matrix.
-    /// </summary>
-    internal float[] TransposedValuesBuffer()
-    {
-        if (transposedValues is null || transposedValues.Length != Nnz)
-        {
-            transposedValues = new float[Nnz];
-        }
-
-        return transposedValues;
     }
 
     /// <summary>
