@@ -206,7 +206,7 @@ internal static class KernelStudy
 
             CsrMatrix m = CsrMatrix.RandomMask(o, i, (long)Math.Round(0.05 * i * o), new Random(1));
             long values = m.Nnz + o; // active weights + bias
-            long floats = 4 * values + m.Nnz; // values, grads, Adam m, v; plus the transposed-values scratch
+            long floats = 4 * values; // values, grads, Adam m, v
             long ints = m.ColIdx.Length + m.RowPtr.Length + m.TransposePtr.Length + m.TransposeRows.Length + m.TransposePositions.Length;
             sparse += floats * sizeof(float) + ints * sizeof(int);
         }

@@ -23,6 +23,11 @@ if (args.Length > 0 && args[0] == "probe")
     return Probe.Run();
 }
 
+if (args.Length > 0 && args[0] == "csr")
+{
+    return CsrStudy.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "epoch")
 {
     return EpochStudy.Run(args[1..]);

@@ -54,7 +54,7 @@ public static unsafe class CsrKernels
         if (dx is not null)
         {
             DenseKernels.Check(dx, (long)inputs * batch, nameof(dx));
-            GatherRows(w.TransposePtr, w.TransposeRows, w.Values, null, dy, dx, inputs, batch, w.Nnz, w.TransposePositions, w.TransposedValuesBuffer());
+            GatherRows(w.TransposePtr, w.TransposeRows, w.Values, null, dy, dx, inputs, batch, w.Nnz, w.TransposePositions);
         }
     }
 
@@ -74,39 +74,68 @@ public static unsafe class CsrKernels
     }
 
     /// <summary>
-    /// <c>dst[r,:] = (bias?[r] ?? 0) + Σ_{k in [ptr[r], ptr[r+1])} values[k]·src[index[k], :]</c>, vectorized over the batch.
-    /// The forward SpMM (CSR rows) and dX (transpose map) are both this.
+    /// <c>dst[r,:] = (bias?[r] ?? 0) + Σ_{k in [ptr[r], ptr[r+1])} value(k)·src[index[k], :]</c>, vectorized over the
+    /// batch, with value(k) = <c>values[k]</c>, or <c>values[positions[k]]</c> when <paramref name="positions"/> is given.
+    /// The forward SpMM (CSR rows) and dX (transpose map with its value positions) are both this.
     /// </summary>
     /// <remarks>
-    /// With <paramref name="positions"/> (the transpose map), entry k's value is <c>values[positions[k]]</c>: each chunk
-    /// first gathers its values into <paramref name="scratch"/> so the inner loop reads them contiguously.
+    /// dX reads each value through its position in the inner loop: one more load per entry (values is 0.4 MiB at the
+    /// example's 90 % layers, L2-resident), which costs less than first gathering all values into transpose order in a
+    /// scratch (a pass over three nnz-sized arrays before the gather can start): measured side by side, dX was ~25 %
+    /// faster without that pass.
     /// </remarks>
     internal static void GatherRows(
         int[] ptr, int[] index, float[] values, float[]? bias, float[] src, float[] dst, int rows, int batch, int nnz,
-        int[]? positions = null, float[]? scratch = null)
+        int[]? positions = null)
     {
         Workers.ForRange(rows, Chunks(rows, nnz, batch), (r0, r1) =>
         {
-            if (positions is not null)
-            {
-                for (int j = ptr[r0]; j < ptr[r1]; j++)
-                {
-                    scratch![j] = values[positions[j]];
-                }
-            }
-
-            fixed (int* pp = ptr, pi = index)
-            fixed (float* pv = positions is null ? values : scratch, ps = src, pd = dst)
+            fixed (int* pp = ptr, pi = index, pos = positions)
+            fixed (float* pv = values, ps = src, pd = dst)
             {
                 for (int r = r0; r < r1; r++)
                 {
-                    GatherRow(pp[r], pp[r + 1], pi, pv, ps, pd + (long)r * batch, bias is null ? 0f : bias[r], batch);
+                    float init = bias is null ? 0f : bias[r];
+                    if (pos is null)
+                    {
+                        GatherRow<Direct>(pp[r], pp[r + 1], nnz - 1, pi, pv, null, ps, pd + (long)r * batch, init, batch);
+                    }
+                    else
+                    {
+                        GatherRow<Mapped>(pp[r], pp[r + 1], nnz - 1, pi, pv, pos, ps, pd + (long)r * batch, init, batch);
+                    }
                 }
             }
         });
     }
 
-    private static void GatherRow(int start, int end, int* index, float* values, float* src, float* dst, float init, int batch)
+    /// <summary>Where entry k's value is; a struct type argument so the JIT compiles one gather loop per case.</summary>
+    private interface IValueAt
+    {
+        static abstract float At(float* values, int* positions, int k);
+    }
+
+    private readonly struct Direct : IValueAt
+    {
+        public static float At(float* values, int* positions, int k) => values[k];
+    }
+
+    private readonly struct Mapped : IValueAt
+    {
+        public static float At(float* values, int* positions, int k) => values[positions[k]];
+    }
+
+    /// <summary>
+    /// How many entries ahead the 128-wide gather prefetches its src row. The rows are picked at random, so the hardware
+    /// prefetcher cannot foresee them; asking for them four entries early made the forward gather ~10 % faster,
+    /// measured side by side (eight ahead measured the same as four).
+    /// </summary>
+    private const int PrefetchAhead = 4;
+
+    /// <summary>One row of the gather over entries [start, end); <paramref name="last"/> is the last valid entry (prefetch bound).</summary>
+    private static void GatherRow<TValue>(
+        int start, int end, int last, int* index, float* values, int* positions, float* src, float* dst, float init, int batch)
+        where TValue : struct, IValueAt
     {
         int b = 0;
         if (Vector512.IsHardwareAccelerated)
@@ -117,7 +146,12 @@ public static unsafe class CsrKernels
                 a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = Vector512.Create(init);
                 for (int k = start; k < end; k++)
                 {
-                    Vector512<float> v = Vector512.Create(values[k]);
+                    if (Sse.IsSupported)
+                    {
+                        PrefetchRow((byte*)(src + (long)index[Math.Min(k + PrefetchAhead, last)] * batch + b));
+                    }
+
+                    Vector512<float> v = Vector512.Create(TValue.At(values, positions, k));
                     float* s = src + (long)index[k] * batch + b;
                     a0 = Vector512.FusedMultiplyAdd(v, Vector512.Load(s), a0);
                     a1 = Vector512.FusedMultiplyAdd(v, Vector512.Load(s + 16), a1);
@@ -139,7 +173,7 @@ public static unsafe class CsrKernels
                 Vector512<float> a0 = Vector512.Create(init);
                 for (int k = start; k < end; k++)
                 {
-                    a0 = Vector512.FusedMultiplyAdd(Vector512.Create(values[k]), Vector512.Load(src + (long)index[k] * batch + b), a0);
+                    a0 = Vector512.FusedMultiplyAdd(Vector512.Create(TValue.At(values, positions, k)), Vector512.Load(src + (long)index[k] * batch + b), a0);
                 }
 
                 a0.Store(dst + b);
@@ -151,11 +185,25 @@ public static unsafe class CsrKernels
             float acc = init;
             for (int k = start; k < end; k++)
             {
-                acc = MathF.FusedMultiplyAdd(values[k], src[(long)index[k] * batch + b], acc);
+                acc = MathF.FusedMultiplyAdd(TValue.At(values, positions, k), src[(long)index[k] * batch + b], acc);
             }
 
             dst[b] = acc;
         }
+    }
+
+    /// <summary>The eight 64-byte lines of a 128-float row into L1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchRow(byte* row)
+    {
+        Sse.Prefetch0(row);
+        Sse.Prefetch0(row + 64);
+        Sse.Prefetch0(row + 128);
+        Sse.Prefetch0(row + 192);
+        Sse.Prefetch0(row + 256);
+        Sse.Prefetch0(row + 320);
+        Sse.Prefetch0(row + 384);
+        Sse.Prefetch0(row + 448);
     }
 
     /// <summary>dValues at active positions and db, rows split across cores.</summary>

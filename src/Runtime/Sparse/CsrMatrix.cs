@@ -116,23 +116,6 @@ public sealed class CsrMatrix
         }
     }
 
-    private float[]? transposedValues;
-
-    /// <summary>
-    /// Scratch of length nnz owned by this matrix: the dX kernel gathers <see cref="Values"/> into it in transpose-map
-    /// order (entry j = Values[TransposePositions[j]]) so its inner loop reads values contiguously. One backward pass at a
-    /// time per matrix.
-    /// </summary>
-    internal float[] TransposedValuesBuffer()
-    {
-        if (transposedValues is null || transposedValues.Length != Nnz)
-        {
-            transposedValues = new float[Nnz];
-        }
-
-        return transposedValues;
-    }
-
     /// <summary>
     /// A mask of exactly <paramref name="nnz"/> distinct positions drawn uniformly from the Rows·Cols grid
     /// (selection sampling, so the result is sorted); values are zero. The same seed gives the same mask.

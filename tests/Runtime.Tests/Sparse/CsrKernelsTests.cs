@@ -103,6 +103,44 @@ public class CsrKernelsTests
         TestTensors.AssertClose(ex, dx, 1e-4, 1e-5, "dx after value change");
     }
 
+    /// <summary>
+    /// The 128-wide gather prefetches the src row a few entries ahead, clamped to the last entry: entries only at the
+    /// very end (the clamp engages on every entry), empty rows and columns, and no entries at all.
+    /// </summary>
+    [Theory]
+    [InlineData(128, 0)]
+    [InlineData(128, 1)]
+    [InlineData(128, 3)]
+    [InlineData(256, 5)]
+    [InlineData(144, 2)]
+    public void Gather_EntriesOnlyAtTheEnd_MatchesDense(int batch, int entries)
+    {
+        const int inputs = 33, outputs = 17;
+        var dense = new float[outputs * inputs];
+        float[] v = TestTensors.Random(entries, 1);
+        for (int e = 0; e < entries; e++)
+        {
+            dense[outputs * inputs - 1 - 2 * e] = v[e] == 0f ? 1f : v[e]; // the last row's last columns
+        }
+
+        CsrMatrix w = CsrMatrix.FromDense(dense, outputs, inputs);
+        float[] bias = TestTensors.Random(outputs, 2), x = TestTensors.Random(inputs * batch, 3), dy = TestTensors.Random(outputs * batch, 4);
+        float[] y = TestTensors.Random(outputs * batch, 5), dValues = new float[w.Nnz], db = new float[outputs];
+        float[] dx = TestTensors.Random(inputs * batch, 6);
+        float[] ey = new float[outputs * batch], eW = new float[outputs * inputs], eb = new float[outputs], ex = new float[inputs * batch];
+        ReferenceKernels.DenseForward(dense, bias, x, ey, inputs, outputs, batch);
+        ReferenceKernels.DenseBackward(dense, x, dy, eW, eb, ex, inputs, outputs, batch);
+        CsrKernels.Forward<S33x17>(w, bias, x, y, batch);
+        CsrKernels.Backward<S33x17>(w, x, dy, dValues, db, dx, batch);
+        TestTensors.AssertClose(ey, y, 1e-5, 1e-5, $"y, {entries} entries, batch {batch}");
+        TestTensors.AssertClose(ex, dx, 1e-5, 1e-5, $"dx, {entries} entries, batch {batch}");
+        for (int k = 0; k < w.Nnz; k++)
+        {
+            int r = Array.FindLastIndex(w.RowPtr, p => p <= k);
+            Assert.Equal(eW[r * inputs + w.ColIdx[k]], dValues[k], 1e-4f);
+        }
+    }
+
     [Fact]
     public void Forward_ShapeMismatch_Throws()
     {
