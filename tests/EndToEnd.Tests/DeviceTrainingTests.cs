@@ -1,6 +1,7 @@
 using ILGPU;
 using ILGPU.Runtime.CPU;
 using SparseDsl.Data;
+using SparseDsl.Experiments;
 using SparseDsl.Language;
 using SparseDsl.Training;
 using SparseDsl.Training.Device;
@@ -64,6 +65,37 @@ public sealed class DeviceTrainingTests(ITestOutputHelper output) : IDisposable
         for (int p = 0; p < cpuNetwork.Parameters.Count; p++)
         {
             TensorAssert.Close(cpuNetwork.Parameters[p].Values.Select(v => (double)v).ToArray(), hostNetwork.Parameters[p].Values, 1e-4, 1e-3, cpuNetwork.Parameters[p].Name);
+        }
+    }
+
+    [Fact]
+    public void StudyRunner_OnTheEmulator_StoresEveryEval()
+    {
+        // What `run --backend ilgpu-cpu` does: the runner builds the network and trains it on the accelerator.
+        var study = new StudyDefinition(
+            "DeviceStudy", DeviceMlp.Spec, "synthetic", Steps: Steps, Batch: 16, EvalEvery: 10,
+            Optimizer: "adamw lr=1e-2", Schedule: "static",
+            Grid: new[] { new GridAxisText("sparsity", "0.5"), new GridAxisText("seed", "1") },
+            CreateNetwork: options => new DeviceMlp(options));
+        var data = SyntheticData.Create(new SyntheticOptions(Seed: 4, Features: 8, Classes: 4, TrainCount: 256, TestCount: 64));
+        string path = Path.Combine(Path.GetTempPath(), "sparsedsl-device-" + Guid.NewGuid().ToString("N") + ".db");
+        try
+        {
+            using var backend = DeviceBackend.Open("ilgpu-cpu");
+            using var store = ResultStores.Open(path);
+            var point = StudyPlan.Resolve(study).Single();
+            var runner = new StudyRunner(study, store, data) { Accelerator = backend.Accelerator };
+
+            var summary = runner.Run(point);
+
+            Assert.Equal(RunStatus.Finished, store.GetRun(point.Id)!.Status);
+            Assert.Equal(new long[] { 10, 20 }, store.GetEvals(point.Id).Select(e => e.Step));
+            Assert.True(summary.Final.TestAccuracy > 0.25, $"test accuracy {summary.Final.TestAccuracy} is no better than chance");
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(path);
         }
     }
 }
