@@ -38,3 +38,17 @@ public partial class WideMlp
     [Dense(10), KeepDense]
     public partial Layer Output { get; }
 }
+
+/// <summary>Trained on both backends from the same seed: one unstructured-sparse (CSR at the model's 0.5) layer, one dense.</summary>
+[SparseModel(Sparsity = 0.5, Distribution = Distribution.Uniform)]
+public partial class DeviceMlp
+{
+    [Input(8)]
+    public partial Layer Features { get; }
+
+    [Dense(16, Activation = Activation.Relu)]
+    public partial Layer Hidden { get; }
+
+    [Dense(4), KeepDense]
+    public partial Layer Logits { get; }
+}

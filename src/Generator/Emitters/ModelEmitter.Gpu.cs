@@ -55,6 +55,37 @@ internal static partial class ModelEmitter
         writer.Close();
     }
 
+    /// <summary>
+    /// Binds the kernels below to the runtime's device network: per layer the storage sets it can need (the CPU
+    /// network decides dense or CSR at run time from the solved density), as method groups, so nothing is looked up by name.
+    /// </summary>
+    private static void WriteCreateDeviceNetwork(SourceWriter writer, System.Collections.Generic.List<LoweredLayer> layers)
+    {
+        writer.Line("/// <summary>This network's current parameters copied into device buffers on <paramref name=\"accelerator\"/>, run by <see cref=\"GpuKernels\"/>.</summary>");
+        writer.Open("public " + Device + "DeviceNetwork CreateDeviceNetwork(global::ILGPU.Runtime.Accelerator accelerator)");
+        writer.Line("var kernels = new " + Device + "LayerKernels[]");
+        writer.Line("{");
+        foreach (var layer in layers)
+        {
+            string n = "GpuKernels." + layer.Name;
+            string activation = layer.Spec.Activation == Activation.None ? "null" : n + "ActivationBackward";
+            string dense = layer.CanBeDense
+                ? "new " + Device + "DenseKernelSet(" + n + "DenseForward, " + n + "DenseWeightGradient, " + n + "DenseInputGradient)"
+                : "null";
+            string sparse = layer.CanBeSparse
+                ? "new " + Device + "SparseKernelSet(" + n + "SparseForward, " + n + "SparseWeightGradient, " + n + "SparseInputGradient)"
+                : "null";
+            writer.Line("    new(" + SourceWriter.Literal(layer.Name) + ", " + n + "BiasGradient, " + activation + ",");
+            writer.Line("        " + dense + ",");
+            writer.Line("        " + sparse + "),");
+        }
+
+        writer.Line("};");
+        writer.Line("return new " + Device + "DeviceNetwork(accelerator, this, kernels);");
+        writer.Close();
+        writer.Line();
+    }
+
     private static void WriteDenseKernels(SourceWriter writer, LoweredLayer layer)
     {
         string n = layer.Name;

@@ -12,6 +12,7 @@ namespace SparseDsl.Generator.Emitters;
 internal static partial class ModelEmitter
 {
     private const string Training = "global::SparseDsl.Training.";
+    private const string Device = "global::SparseDsl.Training.Device.";
 
     public static string Write(ModelTarget target)
     {
@@ -26,7 +27,7 @@ internal static partial class ModelEmitter
         var model = LoweredModel.Lower(spec);
         var weightLayers = model.Layers.Where(l => l.HasWeights).ToList();
         writer.Line("/// <summary>" + spec.Name + ": " + string.Join(" → ", model.Layers.Select(l => SourceWriter.Number(l.Out))) + ", loss " + spec.Loss + ".</summary>");
-        writer.Open(target.Accessibility + " partial class " + spec.Name + " : " + Training + "ISparseNetwork");
+        writer.Open(target.Accessibility + " partial class " + spec.Name + " : " + Training + "ISparseNetwork, " + Device + "IDeviceNetworkSource");
 
         WriteSpec(writer, model);
         WriteFields(writer, model);
@@ -34,6 +35,7 @@ internal static partial class ModelEmitter
         WriteMembers(writer, target, model);
         WriteForward(writer, weightLayers);
         WriteBackward(writer, weightLayers);
+        WriteCreateDeviceNetwork(writer, weightLayers);
         WriteShapes(writer, weightLayers);
         WriteGpuKernels(writer, model);
 

@@ -37,9 +37,12 @@ internal static class RunCommand
             throw new UserInputException($"--steps must be positive, got {steps}");
         }
 
-        if (backend is "cuda" or "ilgpu-cpu")
+        // Opened before anything else so that `--backend cuda` without a CUDA device stops at once, in one line.
+        // auto stays on the CPU kernels: the CUDA path has not been run on a GPU yet.
+        using var device = backend is "cuda" or "ilgpu-cpu" ? Training.Device.DeviceBackend.Open(backend) : null;
+        if (device is not null)
         {
-            throw new UserInputException($"--backend {backend}: this version trains through the vectorized CPU kernels only (the ILGPU kernels are generated and checked, the GPU training loop is not there yet); use --backend cpu or auto");
+            Console.WriteLine($"backend {backend}: {device.Description}");
         }
 
         var plan = PointSelection.Apply(StudyPlan.Resolve(study, steps), pointFilter, shard);
@@ -57,7 +60,7 @@ internal static class RunCommand
         {
             try
             {
-                var summary = RunOne(study, results, data, point);
+                var summary = RunOne(study, results, data, point, device?.Accelerator);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  done {point.Id} {point.Label}: test accuracy {summary.Final.TestAccuracy:0.0000}, test loss {summary.Final.TestLoss:0.0000}, {summary.WallSeconds:0.0} s"));
             }
@@ -71,7 +74,7 @@ internal static class RunCommand
         return failures == 0 ? 0 : 1;
     }
 
-    private static Training.TrainingSummary RunOne(StudyDefinition study, IResultStore results, Dataset data, StudyPoint point)
+    private static Training.TrainingSummary RunOne(StudyDefinition study, IResultStore results, Dataset data, StudyPoint point, ILGPU.Runtime.Accelerator? accelerator)
     {
         string title = $"{point.Id} {point.Label}";
         if (!ExperimentProgram.Interactive)
@@ -79,6 +82,7 @@ internal static class RunCommand
             int every = Math.Max(1, point.Config.Steps / 10);
             var plain = new StudyRunner(study, results, data)
             {
+                Accelerator = accelerator,
                 Progress = (p, step, loss) =>
                 {
                     if (step % every == 0)
@@ -98,6 +102,7 @@ internal static class RunCommand
                 var task = context.AddTask(Markup.Escape(title), maxValue: point.Config.Steps);
                 var runner = new StudyRunner(study, results, data)
                 {
+                    Accelerator = accelerator,
                     Progress = (_, step, loss) =>
                     {
                         task.Value = step;

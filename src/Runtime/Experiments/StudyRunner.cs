@@ -1,6 +1,7 @@
 using SparseDsl.Data;
 using SparseDsl.Language;
 using SparseDsl.Training;
+using SparseDsl.Training.Device;
 
 namespace SparseDsl.Experiments;
 
@@ -9,6 +10,9 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
 {
     /// <summary>Reports progress of the current run: (point, step, running loss).</summary>
     public Action<StudyPoint, int, double>? Progress { get; init; }
+
+    /// <summary>Where to train: null for the CPU kernels, else this accelerator (CUDA or ILGPU's CPU emulator).</summary>
+    public ILGPU.Runtime.Accelerator? Accelerator { get; init; }
 
     /// <summary>Trains one point from scratch (an interrupted earlier attempt is discarded) and records it.</summary>
     public TrainingSummary Run(StudyPoint point, CancellationToken cancellation = default)
@@ -33,15 +37,10 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
             ActiveParameters = active,
             DenseParameters = dense,
         });
-        var trainer = new Trainer(network, data, new TrainingSettings(config.Steps, config.Batch, config.EvalEvery, optimizerSpec, study.Model.Loss, config.Seed))
-        {
-            StepCompleted = (step, loss) => Progress?.Invoke(point, step, loss),
-            Evaluated = eval => store.AppendEval(new EvalRecord(point.Id, eval.Step, eval.SamplesSeen, eval.TrainLoss, eval.TestLoss, eval.TrainAccuracy, eval.TestAccuracy, eval.WallSeconds)),
-        };
-
+        var settings = new TrainingSettings(config.Steps, config.Batch, config.EvalEvery, optimizerSpec, study.Model.Loss, config.Seed);
         try
         {
-            var summary = trainer.Run(cancellation);
+            var summary = Train(network, settings, point, cancellation);
             store.FinishRun(point.Id, new FinalMetrics(summary.Final.TrainLoss, summary.Final.TestLoss, summary.Final.TestAccuracy, summary.WallSeconds, summary.SamplesSeen, summary.PeakManagedBytes));
             return summary;
         }
@@ -50,5 +49,24 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
             store.FailRun(point.Id, error.Message);
             throw;
         }
+    }
+
+    /// <summary>On the CPU kernels, or with <see cref="Accelerator"/> set on the device through the generated GpuKernels.</summary>
+    private TrainingSummary Train(ISparseNetwork network, TrainingSettings settings, StudyPoint point, CancellationToken cancellation)
+    {
+        Action<int, double> stepCompleted = (step, loss) => Progress?.Invoke(point, step, loss);
+        Action<EvalPoint> evaluated = eval => store.AppendEval(new EvalRecord(point.Id, eval.Step, eval.SamplesSeen, eval.TrainLoss, eval.TestLoss, eval.TrainAccuracy, eval.TestAccuracy, eval.WallSeconds));
+        if (Accelerator is null)
+        {
+            return new Trainer(network, data, settings) { StepCompleted = stepCompleted, Evaluated = evaluated }.Run(cancellation);
+        }
+
+        if (network is not IDeviceNetworkSource source)
+        {
+            throw new NotSupportedException($"{network.GetType().Name} has no generated device network; use --backend cpu");
+        }
+
+        using var deviceNetwork = source.CreateDeviceNetwork(Accelerator);
+        return new DeviceTrainer(deviceNetwork, data, settings) { StepCompleted = stepCompleted, Evaluated = evaluated }.Run(cancellation);
     }
 }

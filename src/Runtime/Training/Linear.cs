@@ -65,3 +65,10 @@ public abstract class Linear<TShape>(string name, Activation activation) : Linea
             ? new DenseLinear<TShape>(name, activation, seed)
             : new SparseLinear<TShape>(name, activation, density, seed);
 }
+
+/// <summary>A layer whose weights are stored as CSR (what the device path needs to know without the shape type).</summary>
+public interface ICsrLayer
+{
+    /// <summary>The active weights; <see cref="CsrMatrix.Values"/> is the trained array.</summary>
+    CsrMatrix Matrix { get; }
+}

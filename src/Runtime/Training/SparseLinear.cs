@@ -7,7 +7,7 @@ namespace SparseDsl.Training;
 /// An unstructured sparse layer: only the active weights are stored (CSR), trained and given optimizer state,
 /// so memory follows density. Forward is SpMM over feature-major activations; dW only at active positions.
 /// </summary>
-public sealed class SparseLinear<TShape> : Linear<TShape>
+public sealed class SparseLinear<TShape> : Linear<TShape>, ICsrLayer
     where TShape : ILayerShape
 {
     private readonly Parameter bias;

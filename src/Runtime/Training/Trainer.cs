@@ -20,7 +20,7 @@ public sealed class Trainer(ISparseNetwork network, Dataset data, TrainingSettin
 
     public TrainingSummary Run(CancellationToken cancellation = default)
     {
-        ValidateShapes();
+        ValidateShapes(network, data, settings);
         var optimizer = Optimizer.Create(settings.Optimizer, network.Parameters, settings.Steps);
         // Reshuffled every epoch from (seed, epoch); the short tail of an epoch is dropped so every step is a full batch.
         var batches = new BatchStream(new ShuffleSampler(data.Train.Count, settings.Seed), settings.Batch, dropLast: true);
@@ -92,7 +92,8 @@ public sealed class Trainer(ISparseNetwork network, Dataset data, TrainingSettin
         return (lossSum / count, (double)correct / count);
     }
 
-    private void ValidateShapes()
+    /// <summary>The data fits the network and one batch (shared with the device trainer).</summary>
+    internal static void ValidateShapes(ISparseNetwork network, Dataset data, TrainingSettings settings)
     {
         if (data.Train.Count < settings.Batch)
         {

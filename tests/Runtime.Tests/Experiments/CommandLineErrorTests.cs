@@ -27,6 +27,28 @@ public sealed class CommandLineErrorTests
     }
 
     [Fact]
+    public void CudaWithoutACudaDevice_OneLineSayingSo()
+    {
+        using (var context = ILGPU.Context.Create(builder => builder.Default()))
+        {
+            if (context.Devices.Any(d => d.AcceleratorType == ILGPU.Runtime.AcceleratorType.Cuda))
+            {
+                return; // a machine with CUDA would train here; the refusal is what this test is about
+            }
+        }
+
+        // The command's guard prints the message to Console.Error (not the captured writer), so the line itself is
+        // checked at its source and the command only for its exit code.
+        var refusal = Assert.Throws<NotSupportedException>(() => SparseDsl.Training.Device.DeviceBackend.Open("cuda"));
+        Assert.StartsWith("--backend cuda: ILGPU found no CUDA device", refusal.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', refusal.Message);
+
+        var (code, _, _) = FitStudy.Run("run", "--backend", "cuda");
+
+        Assert.Equal(2, code);
+    }
+
+    [Fact]
     public void NoVerb_SaysAVerbIsNeeded()
     {
         var (code, _, stderr) = FitStudy.Run();

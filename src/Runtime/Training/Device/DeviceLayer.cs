@@ -1,0 +1,183 @@
+using ILGPU;
+using ILGPU.Runtime;
+using SparseDsl.Sparse;
+
+namespace SparseDsl.Training.Device;
+
+/// <summary>
+/// One weight layer on the device: its parameters, gradients and activations in device buffers, run through the
+/// generated kernels of its storage (dense or CSR). Activations are feature-major [features, batch] as on the CPU;
+/// buffers are sized for the largest batch seen, and the kernels index with the current batch.
+/// </summary>
+internal sealed class DeviceLayer : IDisposable
+{
+    private readonly Accelerator accelerator;
+    private readonly int inputs;
+    private readonly int outputs;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int> biasGradient;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>>? activationBackward;
+    private readonly Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>? denseForward;
+    private readonly Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>? denseWeightGradient;
+    private readonly Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>? denseInputGradient;
+    private readonly Action<Index2D, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>? sparseForward;
+    private readonly Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>? sparseWeightGradient;
+    private readonly Action<Index2D, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>? sparseInputGradient;
+    private readonly CsrBuffers? csr;
+    private MemoryBuffer1D<float, Stride1D.Dense>? output;        // [out, capacity]
+    private MemoryBuffer1D<float, Stride1D.Dense>? inputGradient; // [in, capacity]
+    private ArrayView<float> lastInput;                           // [in, batch], kept from Forward for Backward
+    private int capacity;
+
+    public DeviceLayer(Accelerator accelerator, Linear layer, LayerKernels kernels)
+    {
+        this.accelerator = accelerator;
+        inputs = layer.Inputs;
+        outputs = layer.Outputs;
+        // Linear.Parameters is (weights or CSR values, bias) for both storages.
+        Weights = new DeviceParameter(accelerator, layer.Parameters[0]);
+        Bias = new DeviceParameter(accelerator, layer.Parameters[1]);
+        biasGradient = accelerator.LoadAutoGroupedStreamKernel(kernels.BiasGradient);
+        if (layer.Activation != Activation.None)
+        {
+            var backward = kernels.ActivationBackward
+                ?? throw new ArgumentException($"{layer.Name} has activation {layer.Activation} but no generated ActivationBackward kernel.", nameof(kernels));
+            activationBackward = accelerator.LoadAutoGroupedStreamKernel(backward);
+        }
+
+        if (layer is ICsrLayer sparse)
+        {
+            var set = kernels.Sparse ?? throw new ArgumentException($"{layer.Name} was built sparse but the generator emitted no CSR kernels for it.", nameof(kernels));
+            csr = new CsrBuffers(accelerator, sparse.Matrix);
+            sparseForward = accelerator.LoadAutoGroupedStreamKernel(set.Forward);
+            sparseWeightGradient = accelerator.LoadAutoGroupedStreamKernel(set.WeightGradient);
+            sparseInputGradient = accelerator.LoadAutoGroupedStreamKernel(set.InputGradient);
+        }
+        else
+        {
+            var set = kernels.Dense ?? throw new ArgumentException($"{layer.Name} was built dense but the generator emitted no dense kernels for it.", nameof(kernels));
+            denseForward = accelerator.LoadAutoGroupedStreamKernel(set.Forward);
+            denseWeightGradient = accelerator.LoadAutoGroupedStreamKernel(set.WeightGradient);
+            denseInputGradient = accelerator.LoadAutoGroupedStreamKernel(set.InputGradient);
+        }
+    }
+
+    public DeviceParameter Weights { get; }
+
+    public DeviceParameter Bias { get; }
+
+    /// <summary>y[out, batch] = act(W · x[in, batch] + b); the returned view is reused by the next call.</summary>
+    public ArrayView<float> Forward(ArrayView<float> x, int batch)
+    {
+        EnsureCapacity(batch);
+        lastInput = x;
+        ArrayView<float> y = output!.View;
+        var extent = new Index2D(outputs, batch);
+        if (csr is not null)
+        {
+            sparseForward!(extent, csr.RowStart.View, csr.Column.View, Weights.Values.View, Bias.Values.View, x, y, batch);
+        }
+        else
+        {
+            denseForward!(extent, Weights.Values.View, Bias.Values.View, x, y, batch);
+        }
+
+        return y;
+    }
+
+    /// <summary>
+    /// From ∂loss/∂y [out, batch] (overwritten with ∂loss/∂z) fills the weight and bias gradients; returns ∂loss/∂x
+    /// [in, batch] when <paramref name="needInputGradient"/>, else an empty view.
+    /// </summary>
+    public ArrayView<float> Backward(ArrayView<float> dy, int batch, bool needInputGradient)
+    {
+        activationBackward?.Invoke(outputs * batch, output!.View, dy);
+        biasGradient(outputs, dy, Bias.Grad.View, batch);
+        ArrayView<float> dx = needInputGradient ? inputGradient!.View : default;
+        if (csr is not null)
+        {
+            sparseWeightGradient!(csr.Nnz, csr.Row.View, csr.Column.View, dy, lastInput, Weights.Grad.View, batch);
+            if (needInputGradient)
+            {
+                sparseInputGradient!(new Index2D(inputs, batch), csr.ColumnStart.View, csr.TransposedRow.View, csr.TransposedValue.View, Weights.Values.View, dy, dx, batch);
+            }
+        }
+        else
+        {
+            denseWeightGradient!(new Index2D(outputs, inputs), dy, lastInput, Weights.Grad.View, batch);
+            if (needInputGradient)
+            {
+                denseInputGradient!(new Index2D(inputs, batch), Weights.Values.View, dy, dx, batch);
+            }
+        }
+
+        return dx;
+    }
+
+    public void Dispose()
+    {
+        Weights.Dispose();
+        Bias.Dispose();
+        csr?.Dispose();
+        output?.Dispose();
+        inputGradient?.Dispose();
+    }
+
+    private void EnsureCapacity(int batch)
+    {
+        if (batch <= capacity)
+        {
+            return;
+        }
+
+        output?.Dispose();
+        inputGradient?.Dispose();
+        output = accelerator.Allocate1D<float>((long)outputs * batch);
+        inputGradient = accelerator.Allocate1D<float>((long)inputs * batch);
+        capacity = batch;
+    }
+
+    /// <summary>The CSR index arrays of a sparse layer, plus the per-value row the weight-gradient kernel needs.</summary>
+    private sealed class CsrBuffers : IDisposable
+    {
+        public CsrBuffers(Accelerator accelerator, CsrMatrix matrix)
+        {
+            Nnz = matrix.Nnz;
+            var row = new int[matrix.Nnz];
+            for (int o = 0; o < matrix.Rows; o++)
+            {
+                Array.Fill(row, o, matrix.RowPtr[o], matrix.RowPtr[o + 1] - matrix.RowPtr[o]);
+            }
+
+            RowStart = accelerator.Allocate1D(matrix.RowPtr);             // [out + 1]
+            Column = accelerator.Allocate1D(matrix.ColIdx);               // [nnz]
+            Row = accelerator.Allocate1D(row);                            // [nnz]
+            ColumnStart = accelerator.Allocate1D(matrix.TransposePtr);    // [in + 1]
+            TransposedRow = accelerator.Allocate1D(matrix.TransposeRows); // [nnz]
+            TransposedValue = accelerator.Allocate1D(matrix.TransposePositions); // [nnz]
+        }
+
+        public int Nnz { get; }
+
+        public MemoryBuffer1D<int, Stride1D.Dense> RowStart { get; }
+
+        public MemoryBuffer1D<int, Stride1D.Dense> Column { get; }
+
+        public MemoryBuffer1D<int, Stride1D.Dense> Row { get; }
+
+        public MemoryBuffer1D<int, Stride1D.Dense> ColumnStart { get; }
+
+        public MemoryBuffer1D<int, Stride1D.Dense> TransposedRow { get; }
+
+        public MemoryBuffer1D<int, Stride1D.Dense> TransposedValue { get; }
+
+        public void Dispose()
+        {
+            RowStart.Dispose();
+            Column.Dispose();
+            Row.Dispose();
+            ColumnStart.Dispose();
+            TransposedRow.Dispose();
+            TransposedValue.Dispose();
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using ILGPU;
+using ILGPU.Runtime;
+using SparseDsl.Language;
+
+namespace SparseDsl.Training.Device;
+
+/// <summary>
+/// AdamW (shared step) or SGD over <see cref="DeviceParameter"/>s, state in device buffers. The host arithmetic
+/// (learning rate per parameter, bias corrections) is the CPU optimizer's, so both backends take the same steps.
+/// </summary>
+public sealed class DeviceOptimizer : IDisposable
+{
+    private readonly IOptimizer rates;
+    private readonly IReadOnlyList<DeviceParameter> parameters;
+    private readonly List<MemoryBuffer1D<float, Stride1D.Dense>[]> slots = [];
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamWScalars>? adamW;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, SgdScalars>? sgd;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdScalars>? sgdMomentum;
+    private int stepCount;
+
+    public DeviceOptimizer(Accelerator accelerator, OptimizerSpec spec, IReadOnlyList<DeviceParameter> parameters, int totalSteps)
+    {
+        ArgumentNullException.ThrowIfNull(accelerator);
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (spec.MomentWarmupSteps is not null)
+        {
+            throw new NotSupportedException("the device optimizer has no per-weight AdamW steps (MomentWarmupSteps) yet; use --backend cpu");
+        }
+
+        // The CPU optimizer over no parameters: it validates the spec and gives the schedule and the per-parameter
+        // learning rate (density scaling included) while holding no state.
+        rates = Optimizer.Create(spec, [], totalSteps);
+        this.parameters = parameters;
+        Spec = spec;
+        int slotCount = spec.Kind switch
+        {
+            OptimizerKind.AdamW => 2,
+            _ => spec.Momentum != 0 ? 1 : 0,
+        };
+        foreach (var parameter in parameters)
+        {
+            var state = new MemoryBuffer1D<float, Stride1D.Dense>[slotCount];
+            for (int s = 0; s < slotCount; s++)
+            {
+                state[s] = accelerator.Allocate1D<float>(parameter.Length);
+                state[s].MemSetToZero();
+            }
+
+            slots.Add(state);
+        }
+
+        if (spec.Kind == OptimizerKind.AdamW)
+        {
+            adamW = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamWScalars>(RuntimeKernels.AdamWStep);
+        }
+        else if (slotCount == 0)
+        {
+            sgd = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, SgdScalars>(RuntimeKernels.SgdStep);
+        }
+        else
+        {
+            sgdMomentum = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdScalars>(RuntimeKernels.SgdMomentumStep);
+        }
+    }
+
+    public OptimizerSpec Spec { get; }
+
+    /// <summary>Bytes of optimizer state on the device (as <see cref="IOptimizer.StateBytes"/>).</summary>
+    public long StateBytes => slots.Zip(parameters).Sum(p => (long)p.First.Length * p.Second.Length * sizeof(float));
+
+    /// <summary>One update of every parameter from its device gradient, at the 0-based step <paramref name="step"/>.</summary>
+    public void Step(int step)
+    {
+        stepCount++;
+        // As AdamW.BeginStep: the bias corrections of the shared step t, in double.
+        double stepSizeFactor = 1.0 / (1.0 - Math.Pow(Spec.Beta1, stepCount));
+        double inverseSqrtCorrection2 = 1.0 / Math.Sqrt(1.0 - Math.Pow(Spec.Beta2, stepCount));
+        for (int p = 0; p < parameters.Count; p++)
+        {
+            var parameter = parameters[p];
+            if (parameter.Length == 0)
+            {
+                continue;
+            }
+
+            double lr = rates.LearningRate(parameter.Host, step);
+            var state = slots[p];
+            if (adamW is not null)
+            {
+                float decay = parameter.Host.Decays ? (float)(1.0 - lr * Spec.WeightDecay) : 1f;
+                var scalars = new AdamWScalars(decay, (float)Spec.Beta1, (float)Spec.Beta2, (float)(1.0 - Spec.Beta1), (float)(1.0 - Spec.Beta2),
+                    (float)(lr * stepSizeFactor), (float)inverseSqrtCorrection2, (float)Spec.Epsilon);
+                adamW(parameter.Length, parameter.Values.View, parameter.Grad.View, state[0].View, state[1].View, scalars);
+                continue;
+            }
+
+            var sgdScalars = new SgdScalars((float)lr, parameter.Host.Decays ? (float)Spec.WeightDecay : 0f, (float)Spec.Momentum, Spec.Nesterov ? 1 : 0);
+            if (sgd is not null)
+            {
+                sgd(parameter.Length, parameter.Values.View, parameter.Grad.View, sgdScalars);
+            }
+            else
+            {
+                sgdMomentum!(parameter.Length, parameter.Values.View, parameter.Grad.View, state[0].View, sgdScalars);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var buffer in slots.SelectMany(s => s))
+        {
+            buffer.Dispose();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using ILGPU;
+using ILGPU.Algorithms;
+
+namespace SparseDsl.Training.Device;
+
+/// <summary>
+/// The device kernels that do not depend on a model's shapes, so they are written once here rather than generated:
+/// the loss gradient and the optimizer updates. Each mirrors its CPU twin line for line (SoftmaxCrossEntropy,
+/// AdamW's shared-step update, Sgd) so the two backends can be compared step by step.
+/// </summary>
+internal static class RuntimeKernels
+{
+    /// <summary>
+    /// Per sample b of feature-major logits [classes, batch]: loss[b] = log Σ_c exp(z[c,b] − max) + max − z[label,b],
+    /// correct[b] = (first argmax = label), and dLogits[c,b] = (softmax − onehot) / batch (the batch-mean gradient).
+    /// </summary>
+    public static void SoftmaxCrossEntropy(
+        Index1D b, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> dLogits, ArrayView<float> loss, ArrayView<int> correct, int classes, int batch)
+    {
+        float max = logits[b];
+        int argmax = 0;
+        for (int c = 1; c < classes; c++)
+        {
+            float z = logits[c * batch + b];
+            if (z > max)
+            {
+                max = z;
+                argmax = c;
+            }
+        }
+
+        int label = labels[b];
+        float labelLogit = logits[label * batch + b];
+        float sum = 0f;
+        for (int c = 0; c < classes; c++)
+        {
+            float e = XMath.Exp(logits[c * batch + b] - max);
+            dLogits[c * batch + b] = e;
+            sum += e;
+        }
+
+        loss[b] = XMath.Log(sum) + max - labelLogit;
+        correct[b] = argmax == label ? 1 : 0;
+        float scale = 1f / batch;
+        float inv = 1f / sum * scale;
+        for (int c = 0; c < classes; c++)
+        {
+            dLogits[c * batch + b] *= inv;
+        }
+
+        dLogits[label * batch + b] -= scale;
+    }
+
+    /// <summary>AdamW with a shared step, per value i (see <see cref="AdamW"/>): decay, both moments, bias-corrected update.</summary>
+    public static void AdamWStep(Index1D i, ArrayView<float> values, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v, AdamWScalars s)
+    {
+        float gi = grad[i];
+        float mi = s.Beta1 * m[i] + s.OneMinusBeta1 * gi;
+        float vi = s.Beta2 * v[i] + s.OneMinusBeta2 * (gi * gi);
+        m[i] = mi;
+        v[i] = vi;
+        float denominator = XMath.Sqrt(vi) * s.InverseSqrtCorrection2 + s.Epsilon;
+        values[i] = values[i] * s.Decay - s.StepSize * mi / denominator;
+    }
+
+    /// <summary>SGD without momentum, per value i (see <see cref="Sgd"/>): θ ← θ − η·(g + λ·θ).</summary>
+    public static void SgdStep(Index1D i, ArrayView<float> values, ArrayView<float> grad, SgdScalars s)
+    {
+        float theta = values[i];
+        values[i] = theta - s.Eta * (grad[i] + s.Lambda * theta);
+    }
+
+    /// <summary>SGD with momentum buffer b, per value i (see <see cref="Sgd"/>); Nesterov when <see cref="SgdScalars.Nesterov"/> is 1.</summary>
+    public static void SgdMomentumStep(Index1D i, ArrayView<float> values, ArrayView<float> grad, ArrayView<float> buffer, SgdScalars s)
+    {
+        float theta = values[i];
+        float gi = grad[i] + s.Lambda * theta;
+        float bi = s.Mu * buffer[i] + gi;
+        buffer[i] = bi;
+        float direction = s.Nesterov != 0 ? gi + s.Mu * bi : bi;
+        values[i] = theta - s.Eta * direction;
+    }
+}
+
+/// <summary>
+/// The per-parameter constants of one AdamW step: a struct because kernels take unmanaged values only, public because
+/// ILGPU's emitted launcher (another assembly) must see it — internal fails in Reflection.Emit's CreateType.
+/// </summary>
+public readonly record struct AdamWScalars(
+    float Decay, float Beta1, float Beta2, float OneMinusBeta1, float OneMinusBeta2, float StepSize, float InverseSqrtCorrection2, float Epsilon);
+
+/// <summary>The per-parameter constants of one SGD step (public for the same reason); <see cref="Nesterov"/> is 0 or 1.</summary>
+public readonly record struct SgdScalars(float Eta, float Lambda, float Mu, int Nesterov);
