@@ -11,7 +11,7 @@ internal static class ListCommand
         var store = ExperimentProgram.StoreOption();
         var steps = new Option<int?>("--steps") { Description = "List the points as `run --steps N` would resolve them." };
         var command = new Command("list", "Show the grid points, their run ids and whether they have run.") { store, steps };
-        command.SetAction(parse => CommandGuard.Run(() =>
+        command.SetAction(parse => CommandGuard.Run(parse, () =>
         {
             var points = StudyPlan.Resolve(study, parse.GetValue(steps));
             string path = parse.GetValue(store)!;

@@ -12,7 +12,7 @@ internal static class ReportCommand
         var store = ExperimentProgram.StoreOption();
         var json = new Option<string?>("--json") { Description = "Also write every run's resolved config, status and final metrics to this JSON file." };
         var command = new Command("report", "Show the results stored for this study.") { store, json };
-        command.SetAction(parse => CommandGuard.Run(() =>
+        command.SetAction(parse => CommandGuard.Run(parse, () =>
         {
             string path = parse.GetValue(store)!;
             if (!File.Exists(path))

@@ -19,7 +19,7 @@ internal static class RunCommand
         var shard = new Option<string?>("--shard") { Description = "i/n: run only points with index % n == i (0-based), e.g. a Slurm array task." };
 
         var command = new Command("run", "Train every unfinished grid point (finished ones are skipped).") { points, steps, store, dataDir, backend, shard };
-        command.SetAction(parse => CommandGuard.Run(() => Execute(
+        command.SetAction(parse => CommandGuard.Run(parse, () => Execute(
             study,
             parse.GetValue(points),
             parse.GetValue(steps),
@@ -118,20 +118,19 @@ internal static class RunCommand
 /// <summary>Turns failures the user can fix into one line and exit code 2, never a stack trace.</summary>
 internal static class CommandGuard
 {
-    public static int Run(Func<int> action)
+    /// <summary>
+    /// Runs a verb; bad input found while running (a data set that cannot be fetched, an unusable option value) is
+    /// one line on the invocation's error writer and exit code 2.
+    /// </summary>
+    public static int Run(ParseResult parse, Func<int> action)
     {
         try
         {
             return action();
         }
-        catch (UserInputException error)
+        catch (Exception error) when (error is UserInputException or DataUnavailableException or NotSupportedException)
         {
-            Console.Error.WriteLine("error: " + error.Message);
-            return 2;
-        }
-        catch (Exception error) when (error is DataUnavailableException or NotSupportedException)
-        {
-            Console.Error.WriteLine("error: " + error.Message);
+            parse.InvocationConfiguration.Error.WriteLine("error: " + error.Message);
             return 2;
         }
     }
