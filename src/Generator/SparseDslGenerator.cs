@@ -57,13 +57,12 @@ public sealed class SparseDslGenerator : IIncrementalGenerator
         {
             foreach (var target in targets.Where(t => t.IsPartial))
             {
-                Emit(output, target.Spec.Name, () => output.AddSource(HintName(target.Spec.Namespace, target.Spec.Name, "Network"), ModelEmitter.Write(target)));
+                EmitNetwork(output, target);
             }
         });
 
         // A class that is not partial gets nothing: SPD001 says so, and a partial half would only add CS0260.
-        context.RegisterSourceOutput(models.Where(static m => m.IsPartial), static (output, target) =>
-            Emit(output, target.Spec.Name, () => output.AddSource(HintName(target.Spec.Namespace, target.Spec.Name, "Network"), ModelEmitter.Write(target))));
+        context.RegisterSourceOutput(models.Where(static m => m.IsPartial), EmitNetwork);
 
         context.RegisterSourceOutput(experimentTargets.Where(static e => e.IsPartial), static (output, target) =>
             Emit(output, target.Spec.Name, () => output.AddSource(HintName(target.Spec.Namespace, target.Spec.Name, "Study"), ExperimentEmitter.Write(target))));
@@ -90,6 +89,9 @@ public sealed class SparseDslGenerator : IIncrementalGenerator
             .Where(static target => target is not null)
             .Select(static (target, _) => target!)
             .Collect();
+
+    private static void EmitNetwork(SourceProductionContext output, ModelTarget target) =>
+        Emit(output, target.Spec.Name, () => output.AddSource(HintName(target.Spec.Namespace, target.Spec.Name, "Network"), ModelEmitter.Write(target)));
 
     /// <summary>
     /// Runs one emitter; a bug in it becomes one SPD901 naming the declaration instead of Roslyn's CS8785 with
