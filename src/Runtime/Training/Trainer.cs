@@ -22,51 +22,28 @@ public sealed class Trainer(ISparseNetwork network, Dataset data, TrainingSettin
     {
         ValidateShapes(network, data, settings);
         var optimizer = Optimizer.Create(settings.Optimizer, network.Parameters, settings.Steps);
-        // Reshuffled every epoch from (seed, epoch); the short tail of an epoch is dropped so every step is a full batch.
-        var batches = new BatchStream(new ShuffleSampler(data.Train.Count, settings.Seed), settings.Batch, dropLast: true);
         int batch = settings.Batch;
-        var x = new float[network.InputSize * batch];   // [in, batch]
-        var labels = new int[batch];
-        var indices = new int[batch];
-        var gradient = new float[network.OutputSize * batch]; // [out, batch]
-
-        var clock = Stopwatch.StartNew();
-        long peak = GC.GetTotalMemory(false);
-        double lossSum = 0;
-        long correct = 0;
-        long seenSinceEval = 0;
-        EvalPoint? last = null;
-        for (int step = 0; step < settings.Steps; step++)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            batches.Next(indices);
-            data.Train.FillBatch(indices, x, labels);
-            float[] output = network.Forward(x, batch);
-            var (loss, hits) = LossFunctions.Compute(settings.Loss, output, labels, network.OutputSize, batch, gradient);
-            network.Backward(gradient, batch);
-            optimizer.Step(step);
-
-            lossSum += loss;
-            correct += hits;
-            seenSinceEval += batch;
-            StepCompleted?.Invoke(step + 1, loss / batch);
-
-            bool evalNow = (settings.EvalEvery > 0 && (step + 1) % settings.EvalEvery == 0) || step + 1 == settings.Steps;
-            if (evalNow)
+        var x = new float[network.InputSize * batch];          // [in, batch]
+        var gradient = new float[network.OutputSize * batch];  // [out, batch]
+        var (last, wall, peak) = TrainingLoop.Run(
+            data,
+            settings,
+            fillBatch: (indices, labels) => data.Train.FillBatch(indices, x, labels),
+            train: (step, labels) =>
             {
-                peak = Math.Max(peak, GC.GetTotalMemory(false));
-                var (testLoss, testAccuracy) = Evaluate();
-                last = new EvalPoint(step + 1, (long)(step + 1) * batch, lossSum / seenSinceEval, (double)correct / seenSinceEval,
-                    testLoss, testAccuracy, clock.Elapsed.TotalSeconds);
-                Evaluated?.Invoke(last);
-                lossSum = 0;
-                correct = 0;
-                seenSinceEval = 0;
-            }
-        }
+                float[] output = network.Forward(x, batch);
+                var (loss, hits) = LossFunctions.Compute(settings.Loss, output, labels, network.OutputSize, batch, gradient);
+                network.Backward(gradient, batch);
+                optimizer.Step(step);
+                return (loss, hits);
+            },
+            Evaluate,
+            StepCompleted,
+            Evaluated,
+            cancellation);
 
         long stateBytes = network.Parameters.Sum(p => 2L * p.Length * sizeof(float)) + optimizer.StateBytes;
-        return new TrainingSummary(last!, (long)settings.Steps * batch, clock.Elapsed.TotalSeconds, stateBytes, peak);
+        return new TrainingSummary(last, (long)settings.Steps * batch, wall, stateBytes, peak);
     }
 
     /// <summary>Mean loss and accuracy over the whole test split.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ILGPU.Runtime;
 using SparseDsl.Data;
 
@@ -27,52 +26,30 @@ public sealed class DeviceTrainer(DeviceNetwork network, Dataset data, TrainingS
         var accelerator = network.Accelerator;
         using var optimizer = new DeviceOptimizer(accelerator, settings.Optimizer, network.Parameters, settings.Steps);
         using var loss = new DeviceLoss(accelerator, settings.Loss, network.OutputSize);
-        var batches = new BatchStream(new ShuffleSampler(data.Train.Count, settings.Seed), settings.Batch, dropLast: true);
         int batch = settings.Batch;
         var x = new float[network.InputSize * batch]; // [in, batch]
-        var labels = new int[batch];
-        var indices = new int[batch];
         using var input = accelerator.Allocate1D<float>(x.Length); // [in, batch]
-
-        var clock = Stopwatch.StartNew();
-        long peak = GC.GetTotalMemory(false);
-        double lossSum = 0;
-        long correct = 0;
-        long seenSinceEval = 0;
-        EvalPoint? last = null;
-        for (int step = 0; step < settings.Steps; step++)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            batches.Next(indices);
-            data.Train.FillBatch(indices, x, labels);
-            input.View.CopyFromCPU(x);
-            var output = network.Forward(input.View, batch);
-            var (stepLoss, hits, gradient) = loss.Compute(output, labels, batch);
-            network.Backward(gradient, batch);
-            optimizer.Step(step);
-
-            lossSum += stepLoss;
-            correct += hits;
-            seenSinceEval += batch;
-            StepCompleted?.Invoke(step + 1, stepLoss / batch);
-
-            bool evalNow = (settings.EvalEvery > 0 && (step + 1) % settings.EvalEvery == 0) || step + 1 == settings.Steps;
-            if (evalNow)
+        var (last, wall, peak) = TrainingLoop.Run(
+            data,
+            settings,
+            fillBatch: (indices, labels) => data.Train.FillBatch(indices, x, labels),
+            train: (step, labels) =>
             {
-                peak = Math.Max(peak, GC.GetTotalMemory(false));
-                var (testLoss, testAccuracy) = Evaluate(loss);
-                last = new EvalPoint(step + 1, (long)(step + 1) * batch, lossSum / seenSinceEval, (double)correct / seenSinceEval,
-                    testLoss, testAccuracy, clock.Elapsed.TotalSeconds);
-                Evaluated?.Invoke(last);
-                lossSum = 0;
-                correct = 0;
-                seenSinceEval = 0;
-            }
-        }
+                input.View.CopyFromCPU(x);
+                var output = network.Forward(input.View, batch);
+                var (stepLoss, hits, gradient) = loss.Compute(output, labels, batch);
+                network.Backward(gradient, batch);
+                optimizer.Step(step);
+                return (stepLoss, hits);
+            },
+            () => Evaluate(loss),
+            StepCompleted,
+            Evaluated,
+            cancellation);
 
         network.CopyToHost();
         long stateBytes = network.Parameters.Sum(p => 2L * p.Length * sizeof(float)) + optimizer.StateBytes;
-        return new TrainingSummary(last!, (long)settings.Steps * batch, clock.Elapsed.TotalSeconds, stateBytes, peak);
+        return new TrainingSummary(last, (long)settings.Steps * batch, wall, stateBytes, peak);
     }
 
     /// <summary>Mean loss and accuracy over the whole test split, on the device.</summary>

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using SparseDsl.Data;
+
+namespace SparseDsl.Training;
+
+/// <summary>
+/// The loop both trainers share (the CPU <see cref="Trainer"/> and the device trainer): the same batches (sampler
+/// and seed), the running train figures, the evaluation cadence and the summary. Each trainer supplies one step
+/// (forward, loss, backward, optimizer) and the evaluation on the test split.
+/// </summary>
+internal static class TrainingLoop
+{
+    /// <summary>One training step on a batch already filled into the trainer's buffers: (summed loss, correct predictions).</summary>
+    public delegate (double Loss, long Hits) Step(int step, int[] labels);
+
+    /// <summary>
+    /// Runs <paramref name="settings"/>.Steps steps; <paramref name="fillBatch"/> receives each batch's sample indices
+    /// and labels buffer, <paramref name="train"/> trains on it, <paramref name="evaluate"/> gives the test figures.
+    /// Returns the last evaluation, the wall time and the peak managed memory.
+    /// </summary>
+    public static (EvalPoint Last, double WallSeconds, long PeakManagedBytes) Run(
+        Dataset data,
+        TrainingSettings settings,
+        Action<int[], int[]> fillBatch,
+        Step train,
+        Func<(double Loss, double Accuracy)> evaluate,
+        Action<int, double>? stepCompleted,
+        Action<EvalPoint>? evaluated,
+        CancellationToken cancellation)
+    {
+        // Reshuffled every epoch from (seed, epoch); the short tail of an epoch is dropped so every step is a full batch.
+        var batches = new BatchStream(new ShuffleSampler(data.Train.Count, settings.Seed), settings.Batch, dropLast: true);
+        int batch = settings.Batch;
+        var indices = new int[batch];
+        var labels = new int[batch];
+
+        var clock = Stopwatch.StartNew();
+        long peak = GC.GetTotalMemory(false);
+        double lossSum = 0;
+        long correct = 0;
+        long seenSinceEval = 0;
+        EvalPoint? last = null;
+        for (int step = 0; step < settings.Steps; step++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            batches.Next(indices);
+            fillBatch(indices, labels);
+            var (loss, hits) = train(step, labels);
+
+            lossSum += loss;
+            correct += hits;
+            seenSinceEval += batch;
+            stepCompleted?.Invoke(step + 1, loss / batch);
+
+            bool evalNow = (settings.EvalEvery > 0 && (step + 1) % settings.EvalEvery == 0) || step + 1 == settings.Steps;
+            if (evalNow)
+            {
+                peak = Math.Max(peak, GC.GetTotalMemory(false));
+                var (testLoss, testAccuracy) = evaluate();
+                last = new EvalPoint(step + 1, (long)(step + 1) * batch, lossSum / seenSinceEval, (double)correct / seenSinceEval,
+                    testLoss, testAccuracy, clock.Elapsed.TotalSeconds);
+                evaluated?.Invoke(last);
+                lossSum = 0;
+                correct = 0;
+                seenSinceEval = 0;
+            }
+        }
+
+        return (last!, clock.Elapsed.TotalSeconds, peak);
+    }
+}
