@@ -139,7 +139,7 @@ internal static class Descriptors
     {
         var properties = finding.Replacement is null
             ? ImmutableDictionary<string, string?>.Empty
-            : ImmutableDictionary<string, string?>.Empty.Add(Finding.ReplacementProperty, finding.Replacement);
+            : ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Replacement, finding.Replacement);
         return Diagnostic.Create(For(finding.Rule), finding.Location ?? declaration.Locations.FirstOrDefault(), properties, finding.Message);
     }
 

@@ -4,6 +4,7 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
 using SparseDsl.Language;
 
@@ -16,23 +17,23 @@ namespace SparseDsl.CodeFixes;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ApplySuggestionCodeFix)), Shared]
 public sealed class ApplySuggestionCodeFix : CodeFixProvider
 {
-    /// <summary>Must match <c>Finding.ReplacementProperty</c> in the analyzers.</summary>
-    public const string ReplacementProperty = "SparseDsl.Replacement";
-
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.BlockDoesNotDivideLayer);
 
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 
-    public override Task RegisterCodeFixesAsync(CodeFixContext context)
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (!diagnostic.Properties.TryGetValue(ReplacementProperty, out var replacement) || replacement is null)
+            var span = diagnostic.Location.SourceSpan;
+            if (root is null
+                || !diagnostic.Properties.TryGetValue(DiagnosticProperties.Replacement, out var replacement) || replacement is null
+                || !InsideStringLiteral(root, span))
             {
                 continue;
             }
 
-            var span = diagnostic.Location.SourceSpan;
             context.RegisterCodeFix(
                 CodeAction.Create(
                     "Use " + replacement,
@@ -44,7 +45,17 @@ public sealed class ApplySuggestionCodeFix : CodeFixProvider
                     equivalenceKey: nameof(ApplySuggestionCodeFix) + diagnostic.Id),
                 diagnostic);
         }
+    }
 
-        return Task.CompletedTask;
+    /// <summary>
+    /// The replacement is text inside a string (a block size in a pattern); where the argument is a constant or an
+    /// expression instead, the diagnostic spans the whole argument and writing bare text there would not compile.
+    /// </summary>
+    private static bool InsideStringLiteral(SyntaxNode root, TextSpan span)
+    {
+        var token = root.FindToken(span.Start);
+        return token.IsKind(SyntaxKind.StringLiteralToken) || token.IsKind(SyntaxKind.SingleLineRawStringLiteralToken) || token.IsKind(SyntaxKind.MultiLineRawStringLiteralToken)
+            ? span.Start > token.SpanStart && span.End < token.Span.End
+            : false;
     }
 }

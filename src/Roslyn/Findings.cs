@@ -12,9 +12,6 @@ namespace SparseDsl.Roslyn;
 /// </summary>
 internal sealed record Finding(RuleDescriptor Rule, string Message, Location? Location, string? Replacement = null)
 {
-    /// <summary>The diagnostic property that carries <see cref="Replacement"/> to the code fix.</summary>
-    public const string ReplacementProperty = "SparseDsl.Replacement";
-
     public bool IsError => Rule.Severity == RuleSeverity.Error;
 }
 

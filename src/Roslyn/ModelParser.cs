@@ -53,9 +53,6 @@ internal static class ModelParser
             return null;
         }
 
-        // Only SPD007: the layers' own rules apply once the class is a model.
-        var spec = ReadSpec(type, null, new FindingBag(), out var members);
-        var diagnostics = new FindingBag();
         var first = type.GetMembers().OfType<IPropertySymbol>()
             .Select(p => (Property: p, Attribute: AttributeReader.Find(p, InputAttribute) ?? AttributeReader.Find(p, DenseAttribute)))
             .FirstOrDefault(p => p.Attribute is not null);
@@ -64,9 +61,15 @@ internal static class ModelParser
             return null;
         }
 
+        // Only SPD007: the layers' own rules apply once the class is a model.
+        var spec = ReadSpec(type, null, new FindingBag(), out var members);
+        var diagnostics = new FindingBag();
         var violation = ModelRules.LayersOutsideModel(spec.FullName, type.Name, first.Property.Name, first.Attribute.AttributeClass!.Name.Replace("Attribute", ""));
         diagnostics.Add(violation, AttributeReader.Location(first.Attribute));
-        var target = new ModelTarget(spec, Accessibility(type.DeclaredAccessibility), members.ToEquatableArray(), AttributeReader.IsPartial(type), HasErrors: true, Unsupported: null);
+        // The stub is a top-level partial class in the type's namespace: a nested or generic class would not match it,
+        // so it gets none (SPD007 is still reported).
+        bool stubFits = AttributeReader.IsPartial(type) && type.ContainingType is null && !type.IsGenericType;
+        var target = new ModelTarget(spec, Accessibility(type.DeclaredAccessibility), members.ToEquatableArray(), stubFits, HasErrors: true, Unsupported: null);
         return new ParsedModel(target, diagnostics.ToImmutable());
     }
 
@@ -85,7 +88,7 @@ internal static class ModelParser
             {
                 layers.Add(layer);
                 members.Add(new LayerMember(property.Name, Accessibility(property.DeclaredAccessibility),
-                    property.Type.ToDisplayString() == LayerType && property.IsPartialDefinition));
+                    property.Type.ToDisplayString() == LayerType && property.IsPartialDefinition, property.IsStatic, property.SetMethod is not null));
             }
         }
 

@@ -27,8 +27,11 @@ internal sealed record ModelTarget(
     public bool IsEmitted => IsPartial && !HasErrors && Unsupported is null;
 }
 
-/// <summary>A declared Layer property as the user wrote it; only valid partial definitions get an implementation.</summary>
-internal sealed record LayerMember(string Name, string Accessibility, bool IsPartialLayer);
+/// <summary>
+/// A declared Layer property as the user wrote it; only valid partial definitions get an implementation. A stub
+/// matches what was written (static, with a setter) so that an SPD002 about it stands alone.
+/// </summary>
+internal sealed record LayerMember(string Name, string Accessibility, bool IsPartialLayer, bool IsStatic = false, bool HasSetter = false);
 
 internal sealed record ParsedExperiment(ExperimentTarget Target, ImmutableArray<Finding> Findings);
 

@@ -74,4 +74,23 @@ public sealed class NoCascadeTests
 
         Assert.True(diagnostics.All(d => d.Id == "SPD401"), string.Join("\n", diagnostics));
     }
+
+    [Fact]
+    public void StaticAndSettableLayers_OnlySPD002()
+    {
+        string source = Declarations.File(Declarations.Model
+            .Replace("public partial Layer Output { get; }", "public static partial Layer Output { get; }")
+            .Replace("public partial Layer Hidden1 { get; }", "public partial Layer Hidden1 { get; set; }"));
+        AssertOnlySparseDsl(AnalyzerHarness.Build(source, OutputKind.DynamicallyLinkedLibrary), "SPD002");
+    }
+
+    [Fact]
+    public void NestedClassWithLayersOutsideAModel_GetsNoMisplacedStub()
+    {
+        string source = Declarations.File("public partial class Outer\n{\n    private partial class Inner\n    {\n        [Input(4)] public partial Layer A { get; }\n        [Dense(2)] public partial Layer B { get; }\n    }\n}");
+        var diagnostics = AnalyzerHarness.Build(source, OutputKind.DynamicallyLinkedLibrary);
+
+        Assert.Contains(diagnostics, d => d.Id == "SPD007");
+        Assert.DoesNotContain(diagnostics, d => d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true);
+    }
 }

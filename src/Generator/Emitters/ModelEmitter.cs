@@ -218,10 +218,13 @@ internal static partial class ModelEmitter
         string fix = target.HasErrors ? "fix the SPD diagnostics and rebuild." : "see the SPD401 warning.";
         writer.Line("// " + name + " " + why + "; no network was generated.");
         writer.Open(target.Accessibility + " partial class " + name);
+        string thrown = "throw new global::System.InvalidOperationException(" + SourceWriter.Literal(name + " has no generated network; " + fix) + ")";
         foreach (var member in target.Members.Where(m => m.IsPartialLayer))
         {
-            writer.Line(member.Accessibility + " partial global::SparseDsl.Layer " + member.Name
-                + " => throw new global::System.InvalidOperationException(" + SourceWriter.Literal(name + " has no generated network; " + fix) + ");");
+            string declaration = member.Accessibility + (member.IsStatic ? " static" : "") + " partial global::SparseDsl.Layer " + member.Name;
+            writer.Line(member.HasSetter
+                ? declaration + " { get => " + thrown + "; set => " + thrown + "; }"
+                : declaration + " => " + thrown + ";");
         }
 
         writer.Close();

@@ -41,3 +41,10 @@ public static class RuleIds
     public const string NotSupportedYet = "SPD401";
     public const string GeneratorInternalError = "SPD901";
 }
+
+/// <summary>Names of the properties an SPD diagnostic carries to its code fix.</summary>
+public static class DiagnosticProperties
+{
+    /// <summary>The text that should stand at the diagnostic's span instead (<see cref="Violation.Replacement"/>).</summary>
+    public const string Replacement = "SparseDsl.Replacement";
+}

@@ -262,7 +262,6 @@ public static class ModelRules
         }
     }
 
-    /// <summary>The largest divisor of <paramref name="n"/> not above <paramref name="wanted"/>, to suggest a fitting block.</summary>
     /// <summary>The divisor of <paramref name="n"/> closest to <paramref name="wanted"/> (the smaller one on a tie).</summary>
     internal static int NearestDivisor(int n, int wanted)
     {

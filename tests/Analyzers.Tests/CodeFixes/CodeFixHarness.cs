@@ -15,22 +15,29 @@ internal static class CodeFixHarness
 {
     public static string Apply(CodeFixProvider provider, string source, string id)
     {
+        var actions = Actions(provider, source, id, out var document);
+        Assert.True(actions.Count == 1, $"expected one code fix for {id}, got {actions.Count}");
+
+        var operations = actions[0].GetOperationsAsync(CancellationToken.None).GetAwaiter().GetResult();
+        var changed = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution;
+        return changed.GetDocument(document.Id)!.GetTextAsync().GetAwaiter().GetResult().ToString();
+    }
+
+    /// <summary>The code actions <paramref name="provider"/> offers for the one <paramref name="id"/> diagnostic on <paramref name="source"/>.</summary>
+    public static IReadOnlyList<CodeAction> Actions(CodeFixProvider provider, string source, string id, out Document document)
+    {
         using var workspace = new AdhocWorkspace();
         var compilation = TestCompilation.Create(source);
         var project = workspace.AddProject("UserProject", LanguageNames.CSharp)
             .WithCompilationOptions(compilation.Options)
             .WithParseOptions(TestCompilation.ParseOptions)
             .WithMetadataReferences(compilation.References);
-        var document = project.AddDocument("User.cs", SourceText.From(source));
+        document = project.AddDocument("User.cs", SourceText.From(source));
 
         var diagnostic = AnalyzerHarness.Analyze(document.Project.GetCompilationAsync().GetAwaiter().GetResult()!).Single(d => d.Id == id);
         var actions = new List<CodeAction>();
         var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None);
         provider.RegisterCodeFixesAsync(context).GetAwaiter().GetResult();
-        Assert.True(actions.Count == 1, $"expected one code fix for {id}, got {actions.Count}");
-
-        var operations = actions[0].GetOperationsAsync(CancellationToken.None).GetAwaiter().GetResult();
-        var changed = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution;
-        return changed.GetDocument(document.Id)!.GetTextAsync().GetAwaiter().GetResult().ToString();
+        return actions;
     }
 }

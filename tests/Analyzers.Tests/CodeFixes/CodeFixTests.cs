@@ -70,4 +70,13 @@ public sealed class CodeFixTests
         Assert.Contains("Sparse(\"block 16x16 0.9\")", fixedSource);
         Assert.DoesNotContain(AnalyzerHarness.Analyze(fixedSource), d => d.Id == "SPD103");
     }
+
+    [Fact]
+    public void BlockSizeFromAConstant_NoFixThatWouldWriteBareText()
+    {
+        string source = Declarations.File(Declarations.Model.Replace("Sparse(\"unstructured\", 0.95)", "Sparse(Patterns.Block, 0.9)")
+            + "\n\npublic static class Patterns\n{\n    public const string Block = \"block 24x16\";\n}");
+
+        Assert.Empty(CodeFixHarness.Actions(new ApplySuggestionCodeFix(), source, "SPD103", out _));
+    }
 }
