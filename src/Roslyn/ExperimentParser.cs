@@ -57,9 +57,11 @@ internal static class ExperimentParser
 
         // The model's own findings are reported on the model; here its spec is needed, and whether its network
         // is generated at all (the experiment program names it, so a model with errors blocks the experiment too).
-        ModelTarget? model = modelType is not null && modelAttribute is not null
-            ? ModelParser.Parse(modelType, modelAttribute, cancellation).Target
-            : null;
+        ModelTarget? model = modelType is null || modelAttribute is null
+            ? null
+            : modelType.DeclaringSyntaxReferences.IsEmpty
+                ? ModelParser.ParseReferenced(modelType, modelAttribute)
+                : ModelParser.Parse(modelType, modelAttribute, cancellation).Target;
 
         var attributes = new ExperimentAttributes(attribute, optimizer, schedule, gridAttributes);
         foreach (var violation in ExperimentRules.Validate(spec, model?.Spec, maxGridPoints))

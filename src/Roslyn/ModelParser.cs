@@ -42,6 +42,19 @@ internal static class ModelParser
     }
 
     /// <summary>
+    /// A [SparseModel] from a referenced assembly: its network was generated (and its declaration judged) when that
+    /// assembly was built, so only its spec is read here, and whether the rules would let it run (errors, SPD401).
+    /// </summary>
+    public static ModelTarget ParseReferenced(INamedTypeSymbol type, AttributeData attribute)
+    {
+        var spec = ReadSpec(type, attribute, new FindingBag(), out var members);
+        var violations = ModelRules.Validate(spec);
+        string? unsupported = violations.FirstOrDefault(v => v.Rule == DiagnosticCatalog.NotSupportedYet)?.Message;
+        return new ModelTarget(spec, Accessibility(type.DeclaredAccessibility), members.ToEquatableArray(), IsPartial: true,
+            HasErrors: violations.Any(v => v.IsError), unsupported);
+    }
+
+    /// <summary>
     /// A class with layer attributes but no [SparseModel] (SPD007): the target of its stub (so its partial layers
     /// are implemented and the build shows SPD007 alone), or null when the class is a model or has no layers.
     /// </summary>

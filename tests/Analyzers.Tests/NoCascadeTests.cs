@@ -1,4 +1,7 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using SparseDsl.Generator;
+using SparseDsl.Testing;
 
 namespace SparseDsl.Analyzers.Tests;
 
@@ -92,5 +95,28 @@ public sealed class NoCascadeTests
 
         Assert.Contains(diagnostics, d => d.Id == "SPD007");
         Assert.DoesNotContain(diagnostics, d => d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public void ExperimentOnAModelFromAReferencedAssembly_GetsItsProgram()
+    {
+        // The model is built (generated and compiled) in its own library first, as a project reference would.
+        var library = TestCompilation.Create(Declarations.File(Declarations.Model), OutputKind.DynamicallyLinkedLibrary, "ModelLibrary");
+        CSharpGeneratorDriver.Create(new[] { new SparseDslGenerator().AsSourceGenerator() }, parseOptions: TestCompilation.ParseOptions)
+            .RunGeneratorsAndUpdateCompilation(library, out var generatedLibrary, out _);
+        using var image = new MemoryStream();
+        var emitted = generatedLibrary.Emit(image);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+
+        string experiment = Declarations.WithExperiment(Declarations.ValidExperiment).Replace(Declarations.Model, "");
+        var study = TestCompilation.Create(experiment, OutputKind.ConsoleApplication)
+            .AddReferences(MetadataReference.CreateFromImage(image.ToArray()));
+        var driver = CSharpGeneratorDriver.Create(new[] { new SparseDslGenerator().AsSourceGenerator() }, parseOptions: TestCompilation.ParseOptions)
+            .RunGeneratorsAndUpdateCompilation(study, out var output, out _);
+
+        var problems = output.GetDiagnostics().Concat(AnalyzerHarness.Analyze(output)).Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        string program = driver.GetRunResult().GeneratedTrees.Single(t => t.FilePath.EndsWith("SparseDsl.Program.g.cs", StringComparison.Ordinal)).ToString();
+        Assert.Contains("global::Tests.Study.Definition,", program);
     }
 }

@@ -26,11 +26,12 @@ internal static class RunCommand
             parse.GetValue(store)!,
             parse.GetValue(dataDir),
             parse.GetValue(backend)!,
-            parse.GetValue(shard))));
+            parse.GetValue(shard),
+            parse.InvocationConfiguration.Error)));
         return command;
     }
 
-    private static int Execute(StudyDefinition study, string? pointFilter, int? steps, string storePath, string? dataDir, string backend, string? shard)
+    private static int Execute(StudyDefinition study, string? pointFilter, int? steps, string storePath, string? dataDir, string backend, string? shard, TextWriter error)
     {
         if (steps is <= 0)
         {
@@ -42,6 +43,15 @@ internal static class RunCommand
         using var device = backend is "cuda" or "ilgpu-cpu" ? Training.Device.DeviceBackend.Open(backend) : null;
         if (device is not null)
         {
+            // What the device trainer cannot run yet is said once, before any point, not as a failure of each.
+            var optimizer = Language.Expressions.ParseOptimizer(study.Optimizer);
+            string? unsupported = Training.Device.DeviceTrainer.UnsupportedLoss(study.Model.Loss)
+                ?? (optimizer.Success ? Training.Device.DeviceTrainer.UnsupportedOptimizer(optimizer.Value!) : null);
+            if (unsupported is not null)
+            {
+                throw new UserInputException($"--backend {backend}: {unsupported}");
+            }
+
             Console.WriteLine($"backend {backend}: {device.Description}");
         }
 
@@ -64,10 +74,10 @@ internal static class RunCommand
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  done {point.Id} {point.Label}: test accuracy {summary.Final.TestAccuracy:0.0000}, test loss {summary.Final.TestLoss:0.0000}, {summary.WallSeconds:0.0} s"));
             }
-            catch (Exception error) when (error is not UserInputException)
+            catch (Exception failure) when (failure is not UserInputException)
             {
                 failures++;
-                Console.Error.WriteLine($"  failed {point.Id} {point.Label}: {error.Message}");
+                error.WriteLine($"  failed {point.Id} {point.Label}: {failure.Message}");
             }
         }
 

@@ -54,4 +54,21 @@ public sealed class CommandLineErrorTests
         Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
         Assert.Contains("Run 'dotnet run -- --help' for the options.", stderr);
     }
+
+    [Fact]
+    public void DeviceBackendWithALossItCannotRunYet_OneLineBeforeAnyPoint()
+    {
+        using var study = new FitStudy();
+        var mse = FitStudy.Definition with { Model = FitStudy.Definition.Model with { Loss = SparseDsl.Loss.MeanSquaredError } };
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        int code = SparseDsl.Experiments.ExperimentProgram.Run(["run", "--backend", "ilgpu-cpu", "--store", study.Db], [mse], stdout, stderr);
+
+        Assert.Equal(2, code);
+        Assert.Equal(
+            "error: --backend ilgpu-cpu: the device trainer has only the SoftmaxCrossEntropy loss, not MeanSquaredError; use --backend cpu" + Environment.NewLine,
+            stderr.ToString());
+        Assert.DoesNotContain("to run", stdout.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -49,7 +49,15 @@ public sealed class DeviceBackend : IDisposable
                     throw new NotSupportedException("--backend cuda: ILGPU found no CUDA device on this machine; use --backend cpu (or ilgpu-cpu to check the device path on the emulator)");
                 }
 
-                return new DeviceBackend(context, device.CreateAccelerator(context));
+                try
+                {
+                    return new DeviceBackend(context, device.CreateAccelerator(context));
+                }
+                catch
+                {
+                    context.Dispose(); // a driver or memory failure must not leak the context
+                    throw;
+                }
             }
 
             default:

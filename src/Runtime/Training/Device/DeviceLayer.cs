@@ -33,31 +33,38 @@ internal sealed class DeviceLayer : IDisposable
         this.accelerator = accelerator;
         inputs = layer.Inputs;
         outputs = layer.Outputs;
+        // The kernel sets are checked before any device buffer exists, so a mismatch leaks nothing.
+        var sparseSet = layer is ICsrLayer
+            ? kernels.Sparse ?? throw new ArgumentException($"{layer.Name} was built sparse but the generator emitted no CSR kernels for it.", nameof(kernels))
+            : null;
+        var denseSet = layer is ICsrLayer
+            ? null
+            : kernels.Dense ?? throw new ArgumentException($"{layer.Name} was built dense but the generator emitted no dense kernels for it.", nameof(kernels));
+        var activationSet = layer.Activation == Activation.None
+            ? null
+            : kernels.ActivationBackward ?? throw new ArgumentException($"{layer.Name} has activation {layer.Activation} but no generated ActivationBackward kernel.", nameof(kernels));
+
         // Linear.Parameters is (weights or CSR values, bias) for both storages.
         Weights = new DeviceParameter(accelerator, layer.Parameters[0]);
         Bias = new DeviceParameter(accelerator, layer.Parameters[1]);
         biasGradient = accelerator.LoadAutoGroupedStreamKernel(kernels.BiasGradient);
-        if (layer.Activation != Activation.None)
+        if (activationSet is not null)
         {
-            var backward = kernels.ActivationBackward
-                ?? throw new ArgumentException($"{layer.Name} has activation {layer.Activation} but no generated ActivationBackward kernel.", nameof(kernels));
-            activationBackward = accelerator.LoadAutoGroupedStreamKernel(backward);
+            activationBackward = accelerator.LoadAutoGroupedStreamKernel(activationSet);
         }
 
         if (layer is ICsrLayer sparse)
         {
-            var set = kernels.Sparse ?? throw new ArgumentException($"{layer.Name} was built sparse but the generator emitted no CSR kernels for it.", nameof(kernels));
             csr = new CsrBuffers(accelerator, sparse.Matrix);
-            sparseForward = accelerator.LoadAutoGroupedStreamKernel(set.Forward);
-            sparseWeightGradient = accelerator.LoadAutoGroupedStreamKernel(set.WeightGradient);
-            sparseInputGradient = accelerator.LoadAutoGroupedStreamKernel(set.InputGradient);
+            sparseForward = accelerator.LoadAutoGroupedStreamKernel(sparseSet!.Forward);
+            sparseWeightGradient = accelerator.LoadAutoGroupedStreamKernel(sparseSet.WeightGradient);
+            sparseInputGradient = accelerator.LoadAutoGroupedStreamKernel(sparseSet.InputGradient);
         }
         else
         {
-            var set = kernels.Dense ?? throw new ArgumentException($"{layer.Name} was built dense but the generator emitted no dense kernels for it.", nameof(kernels));
-            denseForward = accelerator.LoadAutoGroupedStreamKernel(set.Forward);
-            denseWeightGradient = accelerator.LoadAutoGroupedStreamKernel(set.WeightGradient);
-            denseInputGradient = accelerator.LoadAutoGroupedStreamKernel(set.InputGradient);
+            denseForward = accelerator.LoadAutoGroupedStreamKernel(denseSet!.Forward);
+            denseWeightGradient = accelerator.LoadAutoGroupedStreamKernel(denseSet.WeightGradient);
+            denseInputGradient = accelerator.LoadAutoGroupedStreamKernel(denseSet.InputGradient);
         }
     }
 

@@ -24,7 +24,7 @@ internal sealed class DeviceLoss : IDisposable
     {
         if (kind != Loss.SoftmaxCrossEntropy)
         {
-            throw new NotSupportedException($"the device trainer has only the SoftmaxCrossEntropy loss, not {kind}; use --backend cpu");
+            throw new NotSupportedException(DeviceTrainer.UnsupportedLoss(kind)!);
         }
 
         this.accelerator = accelerator;

@@ -22,9 +22,9 @@ public sealed class DeviceOptimizer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(accelerator);
         ArgumentNullException.ThrowIfNull(parameters);
-        if (spec.MomentWarmupSteps is not null)
+        if (DeviceTrainer.UnsupportedOptimizer(spec) is string unsupported)
         {
-            throw new NotSupportedException("the device optimizer has no per-weight AdamW steps (MomentWarmupSteps) yet; use --backend cpu");
+            throw new NotSupportedException(unsupported);
         }
 
         // The CPU optimizer over no parameters: it validates the spec and gives the schedule and the per-parameter

@@ -31,7 +31,8 @@ internal static class RuntimeKernels
 
         int label = labels[b];
         float labelLogit = logits[label * batch + b];
-        float sum = 0f;
+        // Σ exp in double, as the CPU loss (Kernels/Losses.cs) does, so the two backends round alike.
+        double sum = 0;
         for (int c = 0; c < classes; c++)
         {
             float e = XMath.Exp(logits[c * batch + b] - max);
@@ -39,10 +40,10 @@ internal static class RuntimeKernels
             sum += e;
         }
 
-        loss[b] = XMath.Log(sum) + max - labelLogit;
+        loss[b] = (float)(XMath.Log(sum) + max - labelLogit);
         correct[b] = argmax == label ? 1 : 0;
         float scale = 1f / batch;
-        float inv = 1f / sum * scale;
+        float inv = (float)(1.0 / sum) * scale;
         for (int c = 0; c < classes; c++)
         {
             dLogits[c * batch + b] *= inv;
