@@ -34,6 +34,9 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor LossDoesNotFitOutput = new DiagnosticDescriptor(
         RuleIds.LossDoesNotFitOutput, Title(RuleIds.LossDoesNotFitOutput), Message, DiagnosticCatalog.ModelCategory, DiagnosticSeverity.Error, true, helpLinkUri: Link(RuleIds.LossDoesNotFitOutput));
 
+    public static readonly DiagnosticDescriptor TypeNotTopLevel = new DiagnosticDescriptor(
+        RuleIds.TypeNotTopLevel, Title(RuleIds.TypeNotTopLevel), Message, DiagnosticCatalog.ModelCategory, DiagnosticSeverity.Error, true, helpLinkUri: Link(RuleIds.TypeNotTopLevel));
+
     public static readonly DiagnosticDescriptor LayersOutsideModel = new DiagnosticDescriptor(
         RuleIds.LayersOutsideModel, Title(RuleIds.LayersOutsideModel), Message, DiagnosticCatalog.ModelCategory, DiagnosticSeverity.Error, true, helpLinkUri: Link(RuleIds.LayersOutsideModel));
 
@@ -118,7 +121,7 @@ internal static class Descriptors
     /// <summary>Every descriptor, in ID order.</summary>
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         TypeNotPartial, InvalidLayerMember, InvalidLayerOrder, LayerSizeNotPositive,
-        ExperimentModelNotSparseModel, LossDoesNotFitOutput, LayersOutsideModel, SparsityOutOfRange, PatternDoesNotParse,
+        ExperimentModelNotSparseModel, LossDoesNotFitOutput, LayersOutsideModel, TypeNotTopLevel, SparsityOutOfRange, PatternDoesNotParse,
         BlockDoesNotDivideLayer, InvalidNOfM, SparsityContradictsPattern, DistributionCannotReachTarget,
         SparseOnLayerWithoutWeights, BlockLargerThanLayer, SparseOnKeepDenseLayer, ScheduleDoesNotParse, UpdateIntervalOutOfRange,
         DropFractionOutOfRange, ScheduleWindowInvalid, GmpFinalBelowInitial, RegrowthUnsupportedByPattern,

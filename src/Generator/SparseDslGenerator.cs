@@ -55,16 +55,16 @@ public sealed class SparseDslGenerator : IIncrementalGenerator
             .Select(static (pair, _) => pair.Left.Concat(pair.Right).Distinct().ToImmutableArray());
         context.RegisterSourceOutput(layersOutsideModels, static (output, targets) =>
         {
-            foreach (var target in targets.Where(t => t.IsPartial))
+            foreach (var target in targets.Where(t => t.TakesGeneratedCode))
             {
                 EmitNetwork(output, target);
             }
         });
 
         // A class that is not partial gets nothing: SPD001 says so, and a partial half would only add CS0260.
-        context.RegisterSourceOutput(models.Where(static m => m.IsPartial), EmitNetwork);
+        context.RegisterSourceOutput(models.Where(static m => m.TakesGeneratedCode), EmitNetwork);
 
-        context.RegisterSourceOutput(experimentTargets.Where(static e => e.IsPartial), static (output, target) =>
+        context.RegisterSourceOutput(experimentTargets.Where(static e => e.TakesGeneratedCode), static (output, target) =>
             Emit(output, target.Spec.Name, () => output.AddSource(HintName(target.Spec.Namespace, target.Spec.Name, "Study"), ExperimentEmitter.Write(target))));
 
         var isExecutable = context.CompilationProvider.Select(static (compilation, _) =>

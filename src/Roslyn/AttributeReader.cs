@@ -13,6 +13,18 @@ internal static class AttributeReader
             reference.GetSyntax() is ClassDeclarationSyntax declaration
             && declaration.Modifiers.Any(m => m.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.PartialKeyword)));
 
+    /// <summary>SPD008 for a nested or generic [SparseModel]/[Experiment] class, at its name; true when the class fits.</summary>
+    public static bool IsTopLevel(INamedTypeSymbol type, string attribute, FindingBag diagnostics)
+    {
+        var violation = SparseDsl.Language.ModelRules.TypeNotTopLevel(type.ToDisplayString(), attribute, type.Name, type.ContainingType?.Name, type.IsGenericType);
+        if (violation is not null)
+        {
+            diagnostics.Add(violation, type.Locations.FirstOrDefault());
+        }
+
+        return violation is null;
+    }
+
     public static AttributeData? Find(ISymbol symbol, string fullName) =>
         symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == fullName);
 

@@ -69,11 +69,12 @@ internal static class ExperimentParser
             diagnostics.Add(violation, ViolationLocator.Locate(violation.Target, attributes));
         }
 
+        bool isTopLevel = AttributeReader.IsTopLevel(type, "Experiment", diagnostics);
         var target = new ExperimentTarget(
             spec,
             ModelParser.Accessibility(type.DeclaredAccessibility),
-            isPartial,
-            diagnostics.HasErrors || model is null || !model.IsPartial || model.HasErrors,
+            isPartial && isTopLevel,
+            diagnostics.HasErrors || model is null || !model.TakesGeneratedCode || model.HasErrors,
             diagnostics.Unsupported ?? model?.Unsupported);
         return new ParsedExperiment(target, diagnostics.ToImmutable());
     }

@@ -37,7 +37,8 @@ internal static class ModelParser
             diagnostics.Add(violation, ViolationLocator.Locate(violation.Target, type, attribute));
         }
 
-        var target = new ModelTarget(spec, Accessibility(type.DeclaredAccessibility), members.ToEquatableArray(), isPartial, diagnostics.HasErrors, diagnostics.Unsupported);
+        bool isTopLevel = AttributeReader.IsTopLevel(type, "SparseModel", diagnostics);
+        var target = new ModelTarget(spec, Accessibility(type.DeclaredAccessibility), members.ToEquatableArray(), isPartial && isTopLevel, diagnostics.HasErrors, diagnostics.Unsupported);
         return new ParsedModel(target, diagnostics.ToImmutable());
     }
 
@@ -50,7 +51,7 @@ internal static class ModelParser
         var spec = ReadSpec(type, attribute, new FindingBag(), out var members);
         var violations = ModelRules.Validate(spec);
         string? unsupported = violations.FirstOrDefault(v => v.Rule == DiagnosticCatalog.NotSupportedYet)?.Message;
-        return new ModelTarget(spec, Accessibility(type.DeclaredAccessibility), members.ToEquatableArray(), IsPartial: true,
+        return new ModelTarget(spec, Accessibility(type.DeclaredAccessibility), members.ToEquatableArray(), TakesGeneratedCode: true,
             HasErrors: violations.Any(v => v.IsError), unsupported);
     }
 

@@ -10,8 +10,9 @@ namespace SparseDsl.Roslyn;
 internal sealed record ParsedModel(ModelTarget Target, ImmutableArray<Finding> Findings);
 
 /// <summary>
-/// The generator's input for a model: the spec plus how to declare the partial class again. A class that is
-/// not partial gets nothing generated (a partial half would only add CS0260 to SPD001). <see cref="Unsupported"/>
+/// The generator's input for a model: the spec plus how to declare the partial class again. A class that cannot
+/// take a generated half — not partial (SPD001), nested or generic (SPD008) — gets nothing generated (a half that
+/// does not match it would only add compiler errors). <see cref="Unsupported"/>
 /// is the SPD401 message when the model uses what this version cannot run: then, as with errors, only the stub
 /// is generated.
 /// </summary>
@@ -19,12 +20,12 @@ internal sealed record ModelTarget(
     ModelSpec Spec,
     string Accessibility,
     EquatableArray<LayerMember> Members,
-    bool IsPartial,
+    bool TakesGeneratedCode,
     bool HasErrors,
     string? Unsupported)
 {
     /// <summary>Whether the network is generated (and experiments may name it).</summary>
-    public bool IsEmitted => IsPartial && !HasErrors && Unsupported is null;
+    public bool IsEmitted => TakesGeneratedCode && !HasErrors && Unsupported is null;
 }
 
 /// <summary>
@@ -39,7 +40,7 @@ internal sealed record ParsedExperiment(ExperimentTarget Target, ImmutableArray<
 /// The generator's input for an [Experiment]: the spec and whether it may be emitted. <see cref="Unsupported"/> is
 /// the SPD401 message of the experiment or of its model; the entry point then says it instead of running.
 /// </summary>
-internal sealed record ExperimentTarget(ExperimentSpec Spec, string Accessibility, bool IsPartial, bool HasErrors, string? Unsupported)
+internal sealed record ExperimentTarget(ExperimentSpec Spec, string Accessibility, bool TakesGeneratedCode, bool HasErrors, string? Unsupported)
 {
-    public bool IsEmitted => IsPartial && !HasErrors && Unsupported is null;
+    public bool IsEmitted => TakesGeneratedCode && !HasErrors && Unsupported is null;
 }

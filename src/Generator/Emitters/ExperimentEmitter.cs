@@ -66,7 +66,7 @@ internal static class EntryPointEmitter
 {
     public static string Write(ImmutableArray<ExperimentTarget> experiments)
     {
-        var unavailable = experiments.Where(e => e.IsPartial && !e.HasErrors && e.Unsupported is not null).ToList();
+        var unavailable = experiments.Where(e => e.TakesGeneratedCode && !e.HasErrors && e.Unsupported is not null).ToList();
         var writer = new SourceWriter().Header("the project's [Experiment] classes");
         writer.Open("internal static class SparseDslProgram");
         writer.Open("public static int Main(string[] args)");

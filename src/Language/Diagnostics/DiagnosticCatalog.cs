@@ -25,6 +25,7 @@ public static class DiagnosticCatalog
     public static readonly RuleDescriptor LayerSizeNotPositive = new(RuleIds.LayerSizeNotPositive, "Layer size must be positive", Message, RuleSeverity.Error, ModelCategory);
     public static readonly RuleDescriptor ExperimentModelNotSparseModel = new(RuleIds.ExperimentModelNotSparseModel, "Experiment must name a [SparseModel] type", Message, RuleSeverity.Error, ModelCategory);
     public static readonly RuleDescriptor LossDoesNotFitOutput = new(RuleIds.LossDoesNotFitOutput, "Loss does not fit the output layer", Message, RuleSeverity.Error, ModelCategory);
+    public static readonly RuleDescriptor TypeNotTopLevel = new(RuleIds.TypeNotTopLevel, "Model or experiment type must be a top-level, non-generic class", Message, RuleSeverity.Error, ModelCategory);
     public static readonly RuleDescriptor LayersOutsideModel = new(RuleIds.LayersOutsideModel, "Layers declared in a class that is not a [SparseModel]", Message, RuleSeverity.Error, ModelCategory);
 
     // 1xx: sparsity
@@ -67,7 +68,7 @@ public static class DiagnosticCatalog
     /// <summary>Every rule in ID order.</summary>
     public static IReadOnlyList<RuleDescriptor> All { get; } = new[]
     {
-        TypeNotPartial, InvalidLayerMember, InvalidLayerOrder, LayerSizeNotPositive, ExperimentModelNotSparseModel, LossDoesNotFitOutput, LayersOutsideModel,
+        TypeNotPartial, InvalidLayerMember, InvalidLayerOrder, LayerSizeNotPositive, ExperimentModelNotSparseModel, LossDoesNotFitOutput, LayersOutsideModel, TypeNotTopLevel,
         SparsityOutOfRange, PatternDoesNotParse, BlockDoesNotDivideLayer, InvalidNOfM, SparsityContradictsPattern, DistributionCannotReachTarget,
         SparseOnLayerWithoutWeights, BlockLargerThanLayer, SparseOnKeepDenseLayer,
         ScheduleDoesNotParse, UpdateIntervalOutOfRange, DropFractionOutOfRange, ScheduleWindowInvalid, GmpFinalBelowInitial,

@@ -13,6 +13,7 @@ public static class RuleIds
     public const string ExperimentModelNotSparseModel = "SPD005";
     public const string LossDoesNotFitOutput = "SPD006";
     public const string LayersOutsideModel = "SPD007";
+    public const string TypeNotTopLevel = "SPD008";
     public const string SparsityOutOfRange = "SPD101";
     public const string PatternDoesNotParse = "SPD102";
     public const string BlockDoesNotDivideLayer = "SPD103";

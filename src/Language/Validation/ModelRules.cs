@@ -25,6 +25,20 @@ public static class ModelRules
             $"'{typeName}' declares layers ('{firstLayer}' first) but is not a [SparseModel]; add [SparseModel] to the class (e.g. [SparseModel(Loss = Loss.SoftmaxCrossEntropy)])",
             new ViolationTarget(typeFullName, MemberName: firstLayer, Attribute: layerAttribute));
 
+    /// <summary>
+    /// SPD008: SparseDsl adds the generated half of a [SparseModel] or [Experiment] as a top-level, non-generic partial
+    /// class in the type's namespace; a nested or generic class cannot take it. Null when the type fits.
+    /// </summary>
+    public static Violation? TypeNotTopLevel(string typeFullName, string attribute, string typeName, string? containingType, bool isGeneric) =>
+        containingType is null && !isGeneric
+            ? null
+            : new Violation(
+                DiagnosticCatalog.TypeNotTopLevel,
+                containingType is not null
+                    ? $"[{attribute}] class '{typeName}' is nested in '{containingType}'; SparseDsl generates code only for top-level classes, so move '{typeName}' out of '{containingType}' into the namespace"
+                    : $"[{attribute}] class '{typeName}' is generic; SparseDsl generates code only for non-generic classes, so remove its type parameters",
+                new ViolationTarget(typeFullName));
+
     public static IReadOnlyList<Violation> Validate(ModelSpec model)
     {
         var found = new List<Violation>();
