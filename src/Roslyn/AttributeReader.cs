@@ -16,14 +16,18 @@ internal static class AttributeReader
     /// <summary>SPD008 for a nested or generic [SparseModel]/[Experiment] class, at its name; true when the class fits.</summary>
     public static bool IsTopLevel(INamedTypeSymbol type, string attribute, FindingBag diagnostics)
     {
-        var violation = SparseDsl.Language.ModelRules.TypeNotTopLevel(type.ToDisplayString(), attribute, type.Name, type.ContainingType?.Name, type.IsGenericType);
-        if (violation is not null)
+        if (CanTakeTopLevelHalf(type))
         {
-            diagnostics.Add(violation, type.Locations.FirstOrDefault());
+            return true;
         }
 
-        return violation is null;
+        diagnostics.Add(SparseDsl.Language.ModelRules.TypeNotTopLevel(type.ToDisplayString(), attribute, type.Name, type.ContainingType?.Name, type.IsGenericType)!,
+            type.Locations.FirstOrDefault());
+        return false;
     }
+
+    /// <summary>Generated halves are top-level, non-generic partial classes in the type's namespace: does this type match one?</summary>
+    public static bool CanTakeTopLevelHalf(INamedTypeSymbol type) => type.ContainingType is null && !type.IsGenericType;
 
     public static AttributeData? Find(ISymbol symbol, string fullName) =>
         symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == fullName);

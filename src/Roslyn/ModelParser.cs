@@ -82,7 +82,7 @@ internal static class ModelParser
         diagnostics.Add(violation, AttributeReader.Location(first.Attribute));
         // The stub is a top-level partial class in the type's namespace: a nested or generic class would not match it,
         // so it gets none (SPD007 is still reported).
-        bool stubFits = AttributeReader.IsPartial(type) && type.ContainingType is null && !type.IsGenericType;
+        bool stubFits = AttributeReader.IsPartial(type) && AttributeReader.CanTakeTopLevelHalf(type);
         var target = new ModelTarget(spec, Accessibility(type.DeclaredAccessibility), members.ToEquatableArray(), stubFits, HasErrors: true, Unsupported: null);
         return new ParsedModel(target, diagnostics.ToImmutable());
     }

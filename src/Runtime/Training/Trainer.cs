@@ -49,24 +49,9 @@ public sealed class Trainer(ISparseNetwork network, Dataset data, TrainingSettin
     /// <summary>Mean loss and accuracy over the whole test split.</summary>
     public (double Loss, double Accuracy) Evaluate()
     {
-        int count = data.Test.Count;
-        int batch = Math.Min(EvalBatch, count);
-        var x = new float[network.InputSize * batch];
-        var labels = new int[batch];
-        var gradient = new float[network.OutputSize * batch];
-        double lossSum = 0;
-        long correct = 0;
-        for (int start = 0; start < count; start += batch)
-        {
-            int n = Math.Min(batch, count - start);
-            data.Test.FillBatch(start, n, x.AsSpan(0, network.InputSize * n), labels.AsSpan(0, n));
-            float[] output = network.Forward(x, n);
-            var (loss, hits) = LossFunctions.Compute(settings.Loss, output, labels, network.OutputSize, n, gradient);
-            lossSum += loss;
-            correct += hits;
-        }
-
-        return (lossSum / count, (double)correct / count);
+        var gradient = new float[network.OutputSize * Math.Min(EvalBatch, data.Test.Count)]; // [out, batch]
+        return TrainingLoop.Evaluate(data, network.InputSize, EvalBatch, (x, labels, n) =>
+            LossFunctions.Compute(settings.Loss, network.Forward(x, n), labels, network.OutputSize, n, gradient));
     }
 
     /// <summary>The data fits the network and one batch (shared with the device trainer).</summary>

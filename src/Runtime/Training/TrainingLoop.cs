@@ -68,4 +68,29 @@ internal static class TrainingLoop
 
         return (last!, clock.Elapsed.TotalSeconds, peak);
     }
+
+    /// <summary>
+    /// Mean loss and accuracy over the whole test split, in batches of at most <paramref name="evalBatch"/>:
+    /// <paramref name="evaluateBatch"/> gets the batch's inputs [in, n] and labels and returns (summed loss, hits).
+    /// </summary>
+    public static (double Loss, double Accuracy) Evaluate(
+        Dataset data, int inputSize, int evalBatch, Func<float[], int[], int, (double Loss, long Hits)> evaluateBatch)
+    {
+        int count = data.Test.Count;
+        int batch = Math.Min(evalBatch, count);
+        var x = new float[inputSize * batch]; // [in, batch]
+        var labels = new int[batch];
+        double lossSum = 0;
+        long correct = 0;
+        for (int start = 0; start < count; start += batch)
+        {
+            int n = Math.Min(batch, count - start);
+            data.Test.FillBatch(start, n, x.AsSpan(0, inputSize * n), labels.AsSpan(0, n));
+            var (loss, hits) = evaluateBatch(x, labels, n);
+            lossSum += loss;
+            correct += hits;
+        }
+
+        return (lossSum / count, (double)correct / count);
+    }
 }

@@ -64,25 +64,13 @@ public sealed class DeviceTrainer(DeviceNetwork network, Dataset data, TrainingS
     /// <summary>Mean loss and accuracy over the whole test split, on the device.</summary>
     private (double Loss, double Accuracy) Evaluate(DeviceLoss loss)
     {
-        int count = data.Test.Count;
-        int batch = Math.Min(EvalBatch, count);
-        var x = new float[network.InputSize * batch];
-        var labels = new int[batch];
-        using var input = network.Accelerator.Allocate1D<float>(x.Length); // [in, batch]
-        double lossSum = 0;
-        long correct = 0;
-        for (int start = 0; start < count; start += batch)
+        int batch = Math.Min(EvalBatch, data.Test.Count);
+        using var input = network.Accelerator.Allocate1D<float>(network.InputSize * batch); // [in, batch]
+        return TrainingLoop.Evaluate(data, network.InputSize, EvalBatch, (x, labels, n) =>
         {
-            int n = Math.Min(batch, count - start);
-            var xs = x.AsSpan(0, network.InputSize * n);
-            data.Test.FillBatch(start, n, xs, labels.AsSpan(0, n));
-            input.View.AsContiguous().SubView(0, xs.Length).CopyFromCPU(xs);
-            var output = network.Forward(input.View, n);
-            var (sum, hits, _) = loss.Compute(output, labels, n);
-            lossSum += sum;
-            correct += hits;
-        }
-
-        return (lossSum / count, (double)correct / count);
+            input.View.AsContiguous().SubView(0, network.InputSize * n).CopyFromCPU(x.AsSpan(0, network.InputSize * n));
+            var (sum, hits, _) = loss.Compute(network.Forward(input.View, n), labels, n);
+            return (sum, hits);
+        });
     }
 }
