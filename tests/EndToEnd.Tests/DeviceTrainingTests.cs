@@ -26,14 +26,18 @@ public sealed class DeviceTrainingTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => context.Dispose();
 
     [Theory]
-    [InlineData("adamw lr=1e-2 wd=0.01")]
-    [InlineData("sgd lr=0.2 momentum=0.9")]
-    public void DeviceTraining_MatchesCpuLossPerStep_AndLossFalls(string optimizerText)
+    [InlineData("adamw lr=1e-2 wd=0.01", Loss.SoftmaxCrossEntropy)]
+    [InlineData("sgd lr=0.2 momentum=0.9", Loss.SoftmaxCrossEntropy)]
+    [InlineData("sgd lr=0.1 momentum=0.9 nesterov", Loss.SoftmaxCrossEntropy)]
+    [InlineData("adamw lr=5e-2 wd=0.01 warmup=2 cosine moment-warmup=4", Loss.SoftmaxCrossEntropy)]
+    [InlineData("adamw lr=1e-2", Loss.MeanSquaredError)]
+    [InlineData("sgd lr=0.5 momentum=0.9", Loss.MeanSquaredError)]
+    public void DeviceTraining_MatchesCpuLossPerStep_AndLossFalls(string optimizerText, Loss loss)
     {
         var data = SyntheticData.Create(new SyntheticOptions(Seed: 3, Features: 8, Classes: 4, TrainCount: 256, TestCount: 64));
         var optimizer = Expressions.ParseOptimizer(optimizerText);
         Assert.True(optimizer.Success, optimizerText);
-        var settings = new TrainingSettings(Steps, Batch: 16, EvalEvery: 10, optimizer.Value!, Loss.SoftmaxCrossEntropy, Seed: 5);
+        var settings = new TrainingSettings(Steps, Batch: 16, EvalEvery: 10, optimizer.Value!, loss, Seed: 5);
         var options = new NetworkOptions(0.5, Distribution.Uniform, 11);
 
         var cpuNetwork = new DeviceMlp(options);
@@ -57,9 +61,10 @@ public sealed class DeviceTrainingTests(ITestOutputHelper output) : IDisposable
             Assert.True(relative <= RelativeTolerance, $"step {step + 1}: cpu loss {cpuLosses[step]}, device loss {deviceLosses[step]} (relative {relative:E2})");
         }
 
-        output.WriteLine($"{optimizerText}: losses {cpuLosses[0]:F4} → {cpuLosses[^1]:F4} (cpu), {deviceLosses[0]:F4} → {deviceLosses[^1]:F4} (device); worst per-step relative difference {worst:E2}");
+        output.WriteLine($"{optimizerText}, {loss}: losses {cpuLosses[0]:F4} → {cpuLosses[^1]:F4} (cpu), {deviceLosses[0]:F4} → {deviceLosses[^1]:F4} (device); worst per-step relative difference {worst:E2}");
         Assert.True(deviceLosses.Skip(Steps - 5).Average() < 0.8 * deviceLosses.Take(5).Average(), $"device loss did not fall: {string.Join(", ", deviceLosses.Select(l => l.ToString("F3")))}");
         Assert.Equal(cpu.Final.TestLoss, device.Final.TestLoss, 1e-3 * Math.Abs(cpu.Final.TestLoss));
+        Assert.Equal(cpu.TrainingStateBytes, device.TrainingStateBytes); // moments (and ages with moment-warmup) alike
 
         // CopyToHost brought the trained parameters back: they match the CPU-trained ones.
         for (int p = 0; p < cpuNetwork.Parameters.Count; p++)

@@ -38,20 +38,17 @@ internal static class RunCommand
             throw new UserInputException($"--steps must be positive, got {steps}");
         }
 
-        // Opened before anything else so that `--backend cuda` without a CUDA device stops at once, in one line.
+        // What no backend can train is said once, before any point, not as a failure of each.
+        if (Training.LossFunctions.Unsupported(study.Model.Loss) is string unsupported)
+        {
+            throw new UserInputException(unsupported);
+        }
+
+        // Opened before the data and the store so that `--backend cuda` without a CUDA device stops at once, in one line.
         // auto stays on the CPU kernels: the CUDA path has not been run on a GPU yet.
         using var device = backend is "cuda" or "ilgpu-cpu" ? Training.Device.DeviceBackend.Open(backend) : null;
         if (device is not null)
         {
-            // What the device trainer cannot run yet is said once, before any point, not as a failure of each.
-            var optimizer = Language.Expressions.ParseOptimizer(study.Optimizer);
-            string? unsupported = Training.Device.DeviceTrainer.UnsupportedLoss(study.Model.Loss)
-                ?? (optimizer.Success ? Training.Device.DeviceTrainer.UnsupportedOptimizer(optimizer.Value!) : null);
-            if (unsupported is not null)
-            {
-                throw new UserInputException($"--backend {backend}: {unsupported}");
-            }
-
             Console.WriteLine($"backend {backend}: {device.Description}");
         }
 

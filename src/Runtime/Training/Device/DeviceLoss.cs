@@ -4,8 +4,8 @@ using ILGPU.Runtime;
 namespace SparseDsl.Training.Device;
 
 /// <summary>
-/// Softmax cross-entropy on the device: the gradient stays there for the backward pass; only the per-sample loss
-/// and hit ([batch] each, a few bytes) come back, to report the step.
+/// The declared loss on the device (softmax cross-entropy, or squared error onto one-hot labels): the gradient stays
+/// there for the backward pass; only the per-sample loss and hit ([batch] each, a few bytes) come back, to report the step.
 /// </summary>
 internal sealed class DeviceLoss : IDisposable
 {
@@ -22,19 +22,20 @@ internal sealed class DeviceLoss : IDisposable
 
     public DeviceLoss(Accelerator accelerator, Loss kind, int classes)
     {
-        if (kind != Loss.SoftmaxCrossEntropy)
+        if (LossFunctions.Unsupported(kind) is string unsupported)
         {
-            throw new NotSupportedException(DeviceTrainer.UnsupportedLoss(kind)!);
+            throw new NotSupportedException(unsupported);
         }
 
         this.accelerator = accelerator;
         this.classes = classes;
-        kernel = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, int>(RuntimeKernels.SoftmaxCrossEntropy);
+        kernel = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<int>, int, int>(
+            kind == Loss.MeanSquaredError ? RuntimeKernels.MeanSquaredErrorOneHot : RuntimeKernels.SoftmaxCrossEntropy);
     }
 
     /// <summary>
-    /// The summed loss and hits of <paramref name="logits"/> [classes, batch] against <paramref name="batchLabels"/>,
-    /// and the view ∂(mean loss)/∂logits [classes, batch] on the device.
+    /// The summed loss and hits of <paramref name="logits"/> [classes, batch] (the output layer's values) against
+    /// <paramref name="batchLabels"/>, and the view ∂(mean loss)/∂logits [classes, batch] on the device.
     /// </summary>
     public (double LossSum, int Correct, ArrayView<float> Gradient) Compute(ArrayView<float> logits, ReadOnlySpan<int> batchLabels, int batch)
     {

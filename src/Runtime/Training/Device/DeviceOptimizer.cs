@@ -5,15 +5,21 @@ using SparseDsl.Language;
 namespace SparseDsl.Training.Device;
 
 /// <summary>
-/// AdamW (shared step) or SGD over <see cref="DeviceParameter"/>s, state in device buffers. The host arithmetic
-/// (learning rate per parameter, bias corrections) is the CPU optimizer's, so both backends take the same steps.
+/// AdamW (shared or per-weight steps) or SGD over <see cref="DeviceParameter"/>s, state in device buffers. The host
+/// arithmetic (learning rate per parameter, bias corrections and their per-age tables) is the CPU optimizer's, so both
+/// backends take the same steps.
 /// </summary>
 public sealed class DeviceOptimizer : IDisposable
 {
     private readonly IOptimizer rates;
     private readonly IReadOnlyList<DeviceParameter> parameters;
     private readonly List<MemoryBuffer1D<float, Stride1D.Dense>[]> slots = [];
+    private readonly Accelerator accelerator;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamWScalars>? adamW;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, AdamWPerWeightScalars>? adamWPerWeight;
+    private readonly List<MemoryBuffer1D<int, Stride1D.Dense>> ages = [];       // per parameter: [length], each value's step count
+    private MemoryBuffer1D<float, Stride1D.Dense>? ageStepScale;                  // [entries], per age: min(t/W, 1)/(1 − β1^t)
+    private MemoryBuffer1D<float, Stride1D.Dense>? ageInverseSqrtCorrection2;     // [entries], per age: 1/√(1 − β2^t)
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, SgdScalars>? sgd;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdScalars>? sgdMomentum;
     private int stepCount;
@@ -22,14 +28,10 @@ public sealed class DeviceOptimizer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(accelerator);
         ArgumentNullException.ThrowIfNull(parameters);
-        if (DeviceTrainer.UnsupportedOptimizer(spec) is string unsupported)
-        {
-            throw new NotSupportedException(unsupported);
-        }
-
         // The CPU optimizer over no parameters: it validates the spec and gives the schedule and the per-parameter
         // learning rate (density scaling included) while holding no state.
         rates = Optimizer.Create(spec, [], totalSteps);
+        this.accelerator = accelerator;
         this.parameters = parameters;
         Spec = spec;
         int slotCount = spec.Kind switch
@@ -49,7 +51,18 @@ public sealed class DeviceOptimizer : IDisposable
             slots.Add(state);
         }
 
-        if (spec.Kind == OptimizerKind.AdamW)
+        if (spec.Kind == OptimizerKind.AdamW && spec.MomentWarmupSteps is not null)
+        {
+            foreach (var parameter in parameters)
+            {
+                var age = accelerator.Allocate1D<int>(parameter.Length);
+                age.MemSetToZero();
+                ages.Add(age);
+            }
+
+            adamWPerWeight = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, AdamWPerWeightScalars>(RuntimeKernels.AdamWPerWeightStep);
+        }
+        else if (spec.Kind == OptimizerKind.AdamW)
         {
             adamW = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamWScalars>(RuntimeKernels.AdamWStep);
         }
@@ -65,8 +78,9 @@ public sealed class DeviceOptimizer : IDisposable
 
     public OptimizerSpec Spec { get; }
 
-    /// <summary>Bytes of optimizer state on the device (as <see cref="IOptimizer.StateBytes"/>).</summary>
-    public long StateBytes => slots.Zip(parameters).Sum(p => (long)p.First.Length * p.Second.Length * sizeof(float));
+    /// <summary>Bytes of optimizer state on the device (as <see cref="IOptimizer.StateBytes"/>: moments, and ages with per-weight steps).</summary>
+    public long StateBytes =>
+        slots.Zip(parameters).Sum(p => (long)p.First.Length * p.Second.Length * sizeof(float)) + ages.Sum(a => a.Length * sizeof(int));
 
     /// <summary>One update of every parameter from its device gradient, at the 0-based step <paramref name="step"/>.</summary>
     public void Step(int step)
@@ -75,6 +89,7 @@ public sealed class DeviceOptimizer : IDisposable
         // As AdamW.BeginStep: the bias corrections of the shared step t, in double.
         double stepSizeFactor = 1.0 / (1.0 - Math.Pow(Spec.Beta1, stepCount));
         double inverseSqrtCorrection2 = 1.0 / Math.Sqrt(1.0 - Math.Pow(Spec.Beta2, stepCount));
+        int lastEntry = adamWPerWeight is null ? 0 : UploadCorrectionTables(stepCount);
         for (int p = 0; p < parameters.Count; p++)
         {
             var parameter = parameters[p];
@@ -85,6 +100,16 @@ public sealed class DeviceOptimizer : IDisposable
 
             double lr = rates.LearningRate(parameter.Host, step);
             var state = slots[p];
+            if (adamWPerWeight is not null)
+            {
+                float perWeightDecay = parameter.Host.Decays ? (float)(1.0 - lr * Spec.WeightDecay) : 1f;
+                var perWeight = new AdamWPerWeightScalars(perWeightDecay, (float)Spec.Beta1, (float)Spec.Beta2, (float)(1.0 - Spec.Beta1), (float)(1.0 - Spec.Beta2),
+                    (float)lr, (float)Spec.Epsilon, lastEntry);
+                adamWPerWeight(parameter.Length, parameter.Values.View, parameter.Grad.View, state[0].View, state[1].View, ages[p].View,
+                    ageStepScale!.View, ageInverseSqrtCorrection2!.View, perWeight);
+                continue;
+            }
+
             if (adamW is not null)
             {
                 float decay = parameter.Host.Decays ? (float)(1.0 - lr * Spec.WeightDecay) : 1f;
@@ -112,5 +137,31 @@ public sealed class DeviceOptimizer : IDisposable
         {
             buffer.Dispose();
         }
+
+        foreach (var age in ages)
+        {
+            age.Dispose();
+        }
+
+        ageStepScale?.Dispose();
+        ageInverseSqrtCorrection2?.Dispose();
+    }
+
+    /// <summary>
+    /// The CPU AdamW's per-age tables, grown to cover <paramref name="stepCount"/> (no value is older), uploaded when
+    /// they grew (they double, so rarely); returns the last entry's index.
+    /// </summary>
+    private int UploadCorrectionTables(int stepCount)
+    {
+        var (scale, inverse) = ((AdamW)rates).CorrectionTables(stepCount);
+        if (ageStepScale is null || ageStepScale.Length != scale.Length)
+        {
+            ageStepScale?.Dispose();
+            ageInverseSqrtCorrection2?.Dispose();
+            ageStepScale = accelerator.Allocate1D(scale);
+            ageInverseSqrtCorrection2 = accelerator.Allocate1D(inverse);
+        }
+
+        return scale.Length - 1;
     }
 }

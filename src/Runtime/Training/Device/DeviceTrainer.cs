@@ -1,6 +1,5 @@
 using ILGPU.Runtime;
 using SparseDsl.Data;
-using SparseDsl.Language;
 
 namespace SparseDsl.Training.Device;
 
@@ -19,14 +18,6 @@ public sealed class DeviceTrainer(DeviceNetwork network, Dataset data, TrainingS
 
     /// <summary>Called at every evaluation; the caller stores it before training goes on.</summary>
     public Action<EvalPoint>? Evaluated { get; init; }
-
-    /// <summary>Why the device trainer cannot train this loss yet (one sentence ending in the fix), or null.</summary>
-    public static string? UnsupportedLoss(Loss loss) =>
-        loss == Loss.SoftmaxCrossEntropy ? null : $"the device trainer has only the SoftmaxCrossEntropy loss, not {loss}; use --backend cpu";
-
-    /// <summary>Why the device optimizer cannot run this optimizer yet (one sentence ending in the fix), or null.</summary>
-    public static string? UnsupportedOptimizer(OptimizerSpec optimizer) =>
-        optimizer.MomentWarmupSteps is null ? null : "the device optimizer has no per-weight AdamW steps (moment-warmup=) yet; use --backend cpu";
 
     public TrainingSummary Run(CancellationToken cancellation = default)
     {

@@ -6,7 +6,7 @@ namespace SparseDsl.Training.Device;
 /// <summary>
 /// The device kernels that do not depend on a model's shapes, so they are written once here rather than generated:
 /// the loss gradient and the optimizer updates. Each mirrors its CPU twin line for line (SoftmaxCrossEntropy,
-/// AdamW's shared-step update, Sgd) so the two backends can be compared step by step.
+/// MeanSquaredError, AdamW's shared and per-weight updates, Sgd) so the two backends can be compared step by step.
 /// </summary>
 internal static class RuntimeKernels
 {
@@ -52,6 +52,37 @@ internal static class RuntimeKernels
         dLogits[label * batch + b] -= scale;
     }
 
+    /// <summary>
+    /// Per sample b of feature-major outputs [classes, batch] regressed onto the one-hot label (as the CPU loss,
+    /// Training/LossFunctions.cs): loss[b] = ½ Σ_c (o[c,b] − [c = label])² summed in double, dOutput[c,b] =
+    /// (o − t) / batch, and correct[b] = (first argmax = label).
+    /// </summary>
+    public static void MeanSquaredErrorOneHot(
+        Index1D b, ArrayView<float> output, ArrayView<int> labels, ArrayView<float> dOutput, ArrayView<float> loss, ArrayView<int> correct, int classes, int batch)
+    {
+        int label = labels[b];
+        float scale = 1f / batch;
+        float max = output[b];
+        int argmax = 0;
+        double sum = 0;
+        for (int c = 0; c < classes; c++)
+        {
+            float o = output[c * batch + b];
+            if (o > max)
+            {
+                max = o;
+                argmax = c;
+            }
+
+            double d = (double)o - (c == label ? 1f : 0f);
+            sum += d * d;
+            dOutput[c * batch + b] = (float)d * scale;
+        }
+
+        loss[b] = (float)(0.5 * sum);
+        correct[b] = argmax == label ? 1 : 0;
+    }
+
     /// <summary>AdamW with a shared step, per value i (see <see cref="AdamW"/>): decay, both moments, bias-corrected update.</summary>
     public static void AdamWStep(Index1D i, ArrayView<float> values, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v, AdamWScalars s)
     {
@@ -62,6 +93,28 @@ internal static class RuntimeKernels
         v[i] = vi;
         float denominator = XMath.Sqrt(vi) * s.InverseSqrtCorrection2 + s.Epsilon;
         values[i] = values[i] * s.Decay - s.StepSize * mi / denominator;
+    }
+
+    /// <summary>
+    /// AdamW with per-weight steps (SMET, see <see cref="AdamW"/>), per value i: its age t_i is incremented, then the
+    /// coefficients η·min(t_i/W, 1)/(1 − β1^t_i) and 1/√(1 − β2^t_i) come from the host's table (clamped to its last
+    /// entry), and the update is the shared-step one with them.
+    /// </summary>
+    public static void AdamWPerWeightStep(
+        Index1D i, ArrayView<float> values, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v, ArrayView<int> steps,
+        ArrayView<float> stepScale, ArrayView<float> inverseSqrtCorrection2, AdamWPerWeightScalars s)
+    {
+        int age = steps[i] + 1;
+        steps[i] = age;
+        int index = age < s.LastEntry ? age : s.LastEntry;
+        float stepSize = s.LearningRate * stepScale[index];
+        float gi = grad[i];
+        float mi = s.Beta1 * m[i] + s.OneMinusBeta1 * gi;
+        float vi = s.Beta2 * v[i] + s.OneMinusBeta2 * (gi * gi);
+        m[i] = mi;
+        v[i] = vi;
+        float denominator = XMath.Sqrt(vi) * inverseSqrtCorrection2[index] + s.Epsilon;
+        values[i] = values[i] * s.Decay - stepSize * mi / denominator;
     }
 
     /// <summary>SGD without momentum, per value i (see <see cref="Sgd"/>): θ ← θ − η·(g + λ·θ).</summary>
@@ -89,6 +142,10 @@ internal static class RuntimeKernels
 /// </summary>
 public readonly record struct AdamWScalars(
     float Decay, float Beta1, float Beta2, float OneMinusBeta1, float OneMinusBeta2, float StepSize, float InverseSqrtCorrection2, float Epsilon);
+
+/// <summary>The per-parameter constants of one per-weight-step AdamW update (public for the same reason).</summary>
+public readonly record struct AdamWPerWeightScalars(
+    float Decay, float Beta1, float Beta2, float OneMinusBeta1, float OneMinusBeta2, float LearningRate, float Epsilon, int LastEntry);
 
 /// <summary>The per-parameter constants of one SGD step (public for the same reason); <see cref="Nesterov"/> is 0 or 1.</summary>
 public readonly record struct SgdScalars(float Eta, float Lambda, float Mu, int Nesterov);

@@ -53,6 +53,21 @@ public sealed partial class AdamW : Optimizer
     /// <summary>The per-value step counts t_i of <paramref name="parameter"/>; empty with a shared step.</summary>
     public ReadOnlySpan<int> WeightSteps(Parameter parameter) => StateOf(parameter).Steps ?? [];
 
+    /// <summary>
+    /// The per-age coefficient tables grown to cover <paramref name="age"/> (per-weight steps only), entry t for age t,
+    /// older ages use the last entry: the device optimizer uploads them so that both backends use the same floats.
+    /// </summary>
+    internal (float[] StepScale, float[] InverseSqrtCorrection2) CorrectionTables(int age)
+    {
+        if (_table is null)
+        {
+            throw new InvalidOperationException("AdamW has per-age tables only with per-weight steps (moment-warmup=).");
+        }
+
+        _table.EnsureCovers(age);
+        return (_table.StepScale, _table.InverseSqrtCorrection2);
+    }
+
     private protected override void BeginStep(int stepCount)
     {
         if (_table is not null)
