@@ -38,7 +38,7 @@ public sealed class GpuKernelTests : IDisposable
         using var bias = Upload(layer.Bias);
         using var xs = Upload(x);
         using var ys = accelerator.Allocate1D<float>(23 * Batch);
-        forward(new Index2D(23, Batch), w.View, bias.View, xs.View, ys.View, Batch);
+        forward(new Index2D(Batch, 23), w.View, bias.View, xs.View, ys.View, Batch);
         TensorAssert.Close(y, Download(ys), 1e-5, 1e-4, "Hidden1DenseForward");
 
         double[] dz = dy.Select((g, j) => y[j] > 0 ? g : 0).ToArray();
@@ -49,12 +49,12 @@ public sealed class GpuKernelTests : IDisposable
 
         var weightGradient = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(CheckMlp.GpuKernels.Hidden1DenseWeightGradient);
         using var dw = accelerator.Allocate1D<float>(23 * 19);
-        weightGradient(new Index2D(23, 19), dys.View, xs.View, dw.View, Batch);
+        weightGradient(new Index2D(19, 23), dys.View, xs.View, dw.View, Batch);
         TensorAssert.Close(Product(dz, x, 23, 19), Download(dw), 1e-5, 1e-4, "Hidden1DenseWeightGradient");
 
         var inputGradient = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(CheckMlp.GpuKernels.Hidden1DenseInputGradient);
         using var dx = accelerator.Allocate1D<float>(19 * Batch);
-        inputGradient(new Index2D(19, Batch), w.View, dys.View, dx.View, Batch);
+        inputGradient(new Index2D(Batch, 19), w.View, dys.View, dx.View, Batch);
         TensorAssert.Close(TransposedProduct(reference.Weights(0), dz, 23, 19), Download(dx), 1e-5, 1e-4, "Hidden1DenseInputGradient");
 
         var biasGradient = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(CheckMlp.GpuKernels.Hidden1BiasGradient);
@@ -82,7 +82,7 @@ public sealed class GpuKernelTests : IDisposable
         using var xs = Upload(x);
         using var ys = accelerator.Allocate1D<float>(17 * Batch);
         var forward = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(CheckMlp.GpuKernels.Hidden2SparseForward);
-        forward(new Index2D(17, Batch), rowStart.View, column.View, values.View, bias.View, xs.View, ys.View, Batch);
+        forward(new Index2D(Batch, 17), rowStart.View, column.View, values.View, bias.View, xs.View, ys.View, Batch);
         TensorAssert.Close(y, Download(ys), 1e-5, 1e-4, "Hidden2SparseForward (tanh)");
 
         double[] dz = dy.Select((g, j) => g * (1 - y[j] * y[j])).ToArray();
@@ -101,7 +101,7 @@ public sealed class GpuKernelTests : IDisposable
         using var transposedValue = Upload(matrix.TransposePositions);
         using var dx = accelerator.Allocate1D<float>(23 * Batch);
         var inputGradient = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(CheckMlp.GpuKernels.Hidden2SparseInputGradient);
-        inputGradient(new Index2D(23, Batch), columnStart.View, transposedRow.View, transposedValue.View, values.View, dzs.View, dx.View, Batch);
+        inputGradient(new Index2D(Batch, 23), columnStart.View, transposedRow.View, transposedValue.View, values.View, dzs.View, dx.View, Batch);
         TensorAssert.Close(TransposedProduct(reference.Weights(1), dz, 17, 23), Download(dx), 1e-5, 1e-4, "Hidden2SparseInputGradient");
     }
 

@@ -6,6 +6,9 @@ namespace SparseDsl.Generator.Emitters;
 /// <summary>
 /// The ILGPU dialect: one static kernel per layer and pass, printed with the layer's sizes as literal
 /// constants (what a GPU compiler needs). Activations are feature-major [features, batch] as on the CPU.
+/// ILGPU numbers threads along an index's X first, so every kernel that writes a [features, batch] array takes the
+/// batch entry as X: neighbouring threads then read and write neighbouring floats (coalesced on a GPU) and share one
+/// weight row (a broadcast). The dense weight gradient takes the input column as X for the same reason on dW.
 /// </summary>
 internal static partial class ModelEmitter
 {
@@ -92,10 +95,10 @@ internal static partial class ModelEmitter
         string inputs = SourceWriter.Number(layer.In);
         string outputs = SourceWriter.Number(layer.Out);
 
-        writer.Line("// " + n + " (dense " + inputs + " → " + outputs + "): y[o,b] = " + ActivationMath(layer.Spec.Activation, "Σ_i w[o,i]·x[i,b] + bias[o]") + "; index (o, b) over [" + outputs + ", batch]");
+        writer.Line("// " + n + " (dense " + inputs + " → " + outputs + "): y[o,b] = " + ActivationMath(layer.Spec.Activation, "Σ_i w[o,i]·x[i,b] + bias[o]") + "; index (b, o) over [batch, " + outputs + "]");
         writer.Open("public static void " + n + "DenseForward(global::ILGPU.Index2D index, " + View + " w, " + View + " bias, " + View + " x, " + View + " y, int batch)");
-        writer.Line("int o = index.X;");
-        writer.Line("int b = index.Y;");
+        writer.Line("int b = index.X;");
+        writer.Line("int o = index.Y;");
         writer.Line("float sum = bias[o];");
         writer.Open("for (int i = 0; i < " + inputs + "; i++)");
         writer.Line("sum += w[o * " + inputs + " + i] * x[i * batch + b];");
@@ -104,10 +107,10 @@ internal static partial class ModelEmitter
         writer.Close();
         writer.Line();
 
-        writer.Line("// " + n + " (dense): dW[o,i] = Σ_b dz[o,b]·x[i,b]; index (o, i) over [" + outputs + ", " + inputs + "]");
+        writer.Line("// " + n + " (dense): dW[o,i] = Σ_b dz[o,b]·x[i,b]; index (i, o) over [" + inputs + ", " + outputs + "]");
         writer.Open("public static void " + n + "DenseWeightGradient(global::ILGPU.Index2D index, " + View + " dz, " + View + " x, " + View + " dw, int batch)");
-        writer.Line("int o = index.X;");
-        writer.Line("int i = index.Y;");
+        writer.Line("int i = index.X;");
+        writer.Line("int o = index.Y;");
         writer.Line("float sum = 0f;");
         writer.Open("for (int b = 0; b < batch; b++)");
         writer.Line("sum += dz[o * batch + b] * x[i * batch + b];");
@@ -116,10 +119,10 @@ internal static partial class ModelEmitter
         writer.Close();
         writer.Line();
 
-        writer.Line("// " + n + " (dense): dx[i,b] = Σ_o w[o,i]·dz[o,b]; index (i, b) over [" + inputs + ", batch]");
+        writer.Line("// " + n + " (dense): dx[i,b] = Σ_o w[o,i]·dz[o,b]; index (b, i) over [batch, " + inputs + "]");
         writer.Open("public static void " + n + "DenseInputGradient(global::ILGPU.Index2D index, " + View + " w, " + View + " dz, " + View + " dx, int batch)");
-        writer.Line("int i = index.X;");
-        writer.Line("int b = index.Y;");
+        writer.Line("int b = index.X;");
+        writer.Line("int i = index.Y;");
         writer.Line("float sum = 0f;");
         writer.Open("for (int o = 0; o < " + outputs + "; o++)");
         writer.Line("sum += w[o * " + inputs + " + i] * dz[o * batch + b];");
@@ -134,10 +137,10 @@ internal static partial class ModelEmitter
         string outputs = SourceWriter.Number(layer.Out);
         string inputs = SourceWriter.Number(layer.In);
 
-        writer.Line("// " + n + " (CSR " + inputs + " → " + outputs + "): y[o,b] = " + ActivationMath(layer.Spec.Activation, "Σ_k values[k]·x[col[k],b] + bias[o]") + " over row o's active weights; index (o, b)");
+        writer.Line("// " + n + " (CSR " + inputs + " → " + outputs + "): y[o,b] = " + ActivationMath(layer.Spec.Activation, "Σ_k values[k]·x[col[k],b] + bias[o]") + " over row o's active weights; index (b, o) over [batch, " + outputs + "]");
         writer.Open("public static void " + n + "SparseForward(global::ILGPU.Index2D index, " + IntView + " rowStart, " + IntView + " column, " + View + " values, " + View + " bias, " + View + " x, " + View + " y, int batch)");
-        writer.Line("int o = index.X;");
-        writer.Line("int b = index.Y;");
+        writer.Line("int b = index.X;");
+        writer.Line("int o = index.Y;");
         writer.Line("float sum = bias[o];");
         writer.Open("for (int k = rowStart[o]; k < rowStart[o + 1]; k++)");
         writer.Line("sum += values[k] * x[column[k] * batch + b];");
@@ -158,10 +161,10 @@ internal static partial class ModelEmitter
         writer.Close();
         writer.Line();
 
-        writer.Line("// " + n + " (CSR): dx[i,b] = Σ_{k in column i} values[k]·dz[row[k],b], through the transpose; index (i, b) over [" + inputs + ", batch]");
+        writer.Line("// " + n + " (CSR): dx[i,b] = Σ_{k in column i} values[k]·dz[row[k],b], through the transpose; index (b, i) over [batch, " + inputs + "]");
         writer.Open("public static void " + n + "SparseInputGradient(global::ILGPU.Index2D index, " + IntView + " columnStart, " + IntView + " transposedRow, " + IntView + " transposedValue, " + View + " values, " + View + " dz, " + View + " dx, int batch)");
-        writer.Line("int i = index.X;");
-        writer.Line("int b = index.Y;");
+        writer.Line("int b = index.X;");
+        writer.Line("int i = index.Y;");
         writer.Line("float sum = 0f;");
         writer.Open("for (int t = columnStart[i]; t < columnStart[i + 1]; t++)");
         writer.Line("sum += values[transposedValue[t]] * dz[transposedRow[t] * batch + b];");

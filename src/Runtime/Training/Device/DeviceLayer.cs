@@ -78,7 +78,7 @@ internal sealed class DeviceLayer : IDisposable
         EnsureCapacity(batch);
         lastInput = x;
         ArrayView<float> y = output!.View;
-        var extent = new Index2D(outputs, batch);
+        var extent = new Index2D(batch, outputs);
         if (csr is not null)
         {
             sparseForward!(extent, csr.RowStart.View, csr.Column.View, Weights.Values.View, Bias.Values.View, x, y, batch);
@@ -105,15 +105,15 @@ internal sealed class DeviceLayer : IDisposable
             sparseWeightGradient!(csr.Nnz, csr.Row.View, csr.Column.View, dy, lastInput, Weights.Grad.View, batch);
             if (needInputGradient)
             {
-                sparseInputGradient!(new Index2D(inputs, batch), csr.ColumnStart.View, csr.TransposedRow.View, csr.TransposedValue.View, Weights.Values.View, dy, dx, batch);
+                sparseInputGradient!(new Index2D(batch, inputs), csr.ColumnStart.View, csr.TransposedRow.View, csr.TransposedValue.View, Weights.Values.View, dy, dx, batch);
             }
         }
         else
         {
-            denseWeightGradient!(new Index2D(outputs, inputs), dy, lastInput, Weights.Grad.View, batch);
+            denseWeightGradient!(new Index2D(inputs, outputs), dy, lastInput, Weights.Grad.View, batch);
             if (needInputGradient)
             {
-                denseInputGradient!(new Index2D(inputs, batch), Weights.Values.View, dy, dx, batch);
+                denseInputGradient!(new Index2D(batch, inputs), Weights.Values.View, dy, dx, batch);
             }
         }
 

@@ -4,18 +4,18 @@ using ILGPU.Runtime;
 namespace SparseDsl.Training.Device;
 
 /// <summary>The generated dense kernels of one layer (GpuKernels.{Layer}Dense*), as method groups.</summary>
-/// <param name="Forward">(o, b) over [out, batch]: w, bias, x, y, batch.</param>
-/// <param name="WeightGradient">(o, i) over [out, in]: dz, x, dw, batch.</param>
-/// <param name="InputGradient">(i, b) over [in, batch]: w, dz, dx, batch.</param>
+/// <param name="Forward">(b, o) over [batch, out]: w, bias, x, y, batch.</param>
+/// <param name="WeightGradient">(i, o) over [in, out]: dz, x, dw, batch.</param>
+/// <param name="InputGradient">(b, i) over [batch, in]: w, dz, dx, batch.</param>
 public sealed record DenseKernelSet(
     Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> Forward,
     Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> WeightGradient,
     Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> InputGradient);
 
 /// <summary>The generated CSR kernels of one layer (GpuKernels.{Layer}Sparse*), as method groups.</summary>
-/// <param name="Forward">(o, b) over [out, batch]: rowStart, column, values, bias, x, y, batch.</param>
+/// <param name="Forward">(b, o) over [batch, out]: rowStart, column, values, bias, x, y, batch.</param>
 /// <param name="WeightGradient">k over the stored values: row, column, dz, x, dValues, batch.</param>
-/// <param name="InputGradient">(i, b) over [in, batch]: columnStart, transposedRow, transposedValue, values, dz, dx, batch.</param>
+/// <param name="InputGradient">(b, i) over [batch, in]: columnStart, transposedRow, transposedValue, values, dz, dx, batch.</param>
 public sealed record SparseKernelSet(
     Action<Index2D, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> Forward,
     Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> WeightGradient,
