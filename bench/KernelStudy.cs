@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.Intrinsics;
 using SparseDsl.Kernels;
@@ -9,15 +8,26 @@ namespace SparseDsl.Bench;
 /// <summary>
 /// <c>dotnet run -c Release --project bench -- kernels [--reps N] [--as-set]</c>: our GEMM and layer kernels side by
 /// side with OpenBLAS and with each other in one process, medians over interleaved repetitions, as a markdown table.
+/// SGEMM is put against this machine's FP32 peak, measured in the same process (<see cref="Peak"/>).
 /// </summary>
+/// <remarks>
+/// OpenBLAS is measured at its best (TOOLCHAIN §9): unless <c>--as-set</c> is given, this process only times each
+/// candidate OpenBLAS kernel in a short child process (<see cref="BlasCoreChoice"/>), then runs the study itself in a
+/// child process with the fastest one's environment, whose header says exactly what that environment was.
+/// <c>--as-set</c> measures OpenBLAS as the environment sets it, in this process. Without libopenblas there is nothing
+/// to choose: the study runs here and the OpenBLAS columns are empty.
+/// </remarks>
 internal static class KernelStudy
 {
-    private const double PeakGflops = 420;
     private const int Batch = 128;
-    private static readonly string[] BlasVariables = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"];
 
     internal static int Run(string[] args)
     {
+        if (args.Contains(BlasCoreChoice.ProbeFlag))
+        {
+            return BlasCoreChoice.ReportProbe();
+        }
+
         bool asSet = args.Contains("--as-set");
         int reps = 21;
         int at = Array.IndexOf(args, "--reps");
@@ -26,22 +36,21 @@ internal static class KernelStudy
             reps = int.Parse(args[at + 1], CultureInfo.InvariantCulture);
         }
 
-        // TOOLCHAIN §9: compare with OpenBLAS at its best, i.e. with OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset. They are
-        // read when the library loads, so the study re-runs itself in a child process without them.
-        string removed = string.Join(", ", BlasVariables
-            .Where(v => Environment.GetEnvironmentVariable(v) is not null)
-            .Select(v => $"{v}={Environment.GetEnvironmentVariable(v)}"));
-        if (!asSet && removed.Length > 0)
+        // The OpenBLAS variables are read when the library loads, so the chosen kernel needs a fresh process.
+        if (!asSet && !BlasCoreChoice.Chosen && OpenBlas.Available() && BlasCoreChoice.ChooseFastest() is { } environment)
         {
-            return Relaunch(args, removed);
+            return SelfProcess.Run(["kernels", .. args], environment, capture: false).ExitCode;
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Machine: {Environment.ProcessorCount} cores, Vector512 {(Vector512.IsHardwareAccelerated ? "yes" : "no")}, .NET {Environment.Version}, batch {Batch}, {reps} interleaved repetitions, medians."));
-        string? note = Environment.GetEnvironmentVariable("SPARSEDSL_BENCH_REMOVED");
+            $"Machine: {Peak.CpuModel()}, {Environment.ProcessorCount} cores, Vector512 {(Vector512.IsHardwareAccelerated ? "yes" : "no")}, .NET {Environment.Version}, batch {Batch}, {reps} interleaved repetitions, medians."));
+        Console.WriteLine($"Peak: {Peak.Describe()}.");
+        string? machineSetting = BlasCoreChoice.MachineSetting;
         Console.WriteLine(asSet
-            ? "OpenBLAS environment as the machine sets it (--as-set)."
-            : $"OpenBLAS environment: {(note is null ? "OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE were not set" : $"removed for this process: {note}")}.");
+            ? $"OpenBLAS environment as the machine sets it (--as-set): {BlasCoreChoice.CurrentSetting()}."
+            : machineSetting is null
+                ? $"OpenBLAS environment: {BlasCoreChoice.CurrentSetting()} (no kernel was probed)."
+                : $"OpenBLAS environment: {BlasCoreChoice.CurrentSetting()}, the fastest probed kernel (the machine's own setting: {machineSetting}).");
         bool blas = OpenBlas.Available();
         if (blas)
         {
@@ -79,32 +88,6 @@ internal static class KernelStudy
         return 0;
     }
 
-    private static int Relaunch(string[] args, string removed)
-    {
-        var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
-        string entry = Environment.GetCommandLineArgs()[0];
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
-        {
-            start.ArgumentList.Add(entry);
-        }
-
-        start.ArgumentList.Add("kernels");
-        foreach (string a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        foreach (string v in BlasVariables)
-        {
-            start.Environment.Remove(v);
-        }
-
-        start.Environment["SPARSEDSL_BENCH_REMOVED"] = removed;
-        using Process child = Process.Start(start)!;
-        child.WaitForExit();
-        return child.ExitCode;
-    }
-
     private static string F(double v, string format = "F1") => v.ToString(format, CultureInfo.InvariantCulture);
 
     private static void Gemm1024(int reps, bool blas, List<string> table)
@@ -120,7 +103,7 @@ internal static class KernelStudy
 
         (double[] t, double[] ratio) = Timing.Interleaved(reps, contenders.ToArray());
         double ours = flops / t[0] / 1e9;
-        table.Add($"| SGEMM 1024³ (NN) | {F(ours)} GFLOP/s ({F(100 * ours / PeakGflops, "F0")}% of {F(PeakGflops, "F0")} peak) | " +
+        table.Add($"| SGEMM 1024³ (NN) | {F(ours)} GFLOP/s ({F(100 * ours / Peak.Gflops, "F0")}% of {F(Peak.Gflops, "F0")} GFLOP/s measured peak) | " +
             (blas ? $"OpenBLAS {F(flops / t[1] / 1e9)} GFLOP/s | {F(ratio[1], "F2")}× OpenBLAS |" : "– | – |"));
         if (blas)
         {

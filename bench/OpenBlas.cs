@@ -34,8 +34,10 @@ internal static unsafe partial class OpenBlas
         }
     }
 
-    internal static string Describe() =>
-        $"{Marshal.PtrToStringAnsi(Config())} (kernel {Marshal.PtrToStringAnsi(CoreName())})";
+    internal static string Describe() => $"{Marshal.PtrToStringAnsi(Config())} (kernel {Core()})";
+
+    /// <summary>The kernel OpenBLAS chose when it loaded (after OPENBLAS_CORETYPE, or its fallback for an unknown CPU).</summary>
+    internal static string Core() => Marshal.PtrToStringAnsi(CoreName()) ?? "unknown";
 
     /// <summary>Same meaning as <c>Gemm.Multiply</c>: row-major, tightly packed, C = op(A)·op(B) (+ C).</summary>
     internal static void Multiply(bool ta, bool tb, int m, int n, int k, float[] a, float[] b, float[] c, bool accumulate = false)

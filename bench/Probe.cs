@@ -4,11 +4,15 @@ using SparseDsl.Kernels;
 
 namespace SparseDsl.Bench;
 
-/// <summary><c>-- probe</c>: where the GEMM time goes (micro-kernel from L1, then whole products at several shapes).</summary>
+/// <summary>
+/// <c>-- probe</c>: where the GEMM time goes. First the machine's measured FP32 peak (the ceiling for everything below),
+/// then the micro-kernel from L1, then whole products at several shapes.
+/// </summary>
 internal static unsafe class Probe
 {
     internal static int Run()
     {
+        Console.WriteLine($"{Peak.CpuModel()}: {Peak.Describe()}");
         float[] a = new float[8 * 256], b = new float[32 * 256], c = new float[8 * 32];
         fixed (float* pa = a, pb = b, pc = c)
         {
