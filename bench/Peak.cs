@@ -33,11 +33,14 @@ internal static class Peak
 
     internal static string VectorName => Vector512.IsHardwareAccelerated ? "Vector512" : "Vector256";
 
-    /// <summary>Median all-core FP32 FMA throughput in GFLOP/s (2 flops per lane per FMA), measured once per process.</summary>
+    /// <summary>
+    /// Best all-core FP32 FMA throughput in GFLOP/s (2 flops per lane per FMA) over the repetitions, measured once per
+    /// process: a capability, and on a shared VM noise only ever lowers it, so the best repetition is the estimate.
+    /// </summary>
     internal static double Gflops => Measured.Value;
 
     internal static string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"measured FP32 peak {Gflops:F0} GFLOP/s ({VectorName} FMA loop, {Accumulators} chains, {Environment.ProcessorCount} thread{(Environment.ProcessorCount == 1 ? "" : "s")} at once, median of {Repetitions} × ~{RepetitionSeconds * 1e3:F0} ms)");
+        $"measured FP32 peak {Gflops:F0} GFLOP/s ({VectorName} FMA loop, {Accumulators} chains, {Environment.ProcessorCount} thread{(Environment.ProcessorCount == 1 ? "" : "s")} at once, best of {Repetitions} × ~{RepetitionSeconds * 1e3:F0} ms)");
 
     /// <summary>The first "model name" of /proc/cpuinfo with family and model (a VM's name is often generic), else the OS's.</summary>
     internal static string CpuModel()
@@ -114,7 +117,7 @@ internal static class Peak
         }
 
         Sink += sums.Sum();
-        return Timing.Median(gflops);
+        return gflops.Max();
     }
 
     private static float Spin(long iterations) =>
