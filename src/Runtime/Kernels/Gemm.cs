@@ -107,7 +107,10 @@ public static unsafe partial class Gemm
         }
     }
 
-    /// <summary>Per thread, grown on demand, pinned: B packed by the calling thread, A blocks packed by each worker.</summary>
+    /// <summary>
+    /// Per thread, grown on demand, pinned, with 16 floats of slack so that <see cref="Pointer"/> can start at a 64-byte
+    /// boundary: B packed by the calling thread, A blocks packed by each worker.
+    /// </summary>
     private static class Scratch
     {
         [ThreadStatic] internal static float[]? B;
@@ -115,6 +118,7 @@ public static unsafe partial class Gemm
 
         internal static float[] Get(ref float[]? slot, long length)
         {
+            length += 16; // room to start at a 64-byte boundary
             if (slot is null || slot.Length < length)
             {
                 long grown = Math.Max(length, slot is null ? 0 : slot.Length * 3L / 2);
@@ -124,8 +128,16 @@ public static unsafe partial class Gemm
             return slot;
         }
 
-        internal static float* Pointer(float[] pinned) =>
-            (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
+        /// <summary>
+        /// The first 64-byte boundary in <paramref name="pinned"/> (an array's data is only 8-byte aligned, so a plain
+        /// pointer would make every Vector512 load of a packed panel straddle two cache lines; aligned, the 1024³
+        /// product ran 4–11 % faster on the Intel host, measured side by side).
+        /// </summary>
+        internal static float* Pointer(float[] pinned)
+        {
+            nuint p = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
+            return (float*)((p + 63) & ~(nuint)63);
+        }
     }
 
     /// <summary>Micro-tile rows (of C and A panels).</summary>
