@@ -2,6 +2,7 @@ using BenchmarkDotNet.Running;
 using SparseDsl.Bench;
 
 // `kernels`: the quick side-by-side study printed as a markdown table (docs/PERFORMANCE.md).
+// `alignment`: CSR kernels on 64-byte-aligned against misaligned activation arrays.
 // `epoch`: one epoch of Fashion-MNIST, dense against 90 % and 95 % sparse.
 // `generator`: build-time cost of the generator and analyzers, in process (bench/build-cost.sh measures dotnet build).
 // Anything else goes to BenchmarkDotNet (e.g. `--filter *Gemm*`).
@@ -16,6 +17,11 @@ System.Runtime.Loader.AssemblyLoadContext.Default.Resolving += (context, name) =
 if (args.Length > 0 && args[0] == "kernels")
 {
     return KernelStudy.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "alignment")
+{
+    return AlignmentStudy.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "probe")

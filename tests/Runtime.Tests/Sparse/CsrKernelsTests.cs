@@ -141,6 +141,69 @@ public class CsrKernelsTests
         }
     }
 
+    [Theory]
+    [InlineData(128)]
+    [InlineData(32)]
+    public void Backward_SameResultsAtEveryAlignmentOfTheActivations_WithAndWithoutTheAlignedCopy(int batch)
+    {
+        // The backward gathers copy a misaligned x and dy to a 64-byte boundary first; the copy must change speed only.
+        CsrMatrix w = RandomWeights<S784x1000>(0.1, 40);
+        float[] xValues = TestTensors.Random(784 * batch, 41), dyValues = TestTensors.Random(1000 * batch, 42);
+        float[] eW = new float[1000 * 784], eb = new float[1000], ex = new float[784 * batch];
+        ReferenceKernels.DenseBackward(w.ToDense(), xValues, dyValues, eW, eb, ex, 784, 1000, batch);
+        float[]? firstValues = null, firstDx = null;
+        try
+        {
+            foreach (bool copy in new[] { true, false })
+            {
+                CsrKernels.CopyMisalignedSources = copy;
+                for (int offset = 0; offset < 64; offset += 8)
+                {
+                    float[] x = PinnedAt(offset, xValues), dy = PinnedAt(offset, dyValues);
+                    float[] dValues = new float[w.Nnz], db = new float[1000], dx = new float[784 * batch];
+                    CsrKernels.Backward<S784x1000>(w, x, dy, dValues, db, dx, batch);
+                    Assert.Equal(xValues, x);   // the inputs are read, never written
+                    Assert.Equal(dyValues, dy);
+                    if (firstValues is null)
+                    {
+                        firstValues = dValues;
+                        firstDx = dx;
+                        TestTensors.AssertClose(ex, dx, 1e-5 + 1e-6 * 1000, 1e-5, $"dx batch {batch}");
+                        continue;
+                    }
+
+                    Assert.Equal(firstValues, dValues); // bit for bit: the same sums in the same order
+                    Assert.Equal(firstDx, dx);
+                }
+            }
+        }
+        finally
+        {
+            CsrKernels.CopyMisalignedSources = true;
+        }
+    }
+
+    /// <summary>A pinned copy of <paramref name="values"/> whose data starts <paramref name="offsetBytes"/> past a 64-byte boundary.</summary>
+    private static float[] PinnedAt(int offsetBytes, float[] values)
+    {
+        var missed = new List<float[]>(); // kept until one lands right, so each try gets a new address
+        while (true)
+        {
+            float[] array = GC.AllocateArray<float>(values.Length, pinned: true);
+            var handle = System.Runtime.InteropServices.GCHandle.Alloc(array, System.Runtime.InteropServices.GCHandleType.Pinned);
+            long address = handle.AddrOfPinnedObject();
+            handle.Free();
+            if (address % 64 == offsetBytes)
+            {
+                values.CopyTo(array, 0);
+                GC.KeepAlive(missed);
+                return array;
+            }
+
+            missed.Add(array);
+        }
+    }
+
     [Fact]
     public void Forward_ShapeMismatch_Throws()
     {
