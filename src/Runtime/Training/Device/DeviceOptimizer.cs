@@ -100,22 +100,23 @@ public sealed class DeviceOptimizer : IDisposable
 
             double lr = rates.LearningRate(parameter.Host, step);
             var state = slots[p];
-            if (adamWPerWeight is not null)
-            {
-                float perWeightDecay = parameter.Host.Decays ? (float)(1.0 - lr * Spec.WeightDecay) : 1f;
-                var perWeight = new AdamWPerWeightScalars(perWeightDecay, (float)Spec.Beta1, (float)Spec.Beta2, (float)(1.0 - Spec.Beta1), (float)(1.0 - Spec.Beta2),
-                    (float)lr, (float)Spec.Epsilon, lastEntry);
-                adamWPerWeight(parameter.Length, parameter.Values.View, parameter.Grad.View, state[0].View, state[1].View, ages[p].View,
-                    ageStepScale!.View, ageInverseSqrtCorrection2!.View, perWeight);
-                continue;
-            }
-
-            if (adamW is not null)
+            if (Spec.Kind == OptimizerKind.AdamW)
             {
                 float decay = parameter.Host.Decays ? (float)(1.0 - lr * Spec.WeightDecay) : 1f;
-                var scalars = new AdamWScalars(decay, (float)Spec.Beta1, (float)Spec.Beta2, (float)(1.0 - Spec.Beta1), (float)(1.0 - Spec.Beta2),
-                    (float)(lr * stepSizeFactor), (float)inverseSqrtCorrection2, (float)Spec.Epsilon);
-                adamW(parameter.Length, parameter.Values.View, parameter.Grad.View, state[0].View, state[1].View, scalars);
+                float beta1 = (float)Spec.Beta1, beta2 = (float)Spec.Beta2, oneMinusBeta1 = (float)(1.0 - Spec.Beta1), oneMinusBeta2 = (float)(1.0 - Spec.Beta2);
+                if (adamWPerWeight is not null)
+                {
+                    var perWeight = new AdamWPerWeightScalars(decay, beta1, beta2, oneMinusBeta1, oneMinusBeta2, (float)lr, (float)Spec.Epsilon, lastEntry);
+                    adamWPerWeight(parameter.Length, parameter.Values.View, parameter.Grad.View, state[0].View, state[1].View, ages[p].View,
+                        ageStepScale!.View, ageInverseSqrtCorrection2!.View, perWeight);
+                }
+                else
+                {
+                    var scalars = new AdamWScalars(decay, beta1, beta2, oneMinusBeta1, oneMinusBeta2,
+                        (float)(lr * stepSizeFactor), (float)inverseSqrtCorrection2, (float)Spec.Epsilon);
+                    adamW!(parameter.Length, parameter.Values.View, parameter.Grad.View, state[0].View, state[1].View, scalars);
+                }
+
                 continue;
             }
 

@@ -17,18 +17,8 @@ internal static class RuntimeKernels
     public static void SoftmaxCrossEntropy(
         Index1D b, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> dLogits, ArrayView<float> loss, ArrayView<int> correct, int classes, int batch)
     {
-        float max = logits[b];
-        int argmax = 0;
-        for (int c = 1; c < classes; c++)
-        {
-            float z = logits[c * batch + b];
-            if (z > max)
-            {
-                max = z;
-                argmax = c;
-            }
-        }
-
+        int argmax = FirstArgMax(logits, b, classes, batch);
+        float max = logits[argmax * batch + b];
         int label = labels[b];
         float labelLogit = logits[label * batch + b];
         // Σ exp in double, as the CPU loss (Kernels/Losses.cs) does, so the two backends round alike.
@@ -62,38 +52,39 @@ internal static class RuntimeKernels
     {
         int label = labels[b];
         float scale = 1f / batch;
-        float max = output[b];
-        int argmax = 0;
         double sum = 0;
         for (int c = 0; c < classes; c++)
         {
-            float o = output[c * batch + b];
-            if (o > max)
-            {
-                max = o;
-                argmax = c;
-            }
-
-            double d = (double)o - (c == label ? 1f : 0f);
+            double d = (double)output[c * batch + b] - (c == label ? 1f : 0f);
             sum += d * d;
             dOutput[c * batch + b] = (float)d * scale;
         }
 
         loss[b] = (float)(0.5 * sum);
-        correct[b] = argmax == label ? 1 : 0;
+        correct[b] = FirstArgMax(output, b, classes, batch) == label ? 1 : 0;
+    }
+
+    /// <summary>The class c with the largest values[c, b] of a [classes, batch] array, the first on ties (as the CPU losses).</summary>
+    private static int FirstArgMax(ArrayView<float> values, int b, int classes, int batch)
+    {
+        float max = values[b];
+        int argmax = 0;
+        for (int c = 1; c < classes; c++)
+        {
+            float z = values[c * batch + b];
+            if (z > max)
+            {
+                max = z;
+                argmax = c;
+            }
+        }
+
+        return argmax;
     }
 
     /// <summary>AdamW with a shared step, per value i (see <see cref="AdamW"/>): decay, both moments, bias-corrected update.</summary>
-    public static void AdamWStep(Index1D i, ArrayView<float> values, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v, AdamWScalars s)
-    {
-        float gi = grad[i];
-        float mi = s.Beta1 * m[i] + s.OneMinusBeta1 * gi;
-        float vi = s.Beta2 * v[i] + s.OneMinusBeta2 * (gi * gi);
-        m[i] = mi;
-        v[i] = vi;
-        float denominator = XMath.Sqrt(vi) * s.InverseSqrtCorrection2 + s.Epsilon;
-        values[i] = values[i] * s.Decay - s.StepSize * mi / denominator;
-    }
+    public static void AdamWStep(Index1D i, ArrayView<float> values, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v, AdamWScalars s) =>
+        AdamUpdate(i, values, grad, m, v, s.Decay, s.Beta1, s.Beta2, s.OneMinusBeta1, s.OneMinusBeta2, s.Epsilon, s.StepSize, s.InverseSqrtCorrection2);
 
     /// <summary>
     /// AdamW with per-weight steps (SMET, see <see cref="AdamW"/>), per value i: its age t_i is incremented, then the
@@ -107,14 +98,22 @@ internal static class RuntimeKernels
         int age = steps[i] + 1;
         steps[i] = age;
         int index = age < s.LastEntry ? age : s.LastEntry;
-        float stepSize = s.LearningRate * stepScale[index];
+        AdamUpdate(i, values, grad, m, v, s.Decay, s.Beta1, s.Beta2, s.OneMinusBeta1, s.OneMinusBeta2, s.Epsilon,
+            s.LearningRate * stepScale[index], inverseSqrtCorrection2[index]);
+    }
+
+    /// <summary>The update both AdamW kernels make of value i once its step size and 1/√(1 − β2^t) are known.</summary>
+    private static void AdamUpdate(
+        int i, ArrayView<float> values, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v,
+        float decay, float beta1, float beta2, float oneMinusBeta1, float oneMinusBeta2, float epsilon, float stepSize, float inverseSqrtCorrection2)
+    {
         float gi = grad[i];
-        float mi = s.Beta1 * m[i] + s.OneMinusBeta1 * gi;
-        float vi = s.Beta2 * v[i] + s.OneMinusBeta2 * (gi * gi);
+        float mi = beta1 * m[i] + oneMinusBeta1 * gi;
+        float vi = beta2 * v[i] + oneMinusBeta2 * (gi * gi);
         m[i] = mi;
         v[i] = vi;
-        float denominator = XMath.Sqrt(vi) * inverseSqrtCorrection2[index] + s.Epsilon;
-        values[i] = values[i] * s.Decay - stepSize * mi / denominator;
+        float denominator = XMath.Sqrt(vi) * inverseSqrtCorrection2 + epsilon;
+        values[i] = values[i] * decay - stepSize * mi / denominator;
     }
 
     /// <summary>SGD without momentum, per value i (see <see cref="Sgd"/>): θ ← θ − η·(g + λ·θ).</summary>
