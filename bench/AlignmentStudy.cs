@@ -14,12 +14,7 @@ internal static unsafe class AlignmentStudy
 
     internal static int Run(string[] args)
     {
-        int reps = 30;
-        int at = Array.IndexOf(args, "--reps");
-        if (at >= 0 && at + 1 < args.Length)
-        {
-            reps = int.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture);
-        }
+        int reps = Timing.Repetitions(args, 30);
 
         Console.WriteLine("| CSR 1000→1000, batch 128 | aligned arrays | 16 bytes off, copied aligned | 16 bytes off, as they are |");
         Console.WriteLine("|---|---|---|---|");

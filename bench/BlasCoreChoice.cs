@@ -28,7 +28,7 @@ internal static class BlasCoreChoice
     private static readonly string?[] CandidateCoreTypes = [null, "SkylakeX", "Cooperlake", "SapphireRapids"];
 
     /// <summary>Whether the parent already chose the kernel for this process.</summary>
-    internal static bool Chosen => Environment.GetEnvironmentVariable(MachineSettingVariable) is not null;
+    internal static bool Chosen => MachineSetting is not null;
 
     /// <summary>The machine's setting as the parent saw it, when it chose the kernel for this process.</summary>
     internal static string? MachineSetting => Environment.GetEnvironmentVariable(MachineSettingVariable);

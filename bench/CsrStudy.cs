@@ -14,12 +14,7 @@ internal static class CsrStudy
 
     internal static int Run(string[] args)
     {
-        int reps = 30;
-        int at = Array.IndexOf(args, "--reps");
-        if (at >= 0 && at + 1 < args.Length)
-        {
-            reps = int.Parse(args[at + 1], CultureInfo.InvariantCulture);
-        }
+        int reps = Timing.Repetitions(args, 30);
 
         foreach (double sparsity in new[] { 0.9, 0.95 })
         {

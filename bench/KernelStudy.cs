@@ -29,12 +29,7 @@ internal static class KernelStudy
         }
 
         bool asSet = args.Contains("--as-set");
-        int reps = 21;
-        int at = Array.IndexOf(args, "--reps");
-        if (at >= 0 && at + 1 < args.Length)
-        {
-            reps = int.Parse(args[at + 1], CultureInfo.InvariantCulture);
-        }
+        int reps = Timing.Repetitions(args, 21);
 
         // The OpenBLAS variables are read when the library loads, so the chosen kernel needs a fresh process.
         if (!asSet && !BlasCoreChoice.Chosen && OpenBlas.Available() && BlasCoreChoice.ChooseFastest() is { } environment)

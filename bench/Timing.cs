@@ -10,6 +10,13 @@ namespace SparseDsl.Bench;
 internal static class Timing
 {
     private const int Rounds = 5;
+
+    /// <summary>The value of <c>--reps N</c> in a study's arguments, else <paramref name="fallback"/>.</summary>
+    internal static int Repetitions(string[] args, int fallback)
+    {
+        int at = Array.IndexOf(args, "--reps");
+        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    }
     private const int SettleMs = 150;
 
     /// <summary>
