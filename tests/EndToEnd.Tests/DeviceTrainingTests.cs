@@ -3,6 +3,7 @@ using ILGPU.Runtime.CPU;
 using SparseDsl.Data;
 using SparseDsl.Experiments;
 using SparseDsl.Language;
+using SparseDsl.Sparse;
 using SparseDsl.Training;
 using SparseDsl.Training.Device;
 using Xunit.Abstractions;
@@ -46,7 +47,7 @@ public sealed class DeviceTrainingTests(ITestOutputHelper output) : IDisposable
 
         // A second network from the same options: the same masks and initial weights, copied to the device.
         var hostNetwork = new DeviceMlp(options);
-        Assert.IsAssignableFrom<ICsrLayer>(hostNetwork.Hidden);
+        Assert.IsType<CsrFormat>(((Linear)hostNetwork.Hidden).Weight.Format);
         using var accelerator = context.CreateCPUAccelerator(0);
         using var deviceNetwork = hostNetwork.CreateDeviceNetwork(accelerator);
         var deviceLosses = new List<double>();

@@ -1,6 +1,7 @@
 using ILGPU;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
+using SparseDsl.Sparse;
 using SparseDsl.Training;
 
 namespace SparseDsl.EndToEnd.Tests;
@@ -29,12 +30,13 @@ public sealed class GpuKernelTests : IDisposable
         // Sparsity 0: the layers that follow the model-level target are dense.
         var network = new CheckMlp(new NetworkOptions(0, Distribution.Uniform, 21));
         var (reference, outputs, dy) = Setup(network, seed: 1);
-        var layer = (DenseLinear<CheckMlp.Hidden1Shape>)network.Hidden1;
+        var layer = (Linear)network.Hidden1;
+        Assert.True(layer.Weight.Format.IsDense);
         double[] x = outputs[0];
         double[] y = outputs[1];
 
         var forward = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(CheckMlp.GpuKernels.Hidden1DenseForward);
-        using var w = Upload(layer.Weights);
+        using var w = Upload(layer.Weight.Parameter.Values);
         using var bias = Upload(layer.Bias);
         using var xs = Upload(x);
         using var ys = accelerator.Allocate1D<float>(23 * Batch);
@@ -69,8 +71,8 @@ public sealed class GpuKernelTests : IDisposable
         // Hidden2 has its own [Sparse("unstructured", 0.7)]: CSR whatever the grid says.
         var network = new CheckMlp(new NetworkOptions(0.6, Distribution.Uniform, 22));
         var (reference, outputs, _) = Setup(network, seed: 2);
-        var layer = (SparseLinear<CheckMlp.Hidden2Shape>)network.Hidden2;
-        var matrix = layer.Matrix;
+        var layer = (Linear)network.Hidden2;
+        var matrix = Assert.IsType<CsrFormat>(layer.Weight.Format).Matrix;
         double[] x = outputs[1];
         double[] y = outputs[2];
         var dy = TensorAssert.Random(new Random(7), 17 * Batch);

@@ -108,7 +108,7 @@ internal static partial class ModelEmitter
 
             writer.Line("// " + layer.Name + ": " + DensityComment(layer));
             writer.Line(layer.Field + " = " + Training + "Linear<" + layer.ShapeStruct + ">.Create(" + SourceWriter.Literal(layer.Name) + ", "
-                + SourceWriter.Enum(layer.Spec.Activation) + ", plan.Density(" + SourceWriter.Number(layer.Index) + "), plan.Seed(" + SourceWriter.Number(layer.Index) + "));");
+                + SourceWriter.Enum(layer.Spec.Activation) + ", plan.Layer(" + SourceWriter.Number(layer.Index) + "));");
         }
 
         writer.Line("Layers = new global::SparseDsl.Layer[] { " + string.Join(", ", model.Layers.Select(l => l.Field)) + " };");

@@ -27,8 +27,11 @@ internal sealed record LoweredLayer(LayerSpec Spec, int Index, LayerShape Shape,
     /// <summary>The struct carrying the layer's sizes: <c>Hidden1Shape</c>.</summary>
     public string ShapeStruct => Spec.Name + "Shape";
 
-    /// <summary>Whether a run can store this layer dense: at density 1, which a grid target of 0 gives.</summary>
-    public bool CanBeDense => Declared is { Source: DensitySource.KeepDense or DensitySource.Target } || Declared?.Density >= 1.0;
+    /// <summary>
+    /// Whether a run can store this layer dense: any weight layer can (a grid target of 0 gives density 1, and gradual
+    /// pruning starts a layer at its initial density, dense from=0).
+    /// </summary>
+    public bool CanBeDense => HasWeights;
 
     /// <summary>Whether a run can store this layer sparse.</summary>
     public bool CanBeSparse => Declared is { Source: DensitySource.Target } || Declared?.Density < 1.0;

@@ -24,8 +24,14 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
             throw new UserInputException($"optimizer \"{config.Optimizer}\" does not parse at column {optimizer.Error!.Column}: {optimizer.Error.Message}");
         }
 
+        var schedule = Expressions.ParseSchedule(config.Schedule);
+        if (!schedule.Success)
+        {
+            throw new UserInputException($"schedule \"{config.Schedule}\" does not parse at column {schedule.Error!.Column}: {schedule.Error.Message}");
+        }
+
         var optimizerSpec = config.LearningRate is double lr ? optimizer.Value! with { LearningRate = lr } : optimizer.Value!;
-        var network = study.CreateNetwork(new NetworkOptions(config.Sparsity, config.Distribution, config.Seed));
+        var network = study.CreateNetwork(new NetworkOptions(config.Sparsity, config.Distribution, config.Seed, Schedule: schedule.Value));
         long dense = network.Layers.Sum(l => l.DenseWeights);
         long active = network.Layers.Sum(l => l.ActiveWeights);
 
@@ -37,7 +43,7 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
             ActiveParameters = active,
             DenseParameters = dense,
         });
-        var settings = new TrainingSettings(config.Steps, config.Batch, config.EvalEvery, optimizerSpec, study.Model.Loss, config.Seed);
+        var settings = new TrainingSettings(config.Steps, config.Batch, config.EvalEvery, optimizerSpec, study.Model.Loss, config.Seed, schedule.Value);
         try
         {
             var summary = Train(network, settings, point, cancellation);
@@ -56,9 +62,10 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
     {
         Action<int, double> stepCompleted = (step, loss) => Progress?.Invoke(point, step, loss);
         Action<EvalPoint> evaluated = eval => store.AppendEval(new EvalRecord(point.Id, eval.Step, eval.SamplesSeen, eval.TrainLoss, eval.TestLoss, eval.TrainAccuracy, eval.TestAccuracy, eval.WallSeconds));
+        Action<TopologyUpdate> topologyUpdated = update => store.AppendMetrics(point.Id, update.Step, TopologyMetrics.Of(update));
         if (Accelerator is null)
         {
-            return new Trainer(network, data, settings) { StepCompleted = stepCompleted, Evaluated = evaluated }.Run(cancellation);
+            return new Trainer(network, data, settings) { StepCompleted = stepCompleted, Evaluated = evaluated, TopologyUpdated = topologyUpdated }.Run(cancellation);
         }
 
         if (network is not IDeviceNetworkSource source)

@@ -3,22 +3,62 @@ using SparseDsl.Sparse;
 
 namespace SparseDsl.Training;
 
-/// <summary>A fully connected layer, dense or sparse; generated networks call it layer by layer.</summary>
-public abstract class Linear(string name, int inputs, int outputs, Activation activation) : Layer(name, inputs, outputs)
+/// <summary>
+/// A fully connected layer: y[out, batch] = act(W · x[in, batch] + b), with W a <see cref="SparseWeight"/> whose
+/// format (dense, CSR, …) runs the kernels and may change during training. Generated networks call it layer by layer.
+/// </summary>
+public abstract class Linear : Layer
 {
-    public Activation Activation { get; } = activation;
+    private protected readonly Parameter bias;
+    private protected float[]? output;             // [out, batch]
+    private protected float[]? inputGradient;      // [in, batch]
+    private protected float[]? lastInput;          // [in, batch], kept from Forward for Backward
+    private protected float[]? lastOutputGradient; // [out, batch], ∂loss/∂z of the last Backward
+    private protected int lastBatch;
+
+    private protected Linear(string name, int inputs, int outputs, Activation activation, LayerPlan plan)
+        : base(name, inputs, outputs)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        Activation = activation;
+        Plan = plan;
+        var random = new Random(plan.Seed);
+        var layout = UnitLayout.For(plan.Pattern, outputs, inputs);
+        int[] units = InitialUnits(layout, plan.Density, random);
+        var values = new float[(long)units.Length * layout.UnitSize];
+        InitUniform(values, inputs, random);
+        Weight = new SparseWeight(name + ".weight", WeightFormats.Create(layout, units, values));
+        bias = new Parameter(name + ".bias", new float[outputs], decays: false);
+        InitUniform(bias.Values, inputs, random);
+        Parameters = [Weight.Parameter, bias];
+    }
+
+    public Activation Activation { get; }
+
+    /// <summary>What this run planned for the layer: initial and target density, pattern, seed.</summary>
+    public LayerPlan Plan { get; }
+
+    /// <summary>The weight: its format (topology and kernels), values, gradient and optimizer state.</summary>
+    public SparseWeight Weight { get; }
 
     /// <summary>b[out].</summary>
-    public abstract float[] Bias { get; }
+    public float[] Bias => bias.Values;
+
+    public override long ActiveWeights => Weight.Format.StoredValues;
+
+    /// <summary>Weights, then bias: the same two objects for the layer's whole life (a topology change moves their arrays).</summary>
+    public IReadOnlyList<Parameter> Parameters { get; }
 
     /// <summary>A dense copy of the weights, W[out, in] row-major (zeros where a sparse layer has no weight).</summary>
-    public abstract float[] ToDenseWeights();
+    public float[] ToDenseWeights() => Weight.Format.ToDense();
 
     /// <summary>The last weight gradient as dense [out, in] (zeros at inactive positions), for inspection and tests.</summary>
-    public abstract float[] DenseWeightGradient();
-
-    /// <summary>Weights (dense array or CSR values) then bias.</summary>
-    public abstract IReadOnlyList<Parameter> Parameters { get; }
+    public float[] DenseWeightGradient()
+    {
+        var dense = new float[(long)Outputs * Inputs];
+        Weight.Format.Scatter(Weight.Parameter.Grad, dense);
+        return dense;
+    }
 
     /// <summary>y[out, batch] = act(W · x[in, batch] + b). The returned buffer is reused by the next call.</summary>
     public abstract float[] Forward(float[] input, int batch);
@@ -29,12 +69,33 @@ public abstract class Linear(string name, int inputs, int outputs, Activation ac
     /// </summary>
     public abstract float[]? Backward(float[] outputGradient, int batch, bool needInputGradient);
 
+    /// <summary>
+    /// |∂loss/∂W| of the last Backward for the weight rows [firstRow, firstRow + rowCount), inactive positions included,
+    /// into <paramref name="buffer"/> [rowCount, in]: RigL's grow score, computed tile by tile on update steps only.
+    /// </summary>
+    public void DenseGradientRows(int firstRow, int rowCount, float[] buffer)
+    {
+        if (lastInput is null || lastOutputGradient is null)
+        {
+            throw new InvalidOperationException($"{Name}: the dense gradient needs a Forward and a Backward first");
+        }
+
+        int batch = lastBatch;
+        var dz = new float[(long)rowCount * batch]; // [rowCount, batch]
+        Array.Copy(lastOutputGradient, (long)firstRow * batch, dz, 0, dz.Length);
+        Gemm.Multiply(false, true, rowCount, Inputs, batch, dz, lastInput, buffer);
+        for (long i = 0, n = (long)rowCount * Inputs; i < n; i++)
+        {
+            buffer[i] = MathF.Abs(buffer[i]);
+        }
+    }
+
     /// <summary>The parameters of several layers in order (what a generated network exposes).</summary>
     public static IReadOnlyList<Parameter> ParametersOf(params Linear[] layers) =>
         layers.SelectMany(l => l.Parameters).ToArray();
 
     /// <summary>PyTorch's nn.Linear default: U(−1/√in, 1/√in) for weights and bias (fan-in of the dense shape).</summary>
-    protected static void InitUniform(float[] values, int fanIn, Random random)
+    private static void InitUniform(float[] values, int fanIn, Random random)
     {
         float bound = 1f / MathF.Sqrt(fanIn);
         for (int i = 0; i < values.Length; i++)
@@ -43,8 +104,65 @@ public abstract class Linear(string name, int inputs, int outputs, Activation ac
         }
     }
 
+    /// <summary>
+    /// The initial active units at <paramref name="density"/>, sorted: all of them at density 1 (no draw); else within
+    /// each N:M group N at random, or <c>ActiveWeights(units, density)</c> units drawn uniformly (Knuth's Algorithm S).
+    /// </summary>
+    private static int[] InitialUnits(UnitLayout layout, double density, Random random)
+    {
+        int total = layout.UnitCount;
+        if (layout.HasGroups)
+        {
+            var chosen = new List<int>();
+            var group = new int[layout.GroupSize];
+            for (int first = 0; first < total; first += layout.GroupSize)
+            {
+                for (int i = 0; i < group.Length; i++)
+                {
+                    group[i] = first + i;
+                }
+
+                for (int i = 0; i < layout.GroupActive; i++)
+                {
+                    int pick = i + random.Next(group.Length - i);
+                    (group[i], group[pick]) = (group[pick], group[i]);
+                }
+
+                Array.Sort(group, 0, layout.GroupActive);
+                chosen.AddRange(group.AsSpan(0, layout.GroupActive).ToArray());
+            }
+
+            return [.. chosen];
+        }
+
+        long count = SparseDsl.Language.ModelShapes.ActiveWeights(total, density);
+        var units = new int[count];
+        if (count == total)
+        {
+            for (int u = 0; u < total; u++)
+            {
+                units[u] = u;
+            }
+
+            return units;
+        }
+
+        long needed = count;
+        for (int t = 0, filled = 0; t < total && needed > 0; t++)
+        {
+            // Position t is selected with probability needed / (total − t): the result is sorted.
+            if ((total - t) * random.NextDouble() < needed)
+            {
+                units[filled++] = t;
+                needed--;
+            }
+        }
+
+        return units;
+    }
+
     /// <summary>Buffers sized for the batch, reallocated only when the batch grows.</summary>
-    protected static float[] Ensure(ref float[]? buffer, int length)
+    private protected static float[] Ensure(ref float[]? buffer, int length)
     {
         if (buffer is null || buffer.Length < length)
         {
@@ -55,20 +173,34 @@ public abstract class Linear(string name, int inputs, int outputs, Activation ac
     }
 }
 
-/// <summary>A linear layer whose sizes are the constants of <typeparamref name="TShape"/>.</summary>
-public abstract class Linear<TShape>(string name, Activation activation) : Linear(name, TShape.In, TShape.Out, activation)
+/// <summary>A linear layer whose sizes are the constants of <typeparamref name="TShape"/> (the kernels specialize on them).</summary>
+public sealed class Linear<TShape> : Linear
     where TShape : ILayerShape
 {
-    /// <summary>Dense storage at density 1, CSR below it; the mask is drawn from <paramref name="seed"/>.</summary>
-    public static Linear<TShape> Create(string name, Activation activation, double density, int seed) =>
-        density >= 1.0
-            ? new DenseLinear<TShape>(name, activation, seed)
-            : new SparseLinear<TShape>(name, activation, density, seed);
-}
+    private Linear(string name, Activation activation, LayerPlan plan)
+        : base(name, TShape.In, TShape.Out, activation, plan)
+    {
+    }
 
-/// <summary>A layer whose weights are stored as CSR (what the device path needs to know without the shape type).</summary>
-public interface ICsrLayer
-{
-    /// <summary>The active weights; <see cref="CsrMatrix.Values"/> is the trained array.</summary>
-    CsrMatrix Matrix { get; }
+    /// <summary>The layer as <paramref name="plan"/> says: initial units drawn from its seed, then weights and bias.</summary>
+    public static Linear<TShape> Create(string name, Activation activation, LayerPlan plan) => new(name, activation, plan);
+
+    public override float[] Forward(float[] input, int batch)
+    {
+        lastInput = input;
+        lastBatch = batch;
+        float[] y = Ensure(ref output, TShape.Out * batch);
+        Weight.Format.Forward<TShape>(bias.Values, input, y, batch);
+        Activations.Forward(Activation, y, TShape.Out * batch);
+        return y;
+    }
+
+    public override float[]? Backward(float[] outputGradient, int batch, bool needInputGradient)
+    {
+        Activations.Backward(Activation, output!, outputGradient, TShape.Out * batch);
+        lastOutputGradient = outputGradient;
+        float[]? dx = needInputGradient ? Ensure(ref inputGradient, TShape.In * batch) : null;
+        Weight.Format.Backward<TShape>(lastInput!, outputGradient, Weight.Parameter.Grad, bias.Grad, dx, batch);
+        return dx;
+    }
 }

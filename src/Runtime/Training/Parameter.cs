@@ -1,24 +1,134 @@
 namespace SparseDsl.Training;
 
 /// <summary>
-/// A trainable array (dense weights, CSR values or a bias) with its gradient beside it. Optimizer state is
-/// allocated with the same length, so state memory follows the number of stored (active) values.
+/// A trainable array (dense weights, a sparse weight's stored values, or a bias) and everything kept parallel to it:
+/// its gradient and the optimizer's state slots (momentum; Adam m and v; SMET's per-weight step). This object is the
+/// one owner of those arrays: a topology change (<see cref="Remap"/>) replaces all of them in one operation, and
+/// nothing else keeps a reference that could go stale, so state memory always follows the number of stored values.
 /// </summary>
-public sealed class Parameter(string name, float[] values, bool decays)
+public sealed class Parameter
 {
-    public string Name { get; } = name;
+    private float[][] slots = [];
+
+    public Parameter(string name, float[] values, bool decays)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(values);
+        Name = name;
+        Values = values;
+        Grad = new float[values.Length];
+        Decays = decays;
+    }
+
+    public string Name { get; }
 
     /// <summary>Stored values: for a sparse weight only the active ones.</summary>
-    public float[] Values { get; } = values;
+    public float[] Values { get; private set; }
 
     /// <summary>∂loss/∂Values, written by the backward pass.</summary>
-    public float[] Grad { get; } = new float[values.Length];
+    public float[] Grad { get; private set; }
 
     /// <summary>Whether weight decay applies (weights yes, biases no).</summary>
-    public bool Decays { get; } = decays;
+    public bool Decays { get; }
 
-    /// <summary>Density of the weight matrix this parameter belongs to (1 for dense weights and biases).</summary>
-    public double Density { get; init; } = 1.0;
+    /// <summary>
+    /// Density of the weight matrix this parameter belongs to (1 for dense weights and biases); the owning sparse
+    /// weight updates it when its topology changes.
+    /// </summary>
+    public double Density { get; set; } = 1.0;
 
     public int Length => Values.Length;
+
+    /// <summary>The optimizer's state arrays, each as long as <see cref="Values"/> (none before an optimizer takes this parameter).</summary>
+    public IReadOnlyList<float[]> Slots => slots;
+
+    /// <summary>Each value's own step count (SMET's per-weight steps), or null when the optimizer keeps one shared step.</summary>
+    public int[]? Steps { get; private set; }
+
+    /// <summary>Bytes of optimizer state held for this parameter.</summary>
+    public long StateBytes => (long)Length * (slots.Length * sizeof(float) + (Steps is null ? 0 : sizeof(int)));
+
+    /// <summary>Gives this parameter fresh zero optimizer state: <paramref name="slotCount"/> slots, and per-value steps when asked.</summary>
+    internal void AllocateState(int slotCount, bool perWeightSteps)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(slotCount);
+        slots = new float[slotCount][];
+        for (int s = 0; s < slotCount; s++)
+        {
+            slots[s] = new float[Length];
+        }
+
+        Steps = perWeightSteps ? new int[Length] : null;
+    }
+
+    /// <summary>
+    /// One topology change (only through the owning <see cref="Sparse.SparseWeight"/>, which rebuilds its format over
+    /// the new values): the parameter becomes <paramref name="oldPositionOfNew"/>.Length values long, position
+    /// <c>i</c> taking the value and every state slot (and step) of old position <c>oldPositionOfNew[i]</c> bit for
+    /// bit, or zeros when that is -1 (a grown weight: value 0, fresh state, step 0). The gradient is zeroed.
+    /// </summary>
+    internal void Remap(ReadOnlySpan<int> oldPositionOfNew)
+    {
+        int length = oldPositionOfNew.Length;
+        for (int i = 0; i < length; i++)
+        {
+            int from = oldPositionOfNew[i];
+            if (from < -1 || from >= Length)
+            {
+                throw new ArgumentOutOfRangeException(nameof(oldPositionOfNew), from, $"Entry {i} is outside '{Name}' ({Length} values); use -1 for a new value.");
+            }
+        }
+
+        Values = Gather(Values, oldPositionOfNew);
+        for (int s = 0; s < slots.Length; s++)
+        {
+            slots[s] = Gather(slots[s], oldPositionOfNew);
+        }
+
+        if (Steps is int[] steps)
+        {
+            Steps = Gather(steps, oldPositionOfNew);
+        }
+
+        Grad = new float[length];
+    }
+
+    /// <summary>Zeroes every state slot and the per-value step of the given positions (e.g. weights regrown in place).</summary>
+    public void ResetState(ReadOnlySpan<int> positions)
+    {
+        foreach (int position in positions)
+        {
+            if ((uint)position >= (uint)Length)
+            {
+                throw new ArgumentOutOfRangeException(nameof(positions), position, $"Position outside '{Name}' ({Length} values).");
+            }
+
+            foreach (float[] slot in slots)
+            {
+                slot[position] = 0f;
+            }
+
+            if (Steps is not null)
+            {
+                Steps[position] = 0;
+            }
+        }
+    }
+
+    public override string ToString() => $"{Name} ({Length} values)";
+
+    private static T[] Gather<T>(T[] old, ReadOnlySpan<int> oldPositionOfNew)
+    {
+        var fresh = new T[oldPositionOfNew.Length];
+        for (int i = 0; i < fresh.Length; i++)
+        {
+            int from = oldPositionOfNew[i];
+            if (from >= 0)
+            {
+                fresh[i] = old[from];
+            }
+        }
+
+        return fresh;
+    }
 }

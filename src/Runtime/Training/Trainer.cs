@@ -6,7 +6,7 @@ namespace SparseDsl.Training;
 
 /// <summary>
 /// The training loop, written once against <see cref="ISparseNetwork"/>: batch → forward → loss → backward →
-/// optimizer step, with periodic evaluation on the test split.
+/// optimizer step (→ topology update when a dynamic schedule says so), with periodic evaluation on the test split.
 /// </summary>
 public sealed class Trainer(ISparseNetwork network, Dataset data, TrainingSettings settings)
 {
@@ -18,10 +18,14 @@ public sealed class Trainer(ISparseNetwork network, Dataset data, TrainingSettin
     /// <summary>Called at every evaluation; the caller stores it before training goes on.</summary>
     public Action<EvalPoint>? Evaluated { get; init; }
 
+    /// <summary>Called after every topology update of a dynamic schedule; the caller stores it before training goes on.</summary>
+    public Action<TopologyUpdate>? TopologyUpdated { get; init; }
+
     public TrainingSummary Run(CancellationToken cancellation = default)
     {
         ValidateShapes(network, data, settings);
         var optimizer = Optimizer.Create(settings.Optimizer, network.Parameters, settings.Steps);
+        var dynamic = DynamicSparsity.For(network, settings.Schedule, settings.Steps);
         int batch = settings.Batch;
         var x = new float[network.InputSize * batch];          // [in, batch]
         var gradient = new float[network.OutputSize * batch];  // [out, batch]
@@ -40,7 +44,19 @@ public sealed class Trainer(ISparseNetwork network, Dataset data, TrainingSettin
             Evaluate,
             StepCompleted,
             Evaluated,
-            cancellation);
+            cancellation,
+            dynamic is null ? null : (completed, labels, lossBefore) =>
+            {
+                if (!dynamic.UpdatesAfter(completed))
+                {
+                    return null;
+                }
+
+                var layers = dynamic.Update(completed);
+                var (lossAfter, _) = LossFunctions.Compute(settings.Loss, network.Forward(x, batch), labels, network.OutputSize, batch, gradient);
+                return new TopologyUpdate(completed, lossBefore, lossAfter / batch, layers);
+            },
+            TopologyUpdated);
 
         long stateBytes = network.Parameters.Sum(p => 2L * p.Length * sizeof(float)) + optimizer.StateBytes;
         return new TrainingSummary(last, (long)settings.Steps * batch, wall, stateBytes, peak);

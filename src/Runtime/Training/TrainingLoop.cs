@@ -14,6 +14,13 @@ internal static class TrainingLoop
     public delegate (double Loss, long Hits) Step(int step, int[] labels);
 
     /// <summary>
+    /// The step hook of a dynamic schedule, after completed step <paramref name="completed"/> (1-based) whose batch is
+    /// still in the trainer's buffers: updates the topology when the schedule says so and returns what it did, with
+    /// the batch-mean loss of that batch after the update; null when no update is due.
+    /// </summary>
+    public delegate TopologyUpdate? Topology(int completed, int[] labels, double lossBefore);
+
+    /// <summary>
     /// Runs <paramref name="settings"/>.Steps steps; <paramref name="fillBatch"/> receives each batch's sample indices
     /// and labels buffer, <paramref name="train"/> trains on it, <paramref name="evaluate"/> gives the test figures.
     /// Returns the last evaluation, the wall time and the peak managed memory.
@@ -26,7 +33,9 @@ internal static class TrainingLoop
         Func<(double Loss, double Accuracy)> evaluate,
         Action<int, double>? stepCompleted,
         Action<EvalPoint>? evaluated,
-        CancellationToken cancellation)
+        CancellationToken cancellation,
+        Topology? topology = null,
+        Action<TopologyUpdate>? topologyUpdated = null)
     {
         // Reshuffled every epoch from (seed, epoch); the short tail of an epoch is dropped so every step is a full batch.
         var batches = new BatchStream(new ShuffleSampler(data.Train.Count, settings.Seed), settings.Batch, dropLast: true);
@@ -51,6 +60,10 @@ internal static class TrainingLoop
             correct += hits;
             seenSinceEval += batch;
             stepCompleted?.Invoke(step + 1, loss / batch);
+            if (topology?.Invoke(step + 1, labels, loss / batch) is TopologyUpdate update)
+            {
+                topologyUpdated?.Invoke(update);
+            }
 
             bool evalNow = (settings.EvalEvery > 0 && (step + 1) % settings.EvalEvery == 0) || step + 1 == settings.Steps;
             if (evalNow)

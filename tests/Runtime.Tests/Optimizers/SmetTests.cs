@@ -30,7 +30,7 @@ public class SmetTests
         {
             if (step is 4 or 9)
             {
-                optimizer.ResetState(weight, resetPositions);
+                weight.ResetState(resetPositions);
                 foreach (int i in resetPositions)
                 {
                     m[i] = v[i] = ages[i] = 0;
@@ -86,7 +86,7 @@ public class SmetTests
             Assert.Equal(expected, before - weight.Values[0], 1e-5 * lr);
         }
 
-        optimizer.ResetState(weight, [0]);
+        weight.ResetState([0]);
         float[] beforeReset = (float[])weight.Values.Clone();
         optimizer.Step(15);
         Assert.Equal(lr / warmup, beforeReset[0] - weight.Values[0], 1e-5 * lr);
@@ -136,7 +136,7 @@ public class SmetTests
             optimizer.Step(step);
         }
 
-        optimizer.ResetState(weight, [1, 4]);
+        weight.ResetState([1, 4]);
         for (int i = 0; i < 6; i++)
         {
             bool reset = i is 1 or 4;
@@ -145,61 +145,62 @@ public class SmetTests
             Assert.Equal(reset ? 0 : 3, optimizer.WeightSteps(weight)[i]);
         }
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => optimizer.ResetState(weight, [6]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => weight.ResetState([6]));
     }
 
     [Fact]
-    public void Remap_MovesSurvivorsZeroesNewWeightsAndReplacesTheParameter()
+    public void ParameterRemap_MovesValuesAndStateOfSurvivors_ZeroesNewWeights()
     {
         var random = new Random(8);
         Parameter bias = RandomParameter(random, "b", 3, decays: false);
-        Parameter old = RandomParameter(random, "w", 5);
-        var optimizer = new AdamW(Adam with { MomentWarmupSteps = 100 }, [old, bias], 10);
+        Parameter weight = RandomParameter(random, "w", 5);
+        var optimizer = new AdamW(Adam with { MomentWarmupSteps = 100 }, [weight, bias], 10);
         for (int step = 0; step < 4; step++)
         {
-            FillGradient(random, old);
+            FillGradient(random, weight);
             optimizer.Step(step);
         }
 
-        float[] oldM = optimizer.FirstMoment(old).ToArray();
-        float[] oldV = optimizer.SecondMoment(old).ToArray();
+        float[] oldValues = (float[])weight.Values.Clone();
+        float[] oldM = optimizer.FirstMoment(weight).ToArray();
+        float[] oldV = optimizer.SecondMoment(weight).ToArray();
         int[] map = [2, -1, 0, 4, -1, -1];
-        var rebuilt = new Parameter("w", new float[map.Length], decays: true);
-        optimizer.Remap(old, rebuilt, map);
+        weight.Remap(map);
 
-        Assert.Same(rebuilt, optimizer.Parameters[0]);
-        Assert.Same(bias, optimizer.Parameters[1]);
-        Assert.Throws<ArgumentException>(() => optimizer.FirstMoment(old).Length);
-        Assert.Equal([oldM[2], 0, oldM[0], oldM[4], 0, 0], optimizer.FirstMoment(rebuilt).ToArray());
-        Assert.Equal([oldV[2], 0, oldV[0], oldV[4], 0, 0], optimizer.SecondMoment(rebuilt).ToArray());
-        Assert.Equal([4, 0, 4, 4, 0, 0], optimizer.WeightSteps(rebuilt).ToArray());
+        Assert.Same(weight, optimizer.Parameters[0]);
+        Assert.Equal([oldValues[2], 0, oldValues[0], oldValues[4], 0, 0], weight.Values);
+        Assert.Equal([oldM[2], 0, oldM[0], oldM[4], 0, 0], optimizer.FirstMoment(weight).ToArray());
+        Assert.Equal([oldV[2], 0, oldV[0], oldV[4], 0, 0], optimizer.SecondMoment(weight).ToArray());
+        Assert.Equal([4, 0, 4, 4, 0, 0], optimizer.WeightSteps(weight).ToArray());
+        Assert.Equal(6, weight.Grad.Length);
         Assert.Equal((2 * sizeof(float) + sizeof(int)) * (6 + 3), optimizer.StateBytes);
 
+        FillGradient(random, weight);
         optimizer.Step(4);
-        Assert.Equal([5, 1, 5, 5, 1, 1], optimizer.WeightSteps(rebuilt).ToArray());
+        Assert.Equal([5, 1, 5, 5, 1, 1], optimizer.WeightSteps(weight).ToArray());
     }
 
     [Fact]
-    public void Remap_MovesSgdMomentum()
+    public void ParameterRemap_MovesSgdMomentum()
     {
-        var old = new Parameter("w", [1f, 2f, 3f], decays: true);
-        var optimizer = new Sgd(new OptimizerSpec(OptimizerKind.Sgd, 0.1, Momentum: 0.9), [old], 10);
-        old.Grad[0] = 1f;
-        old.Grad[1] = 2f;
-        old.Grad[2] = 3f;
+        var weight = new Parameter("w", [1f, 2f, 3f], decays: true);
+        var optimizer = new Sgd(new OptimizerSpec(OptimizerKind.Sgd, 0.1, Momentum: 0.9), [weight], 10);
+        weight.Grad[0] = 1f;
+        weight.Grad[1] = 2f;
+        weight.Grad[2] = 3f;
         optimizer.Step(0);
-        var rebuilt = new Parameter("w", [0f, 0f], decays: true);
-        optimizer.Remap(old, rebuilt, [-1, 2]);
-        Assert.Equal([0f, 3f], optimizer.MomentumBuffer(rebuilt).ToArray());
+        weight.Remap([-1, 2]);
+        Assert.Equal([0f, 3f], optimizer.MomentumBuffer(weight).ToArray());
     }
 
     [Fact]
-    public void Remap_MapOfWrongLengthOrRange_Throws()
+    public void ParameterRemap_MapOutOfRange_Throws()
     {
-        var old = new Parameter("w", [1f, 2f], decays: true);
-        var optimizer = new AdamW(Adam, [old], 10);
-        Assert.Throws<ArgumentException>(() => optimizer.Remap(old, new Parameter("w", new float[3], true), [0, 1]));
-        Assert.Throws<ArgumentOutOfRangeException>(() => optimizer.Remap(old, new Parameter("w", new float[1], true), [2]));
+        var weight = new Parameter("w", [1f, 2f], decays: true);
+        _ = new AdamW(Adam, [weight], 10);
+        Assert.Throws<ArgumentOutOfRangeException>(() => weight.Remap([2]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => weight.Remap([0, -2]));
+        Assert.Equal([1f, 2f], weight.Values);
     }
 
     /// <summary>Runs <paramref name="history"/> random-gradient steps, resets <paramref name="reset"/>, and returns |Δθ| of one more step.</summary>
@@ -214,7 +215,7 @@ public class SmetTests
             optimizer.Step(step);
         }
 
-        optimizer.ResetState(weight, reset);
+        weight.ResetState(reset);
         FillGradient(random, weight);
         double[] before = ToDouble(weight.Values);
         optimizer.Step(history);

@@ -21,13 +21,13 @@ public interface IResultStore : IDisposable
     /// <summary>
     /// Starts <paramref name="run"/> from scratch: inserted, or — whatever its old status, an interrupted
     /// <c>running</c> one included — reset to <c>running</c> with new config and counts, a new start time, final
-    /// numbers and error cleared and every old evaluation deleted.
+    /// numbers and error cleared and every old evaluation and metric deleted.
     /// </summary>
     void StartRun(RunRecord run);
 
     /// <summary>
     /// Resumes an existing run from a checkpoint taken after <paramref name="step"/>: status back to
-    /// <c>running</c>, evaluations after that step deleted, earlier ones kept.
+    /// <c>running</c>, evaluations and metrics after that step deleted, earlier ones kept.
     /// </summary>
     void ResumeRun(string id, long step);
 
@@ -40,6 +40,15 @@ public interface IResultStore : IDisposable
 
     /// <summary>The evaluations of one run by step.</summary>
     IReadOnlyList<EvalRecord> GetEvals(string id);
+
+    /// <summary>
+    /// Appends named values of one step to the run's long metrics table (run, step, name, value), replacing the same
+    /// (step, name); committed when this returns. Dynamic sparsity's per-update records are stored this way.
+    /// </summary>
+    void AppendMetrics(string id, long step, IReadOnlyList<Metric> metrics);
+
+    /// <summary>The run's metrics whose name starts with <paramref name="prefix"/> (all when null), by step then name (ordinal).</summary>
+    IReadOnlyList<MetricRecord> GetMetrics(string id, string? prefix = null);
 }
 
 /// <summary>Opens a store from the <c>--store</c> argument.</summary>

@@ -72,3 +72,9 @@ public sealed record EvalRecord(
     double? TrainAccuracy,
     double TestAccuracy,
     double WallSeconds);
+
+/// <summary>A named value to store for one step: <c>topology/Hidden1/density</c>.</summary>
+public sealed record Metric(string Name, double Value);
+
+/// <summary>One row of the long metrics table. NaN is stored as NULL and read back as NaN.</summary>
+public sealed record MetricRecord(string RunId, long Step, string Name, double Value);

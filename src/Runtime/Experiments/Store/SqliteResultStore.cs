@@ -133,8 +133,9 @@ public sealed partial class SqliteResultStore : IResultStore
         ArgumentNullException.ThrowIfNull(run);
         Write(transaction =>
         {
-            using (SqliteCommand delete = Command(transaction, "DELETE FROM evals WHERE run_id = $id"))
+            foreach (string table in new[] { "evals", "metrics" })
             {
+                using SqliteCommand delete = Command(transaction, $"DELETE FROM {table} WHERE run_id = $id");
                 delete.Parameters.AddWithValue("$id", run.Id);
                 delete.ExecuteNonQuery();
             }
@@ -182,10 +183,13 @@ public sealed partial class SqliteResultStore : IResultStore
                 RequireOne(update.ExecuteNonQuery(), id);
             }
 
-            using SqliteCommand delete = Command(transaction, "DELETE FROM evals WHERE run_id = $id AND step > $step");
-            delete.Parameters.AddWithValue("$id", id);
-            delete.Parameters.AddWithValue("$step", step);
-            delete.ExecuteNonQuery();
+            foreach (string table in new[] { "evals", "metrics" })
+            {
+                using SqliteCommand delete = Command(transaction, $"DELETE FROM {table} WHERE run_id = $id AND step > $step");
+                delete.Parameters.AddWithValue("$id", id);
+                delete.Parameters.AddWithValue("$step", step);
+                delete.ExecuteNonQuery();
+            }
         });
     }
 

@@ -2,7 +2,10 @@ using Microsoft.Data.Sqlite;
 
 namespace SparseDsl.Experiments;
 
-/// <summary>The SQLite schema, created when missing; <c>schema_version</c> holds its version for later migrations.</summary>
+/// <summary>
+/// The SQLite schema, created when missing; <c>schema_version</c> holds its version for later migrations. The
+/// <c>metrics</c> table is additive (created in a store of the same version that lacks it).
+/// </summary>
 internal static class SqliteSchema
 {
     public const int Version = 1;
@@ -39,6 +42,13 @@ internal static class SqliteSchema
             test_accuracy   REAL,
             wall_seconds    REAL NOT NULL,
             PRIMARY KEY (run_id, step)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS metrics (
+            run_id  TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+            step    INTEGER NOT NULL,
+            name    TEXT NOT NULL,
+            value   REAL,
+            PRIMARY KEY (run_id, step, name)
         ) WITHOUT ROWID;
         """;
 

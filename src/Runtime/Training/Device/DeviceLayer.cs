@@ -34,10 +34,16 @@ internal sealed class DeviceLayer : IDisposable
         inputs = layer.Inputs;
         outputs = layer.Outputs;
         // The kernel sets are checked before any device buffer exists, so a mismatch leaks nothing.
-        var sparseSet = layer is ICsrLayer
+        var matrix = (layer.Weight.Format as CsrFormat)?.Matrix;
+        if (matrix is null && !layer.Weight.Format.IsDense)
+        {
+            throw new NotSupportedException($"{layer.Name} is stored as {layer.Weight.Layout.Pattern}; the device backends run dense and CSR layers only in this version; use --backend cpu");
+        }
+
+        var sparseSet = matrix is not null
             ? kernels.Sparse ?? throw new ArgumentException($"{layer.Name} was built sparse but the generator emitted no CSR kernels for it.", nameof(kernels))
             : null;
-        var denseSet = layer is ICsrLayer
+        var denseSet = matrix is not null
             ? null
             : kernels.Dense ?? throw new ArgumentException($"{layer.Name} was built dense but the generator emitted no dense kernels for it.", nameof(kernels));
         var activationSet = layer.Activation == Activation.None
@@ -53,9 +59,9 @@ internal sealed class DeviceLayer : IDisposable
             activationBackward = accelerator.LoadAutoGroupedStreamKernel(activationSet);
         }
 
-        if (layer is ICsrLayer sparse)
+        if (matrix is not null)
         {
-            csr = new CsrBuffers(accelerator, sparse.Matrix);
+            csr = new CsrBuffers(accelerator, matrix);
             sparseForward = accelerator.LoadAutoGroupedStreamKernel(sparseSet!.Forward);
             sparseWeightGradient = accelerator.LoadAutoGroupedStreamKernel(sparseSet.WeightGradient);
             sparseInputGradient = accelerator.LoadAutoGroupedStreamKernel(sparseSet.InputGradient);

@@ -23,6 +23,11 @@ public sealed class DeviceTrainer(DeviceNetwork network, Dataset data, TrainingS
     {
         ArgumentNullException.ThrowIfNull(network);
         Trainer.ValidateShapes(network.Host, data, settings);
+        if (settings.Schedule is { Kind: not Language.ScheduleKind.Static } schedule)
+        {
+            throw new NotSupportedException($"schedule '{schedule.Kind.ToString().ToLowerInvariant()}' changes the topology, which the device trainer cannot do in this version; use --backend cpu");
+        }
+
         var accelerator = network.Accelerator;
         using var optimizer = new DeviceOptimizer(accelerator, settings.Optimizer, network.Parameters, settings.Steps);
         using var loss = new DeviceLoss(accelerator, settings.Loss, network.OutputSize);

@@ -13,7 +13,8 @@ namespace SparseDsl.Training;
 /// θ ← θ − η·s · (m / (1 − β1^t)) / (√v / √(1 − β2^t) + ε)
 /// </code>
 /// With a shared step (default) t is the optimizer's step count and s = 1. With <c>MomentWarmupSteps = W</c>
-/// (SMET) each value keeps its own age t_i (incremented every step, reset to 0 by <see cref="Optimizer.ResetState"/>),
+/// (SMET) each value keeps its own age t_i (incremented every step, reset to 0 by <see cref="Parameter.ResetState"/>
+/// or when a topology change grows it),
 /// used for its bias correction, and s = min(t_i / W, 1) scales its first moment in the update (m itself is stored unscaled).
 /// </summary>
 public sealed partial class AdamW : Optimizer
@@ -45,13 +46,13 @@ public sealed partial class AdamW : Optimizer
     public bool PerWeightSteps => _table is not null;
 
     /// <summary>The first moment m of <paramref name="parameter"/>.</summary>
-    public ReadOnlySpan<float> FirstMoment(Parameter parameter) => StateOf(parameter).Slots[0];
+    public ReadOnlySpan<float> FirstMoment(Parameter parameter) => Member(parameter).Slots[0];
 
     /// <summary>The second moment v of <paramref name="parameter"/>.</summary>
-    public ReadOnlySpan<float> SecondMoment(Parameter parameter) => StateOf(parameter).Slots[1];
+    public ReadOnlySpan<float> SecondMoment(Parameter parameter) => Member(parameter).Slots[1];
 
     /// <summary>The per-value step counts t_i of <paramref name="parameter"/>; empty with a shared step.</summary>
-    public ReadOnlySpan<int> WeightSteps(Parameter parameter) => StateOf(parameter).Steps ?? [];
+    public ReadOnlySpan<int> WeightSteps(Parameter parameter) => Member(parameter).Steps ?? [];
 
     /// <summary>
     /// The per-age coefficient tables grown to cover <paramref name="age"/> (per-weight steps only), entry t for age t,
@@ -80,14 +81,14 @@ public sealed partial class AdamW : Optimizer
         _inverseSqrtCorrection2 = 1.0 / Math.Sqrt(1.0 - Math.Pow(Spec.Beta2, stepCount));
     }
 
-    private protected override void Update(Parameter parameter, State state, double lr)
+    private protected override void Update(Parameter parameter, double lr)
     {
         float[] values = parameter.Values;
         float[] grad = parameter.Grad;
-        float[] m = state.Slots[0];
-        float[] v = state.Slots[1];
+        float[] m = parameter.Slots[0];
+        float[] v = parameter.Slots[1];
         float decay = parameter.Decays ? (float)(1.0 - lr * Spec.WeightDecay) : 1f;
-        if (state.Steps is int[] steps)
+        if (parameter.Steps is int[] steps)
         {
             var kernel = new PerWeightKernel(values, grad, m, v, steps, _table!, (float)lr, decay, _beta1, _beta2, _oneMinusBeta1, _oneMinusBeta2, _epsilon);
             ForChunks(values.Length, kernel.Run);

@@ -4,7 +4,8 @@ namespace SparseDsl.Training;
 
 /// <summary>
 /// Updates a fixed list of <see cref="Parameter"/>s from their gradients. State (momentum, Adam moments, per-weight
-/// steps) lives in arrays as long as each parameter's <see cref="Parameter.Values"/>, so it follows density.
+/// steps) lives on each parameter (<see cref="Parameter.Slots"/>), as long as its values, so it follows density and
+/// moves with a topology change.
 /// </summary>
 public interface IOptimizer
 {
@@ -12,7 +13,7 @@ public interface IOptimizer
 
     LearningRateSchedule Schedule { get; }
 
-    /// <summary>The parameters updated, in the order given (a <see cref="Remap"/> replaces one in place).</summary>
+    /// <summary>The parameters updated, in the order given.</summary>
     IReadOnlyList<Parameter> Parameters { get; }
 
     /// <summary>How many times <see cref="Step"/> has run.</summary>
@@ -30,14 +31,4 @@ public interface IOptimizer
     /// <summary>The learning rate <paramref name="parameter"/> gets at <paramref name="step"/>: the schedule's, divided by
     /// <c>Density^DensityLrExponent</c> when the SMET density-aware learning rate is on.</summary>
     double LearningRate(Parameter parameter, int step);
-
-    /// <summary>Zeroes every state slot (and the per-weight step) of the given value positions, e.g. regrown weights.</summary>
-    void ResetState(Parameter parameter, ReadOnlySpan<int> positions);
-
-    /// <summary>
-    /// Replaces <paramref name="oldParameter"/> by <paramref name="newParameter"/> (same place in <see cref="Parameters"/>)
-    /// after its value array was rebuilt: position <c>i</c> of the new array takes the state of old position
-    /// <c>oldPositionOfNew[i]</c>, or fresh zero state when that is -1 (a new weight).
-    /// </summary>
-    void Remap(Parameter oldParameter, Parameter newParameter, int[] oldPositionOfNew);
 }

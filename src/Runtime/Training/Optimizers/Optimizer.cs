@@ -3,8 +3,8 @@ using SparseDsl.Language;
 namespace SparseDsl.Training;
 
 /// <summary>
-/// Shared machinery of <see cref="Sgd"/> and <see cref="AdamW"/>: the parameter list, per-parameter state arrays
-/// (parallel to <see cref="Parameter.Values"/>), the learning rate per parameter, state reset and re-mapping.
+/// Shared machinery of <see cref="Sgd"/> and <see cref="AdamW"/>: the parameter list, their state slots (allocated on
+/// each <see cref="Parameter"/>, which owns them), the learning rate per parameter with SMET's density scaling.
 /// </summary>
 public abstract class Optimizer : IOptimizer
 {
@@ -12,7 +12,7 @@ public abstract class Optimizer : IOptimizer
     internal const int ChunkLength = 1 << 14;
 
     private readonly List<Parameter> _parameters;
-    private readonly Dictionary<Parameter, State> _states = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<Parameter> _members = new(ReferenceEqualityComparer.Instance);
     private readonly int _slotCount;
     private readonly bool _perWeightSteps;
 
@@ -32,10 +32,13 @@ public abstract class Optimizer : IOptimizer
         _parameters = [.. parameters];
         foreach (Parameter parameter in _parameters)
         {
-            if (!_states.TryAdd(parameter, NewState(parameter.Length)))
+            if (!_members.Add(parameter))
             {
                 throw new ArgumentException($"Parameter '{parameter.Name}' is listed twice.", nameof(parameters));
             }
+
+            // The state lives on the parameter (its one owner), so a topology change moves it with the values.
+            parameter.AllocateState(slotCount, perWeightSteps);
         }
     }
 
@@ -47,20 +50,8 @@ public abstract class Optimizer : IOptimizer
 
     public int StepCount { get; private set; }
 
-    public long StateBytes
-    {
-        get
-        {
-            long perValue = (long)_slotCount * sizeof(float) + (_perWeightSteps ? sizeof(int) : 0);
-            long total = 0;
-            foreach (Parameter parameter in _parameters)
-            {
-                total += perValue * parameter.Length;
-            }
-
-            return total;
-        }
-    }
+    /// <summary>Bytes of state of every parameter as they are now (it follows each parameter's current length).</summary>
+    public long StateBytes => _parameters.Sum(p => p.StateBytes);
 
     /// <summary>Creates the optimizer <paramref name="spec"/> names over <paramref name="parameters"/>.</summary>
     public static IOptimizer Create(OptimizerSpec spec, IEnumerable<Parameter> parameters, int totalSteps)
@@ -86,78 +77,11 @@ public abstract class Optimizer : IOptimizer
                 continue;
             }
 
-            Update(parameter, _states[parameter], lr * DensityScale(parameter));
+            Update(parameter, lr * DensityScale(parameter));
         }
     }
 
     public double LearningRate(Parameter parameter, int step) => Schedule.At(step) * DensityScale(parameter);
-
-    public void ResetState(Parameter parameter, ReadOnlySpan<int> positions)
-    {
-        State state = StateOf(parameter);
-        foreach (int position in positions)
-        {
-            if ((uint)position >= (uint)parameter.Length)
-            {
-                throw new ArgumentOutOfRangeException(nameof(positions), position, $"Position outside '{parameter.Name}' ({parameter.Length} values).");
-            }
-
-            foreach (float[] slot in state.Slots)
-            {
-                slot[position] = 0f;
-            }
-
-            if (state.Steps is not null)
-            {
-                state.Steps[position] = 0;
-            }
-        }
-    }
-
-    public void Remap(Parameter oldParameter, Parameter newParameter, int[] oldPositionOfNew)
-    {
-        ArgumentNullException.ThrowIfNull(newParameter);
-        ArgumentNullException.ThrowIfNull(oldPositionOfNew);
-        State old = StateOf(oldParameter);
-        if (oldPositionOfNew.Length != newParameter.Length)
-        {
-            throw new ArgumentException($"The map has {oldPositionOfNew.Length} entries but '{newParameter.Name}' has {newParameter.Length} values.", nameof(oldPositionOfNew));
-        }
-
-        if (!ReferenceEquals(oldParameter, newParameter) && _states.ContainsKey(newParameter))
-        {
-            throw new ArgumentException($"Parameter '{newParameter.Name}' is already optimized.", nameof(newParameter));
-        }
-
-        State fresh = NewState(newParameter.Length);
-        for (int i = 0; i < oldPositionOfNew.Length; i++)
-        {
-            int from = oldPositionOfNew[i];
-            if (from == -1)
-            {
-                continue;
-            }
-
-            if ((uint)from >= (uint)oldParameter.Length)
-            {
-                throw new ArgumentOutOfRangeException(nameof(oldPositionOfNew), from, $"Entry {i} is outside '{oldParameter.Name}' ({oldParameter.Length} values).");
-            }
-
-            for (int s = 0; s < _slotCount; s++)
-            {
-                fresh.Slots[s][i] = old.Slots[s][from];
-            }
-
-            if (fresh.Steps is not null)
-            {
-                fresh.Steps[i] = old.Steps![from];
-            }
-        }
-
-        _states.Remove(oldParameter);
-        _states.Add(newParameter, fresh);
-        _parameters[_parameters.IndexOf(oldParameter)] = newParameter;
-    }
 
     /// <summary>Runs before the parameters are updated in step number <paramref name="stepCount"/> (1-based).</summary>
     private protected virtual void BeginStep(int stepCount)
@@ -165,13 +89,14 @@ public abstract class Optimizer : IOptimizer
     }
 
     /// <summary>Updates one parameter with learning rate <paramref name="lr"/> (schedule and density scaling applied).</summary>
-    private protected abstract void Update(Parameter parameter, State state, double lr);
+    private protected abstract void Update(Parameter parameter, double lr);
 
-    private protected State StateOf(Parameter parameter)
+    /// <summary><paramref name="parameter"/>, checked to be one this optimizer trains.</summary>
+    private protected Parameter Member(Parameter parameter)
     {
         ArgumentNullException.ThrowIfNull(parameter);
-        return _states.TryGetValue(parameter, out State? state)
-            ? state
+        return _members.Contains(parameter)
+            ? parameter
             : throw new ArgumentException($"Parameter '{parameter.Name}' is not optimized by this optimizer.", nameof(parameter));
     }
 
@@ -206,18 +131,4 @@ public abstract class Optimizer : IOptimizer
 
         return Math.Pow(parameter.Density, -exponent);
     }
-
-    private State NewState(int length)
-    {
-        var slots = new float[_slotCount][];
-        for (int s = 0; s < _slotCount; s++)
-        {
-            slots[s] = new float[length];
-        }
-
-        return new State(slots, _perWeightSteps ? new int[length] : null);
-    }
-
-    /// <summary>State arrays parallel to a parameter's values; <see cref="Steps"/> only with per-weight step counts.</summary>
-    private protected sealed record State(float[][] Slots, int[]? Steps);
 }

@@ -23,15 +23,15 @@ public sealed class Sgd : Optimizer
     /// <summary>The momentum buffer b of <paramref name="parameter"/>; empty when momentum is 0.</summary>
     public ReadOnlySpan<float> MomentumBuffer(Parameter parameter)
     {
-        State state = StateOf(parameter);
-        return state.Slots.Length == 0 ? [] : state.Slots[0];
+        var slots = Member(parameter).Slots;
+        return slots.Count == 0 ? [] : slots[0];
     }
 
-    private protected override void Update(Parameter parameter, State state, double lr)
+    private protected override void Update(Parameter parameter, double lr)
     {
         float[] values = parameter.Values;
         float[] grad = parameter.Grad;
-        float[]? buffer = state.Slots.Length == 0 ? null : state.Slots[0];
+        float[]? buffer = parameter.Slots.Count == 0 ? null : parameter.Slots[0];
         float eta = (float)lr;
         float lambda = parameter.Decays ? (float)Spec.WeightDecay : 0f;
         float mu = (float)Spec.Momentum;

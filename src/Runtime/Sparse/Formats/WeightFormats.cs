@@ -1,0 +1,34 @@
+using SparseDsl.Language;
+
+namespace SparseDsl.Sparse;
+
+/// <summary>The one place that decides how a weight with a given set of active units is stored.</summary>
+public static class WeightFormats
+{
+    /// <summary>
+    /// The format of the sorted active <paramref name="units"/> of <paramref name="layout"/> over <paramref name="values"/>
+    /// (units stored whole, in order): dense when every unit is active and unit order is row-major order (the
+    /// GEMM kernels are fastest there), else the pattern's sparse format.
+    /// </summary>
+    public static WeightFormat Create(UnitLayout layout, int[] units, float[] values)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(units);
+        ArgumentNullException.ThrowIfNull(values);
+        if ((long)units.Length * layout.UnitSize != values.Length)
+        {
+            throw new ArgumentException($"{units.Length} units of {layout.UnitSize} weights need {(long)units.Length * layout.UnitSize} values, not {values.Length}", nameof(values));
+        }
+
+        if (units.Length == layout.UnitCount && layout.UnitHeight == 1)
+        {
+            return new DenseFormat(layout, values);
+        }
+
+        return layout.Pattern switch
+        {
+            PatternKind.Unstructured => CsrFormat.FromUnits(layout.Rows, layout.Cols, units, values),
+            _ => throw new NotSupportedException($"pattern {layout.Pattern} has no storage format in this version yet"),
+        };
+    }
+}

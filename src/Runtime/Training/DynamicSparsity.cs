@@ -1,0 +1,81 @@
+using SparseDsl.Language;
+using SparseDsl.Sparse;
+
+namespace SparseDsl.Training;
+
+/// <summary>One layer's part of a topology update: its density after it, and the weights dropped and grown.</summary>
+public sealed record LayerTopologyUpdate(string Layer, double Density, long Dropped, long Grown);
+
+/// <summary>
+/// One topology update after completed step <see cref="Step"/>: the batch-mean training loss of that step's batch
+/// just before the update and, on the same batch, just after it (the spike SMET's warm-up removes), and every layer's part.
+/// </summary>
+public sealed record TopologyUpdate(int Step, double LossBefore, double LossAfter, IReadOnlyList<LayerTopologyUpdate> Layers);
+
+/// <summary>
+/// A network's sparsity schedule at run time: after the steps the <see cref="TopologySchedule"/> names, every sparse
+/// layer's mask is updated by the one <see cref="MaskUpdater"/> (drop by magnitude, grow at random or by the dense
+/// gradient of the step's batch; GMP drops to its cubic target) and applied to the layer's <see cref="SparseWeight"/>,
+/// which moves values and optimizer state together. Each (layer, step) has its own seed, so masks repeat run to run.
+/// </summary>
+public sealed class DynamicSparsity
+{
+    private readonly TopologySchedule schedule;
+    private readonly Linear[] layers;
+
+    private DynamicSparsity(TopologySchedule schedule, Linear[] layers)
+    {
+        this.schedule = schedule;
+        this.layers = layers;
+    }
+
+    /// <summary>The updates of <paramref name="network"/> under <paramref name="spec"/>, or null when its topology never changes.</summary>
+    public static DynamicSparsity? For(ISparseNetwork network, SparsityScheduleSpec? spec, int totalSteps)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (spec is null || spec.Kind == ScheduleKind.Static)
+        {
+            return null;
+        }
+
+        // Layers that are or will become sparse; [KeepDense] and density-1 layers stay as built.
+        var sparse = network.Layers.OfType<Linear>().Where(l => l.Plan.TargetDensity < 1).ToArray();
+        return new DynamicSparsity(new TopologySchedule(spec, totalSteps), sparse);
+    }
+
+    public TopologySchedule Schedule => schedule;
+
+    /// <summary>Whether <see cref="Update"/> runs after completed step <paramref name="step"/>.</summary>
+    public bool UpdatesAfter(int step) => schedule.UpdatesAfter(step);
+
+    /// <summary>Updates every sparse layer's mask after completed step <paramref name="step"/> (its gradients are the step's).</summary>
+    public IReadOnlyList<LayerTopologyUpdate> Update(int step)
+    {
+        var updates = new List<LayerTopologyUpdate>(layers.Length);
+        foreach (var layer in layers)
+        {
+            SparseWeight weight = layer.Weight;
+            UnitLayout layout = weight.Layout;
+            int[] active = weight.Format.ActiveUnits();
+            int drop = schedule.IsPruning
+                ? (int)(active.Length - ModelShapes.ActiveWeights(layout.UnitCount, PrunedDensity(layer, step)))
+                : (int)Math.Floor(active.Length * schedule.DropFraction(step));
+            if (drop <= 0)
+            {
+                updates.Add(new LayerTopologyUpdate(layer.Name, weight.Format.Density, 0, 0));
+                continue;
+            }
+
+            var random = new Random(SeedMix.Of(layer.Plan.Seed, step));
+            DenseGradientRows? gradient = schedule.Grow == GrowCriterion.Gradient ? layer.DenseGradientRows : null;
+            TopologyChange change = MaskUpdater.Plan(layout, active, weight.Parameter.Values, drop, schedule.Grow, random, gradient);
+            weight.Apply(change);
+            updates.Add(new LayerTopologyUpdate(layer.Name, weight.Format.Density, (long)change.Dropped * layout.UnitSize, (long)change.Grown * layout.UnitSize));
+        }
+
+        return updates;
+    }
+
+    private double PrunedDensity(Linear layer, int step) =>
+        1 - schedule.PrunedSparsity(1 - layer.Plan.Density, 1 - layer.Plan.TargetDensity, step);
+}
