@@ -1,0 +1,239 @@
+using SparseDsl.Language;
+using SparseDsl.Sparse;
+
+namespace SparseDsl.Runtime.Tests.Sparse;
+
+/// <summary>
+/// RigL's invariants of one mask update (CONVENTIONS.md, Tests), on random layers and several seeds: drop and grow
+/// disjoint, active count kept, drops are the smallest magnitudes, RigL grows the largest dense gradients among the
+/// inactive units, a fixed seed gives the same change, and every pattern stays valid.
+/// </summary>
+public class MaskUpdaterTests
+{
+    public static TheoryData<int, int, int, double, double> UnstructuredCases() => new()
+    {
+        { 1, 7, 13, 0.3, 0.3 },
+        { 2, 40, 25, 0.1, 0.3 },
+        { 3, 64, 64, 0.05, 0.5 },
+        { 4, 33, 17, 0.5, 0.2 },
+        { 5, 20, 30, 0.8, 0.3 }, // more to drop than free units: the drop is capped so growth can refill it
+    };
+
+    [Theory]
+    [MemberData(nameof(UnstructuredCases))]
+    public void RandomGrowth_DisjointCountKeptSmallestDropped(int seed, int rows, int cols, double density, double fraction)
+    {
+        var random = new Random(seed);
+        var layout = UnitLayout.Unstructured(rows, cols);
+        int[] active = RandomUnits(random, layout.UnitCount, (int)Math.Round(density * layout.UnitCount));
+        float[] values = RandomValues(random, active.Length);
+        int drop = (int)Math.Floor(active.Length * fraction);
+
+        TopologyChange change = MaskUpdater.Plan(layout, active, values, drop, GrowCriterion.Random, new Random(seed * 31));
+
+        var (dropped, grown) = Difference(active, change.ActiveUnits);
+        int expected = Math.Min(drop, layout.UnitCount - active.Length);
+        Assert.Equal(expected, dropped.Count);
+        Assert.Equal(expected, grown.Count);
+        Assert.Equal(active.Length, change.ActiveUnits.Length);
+        Assert.Empty(dropped.Intersect(grown));
+        Assert.Equal(expected, change.Dropped);
+        Assert.Equal(expected, change.Grown);
+        AssertSortedDistinct(change.ActiveUnits, layout.UnitCount);
+        Assert.Equal(SmallestMagnitudes(active, values, expected), dropped.OrderBy(u => u));
+        AssertRanks(active, change);
+    }
+
+    [Theory]
+    [MemberData(nameof(UnstructuredCases))]
+    public void GradientGrowth_PicksLargestDenseGradientAmongInactive(int seed, int rows, int cols, double density, double fraction)
+    {
+        var random = new Random(seed);
+        var layout = UnitLayout.Unstructured(rows, cols);
+        int[] active = RandomUnits(random, layout.UnitCount, (int)Math.Round(density * layout.UnitCount));
+        float[] values = RandomValues(random, active.Length);
+        const int batch = 9;
+        float[] dz = RandomValues(random, rows * batch); // [rows, batch]
+        float[] x = RandomValues(random, cols * batch);  // [cols, batch]
+        double[] reference = DenseGradient(dz, x, rows, cols, batch); // |Σ_b dz[r,b]·x[c,b]| in float64
+        int drop = (int)Math.Floor(active.Length * fraction);
+
+        TopologyChange change = MaskUpdater.Plan(layout, active, values, drop, GrowCriterion.Gradient, new Random(1),
+            (first, count, buffer) => GradientRows(dz, x, cols, batch, first, count, buffer));
+
+        var (dropped, grown) = Difference(active, change.ActiveUnits);
+        Assert.Equal(dropped.Count, grown.Count);
+        Assert.Empty(dropped.Intersect(grown));
+        var inactive = Enumerable.Range(0, layout.UnitCount).Except(active).ToArray();
+        double kth = inactive.Select(u => reference[u]).OrderByDescending(s => s).ElementAt(grown.Count - 1);
+        foreach (int unit in grown)
+        {
+            Assert.True(reference[unit] >= kth * (1 - 1e-4), $"grown unit {unit} has |g| {reference[unit]:G6}, below the {grown.Count}-th best {kth:G6}");
+        }
+    }
+
+    [Fact]
+    public void SameSeed_SameChange_OtherSeed_OtherGrowth()
+    {
+        var random = new Random(9);
+        var layout = UnitLayout.Unstructured(50, 40);
+        int[] active = RandomUnits(random, layout.UnitCount, 200);
+        float[] values = RandomValues(random, active.Length);
+
+        var a = MaskUpdater.Plan(layout, active, values, 60, GrowCriterion.Random, new Random(5));
+        var b = MaskUpdater.Plan(layout, active, values, 60, GrowCriterion.Random, new Random(5));
+        var c = MaskUpdater.Plan(layout, active, values, 60, GrowCriterion.Random, new Random(6));
+
+        Assert.Equal(a.ActiveUnits, b.ActiveUnits);
+        Assert.Equal(a.OldRankOfNew, b.OldRankOfNew);
+        Assert.NotEqual(a.ActiveUnits, c.ActiveUnits);
+    }
+
+    [Fact]
+    public void Pruning_DropsExactlyTheSmallestAndGrowsNothing()
+    {
+        var random = new Random(12);
+        var layout = UnitLayout.Unstructured(30, 30);
+        int[] active = RandomUnits(random, layout.UnitCount, 500);
+        float[] values = RandomValues(random, active.Length);
+
+        TopologyChange change = MaskUpdater.Plan(layout, active, values, 123, GrowCriterion.None, new Random(1));
+
+        var (dropped, grown) = Difference(active, change.ActiveUnits);
+        Assert.Empty(grown);
+        Assert.Equal(500 - 123, change.ActiveUnits.Length);
+        Assert.Equal(SmallestMagnitudes(active, values, 123), dropped.OrderBy(u => u));
+        AssertRanks(active, change);
+    }
+
+    [Fact]
+    public void EqualMagnitudes_TiesDropTheLowerUnitFirst()
+    {
+        var layout = UnitLayout.Unstructured(1, 8);
+        int[] active = [0, 2, 3, 5, 7];
+        float[] values = [1f, -0.5f, 0.5f, 0.5f, 2f];
+
+        TopologyChange change = MaskUpdater.Plan(layout, active, values, 2, GrowCriterion.None, new Random(1));
+
+        Assert.Equal([0, 5, 7], change.ActiveUnits);
+    }
+
+    [Theory]
+    [InlineData(1, GrowCriterion.Random)]
+    [InlineData(2, GrowCriterion.Gradient)]
+    [InlineData(3, GrowCriterion.Random)]
+    public void NOfM_EveryGroupKeepsExactlyN(int seed, GrowCriterion grow)
+    {
+        var random = new Random(seed);
+        const int rows = 12, cols = 16, batch = 5;
+        var layout = UnitLayout.For(new SparsityPatternSpec(PatternKind.NOfM, N: 2, M: 4), rows, cols);
+        int[] active = [.. Enumerable.Range(0, layout.GroupCount).SelectMany(g => RandomUnits(random, 4, 2).Select(u => g * 4 + u))];
+        float[] values = RandomValues(random, active.Length);
+        float[] dz = RandomValues(random, rows * batch);
+        float[] x = RandomValues(random, cols * batch);
+
+        TopologyChange change = MaskUpdater.Plan(layout, active, values, active.Length / 3, grow, new Random(seed),
+            (first, count, buffer) => GradientRows(dz, x, cols, batch, first, count, buffer));
+
+        var (dropped, grown) = Difference(active, change.ActiveUnits);
+        Assert.NotEmpty(dropped);
+        Assert.Empty(dropped.Intersect(grown));
+        foreach (var group in change.ActiveUnits.GroupBy(layout.GroupOf))
+        {
+            Assert.Equal(2, group.Count());
+        }
+
+        Assert.Equal(layout.GroupCount, change.ActiveUnits.Select(layout.GroupOf).Distinct().Count());
+        AssertRanks(active, change);
+    }
+
+    [Theory]
+    [InlineData(4, 4)]
+    [InlineData(2, 8)]
+    public void BlockUnits_TilesMoveWhole_ScoresSumOverTheTile(int height, int width)
+    {
+        var random = new Random(height * 10 + width);
+        const int rows = 16, cols = 32;
+        var layout = UnitLayout.For(new SparsityPatternSpec(PatternKind.Block, height, width), rows, cols);
+        int[] active = RandomUnits(random, layout.UnitCount, layout.UnitCount / 4);
+        float[] values = RandomValues(random, active.Length * layout.UnitSize);
+        // one tile's weights all tiny: it must be the first dropped although single weights elsewhere are smaller
+        Array.Fill(values, 1e-3f, 0, layout.UnitSize);
+        values[layout.UnitSize + 1] = 0f;
+
+        TopologyChange change = MaskUpdater.Plan(layout, active, values, 1, GrowCriterion.Random, new Random(3));
+
+        var (dropped, grown) = Difference(active, change.ActiveUnits);
+        Assert.Equal([active[0]], dropped);
+        Assert.Single(grown);
+        Assert.Equal(active.Length, change.ActiveUnits.Length);
+    }
+
+    private static int[] RandomUnits(Random random, int total, int count) =>
+        [.. Enumerable.Range(0, total).OrderBy(_ => random.Next()).Take(count).Order()];
+
+    private static float[] RandomValues(Random random, int count) =>
+        [.. Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() * 2 - 1))];
+
+    private static (List<int> Dropped, List<int> Grown) Difference(int[] before, int[] after) =>
+        (before.Except(after).ToList(), after.Except(before).ToList());
+
+    private static IEnumerable<int> SmallestMagnitudes(int[] active, float[] values, int count) =>
+        active.Select((unit, rank) => (unit, rank)).OrderBy(p => Math.Abs(values[p.rank])).ThenBy(p => p.rank).Take(count).Select(p => p.unit).Order();
+
+    private static void AssertSortedDistinct(int[] units, int total)
+    {
+        for (int i = 0; i < units.Length; i++)
+        {
+            Assert.InRange(units[i], 0, total - 1);
+            Assert.True(i == 0 || units[i] > units[i - 1], $"units not strictly increasing at {i}");
+        }
+    }
+
+    /// <summary>Each surviving unit names its old rank; each grown one -1.</summary>
+    private static void AssertRanks(int[] active, TopologyChange change)
+    {
+        for (int j = 0; j < change.ActiveUnits.Length; j++)
+        {
+            int rank = change.OldRankOfNew[j];
+            Assert.Equal(rank >= 0 ? active[rank] : -1, rank >= 0 ? change.ActiveUnits[j] : Array.IndexOf(active, change.ActiveUnits[j]));
+        }
+    }
+
+    private static double[] DenseGradient(float[] dz, float[] x, int rows, int cols, int batch)
+    {
+        var g = new double[rows * cols];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < cols; c++)
+            {
+                double sum = 0;
+                for (int b = 0; b < batch; b++)
+                {
+                    sum += (double)dz[r * batch + b] * x[c * batch + b];
+                }
+
+                g[r * cols + c] = Math.Abs(sum);
+            }
+        }
+
+        return g;
+    }
+
+    private static void GradientRows(float[] dz, float[] x, int cols, int batch, int first, int count, float[] buffer)
+    {
+        for (int r = 0; r < count; r++)
+        {
+            for (int c = 0; c < cols; c++)
+            {
+                float sum = 0f;
+                for (int b = 0; b < batch; b++)
+                {
+                    sum += dz[(first + r) * batch + b] * x[c * batch + b];
+                }
+
+                buffer[r * cols + c] = MathF.Abs(sum);
+            }
+        }
+    }
+}
