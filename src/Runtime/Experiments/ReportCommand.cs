@@ -11,7 +11,9 @@ internal static class ReportCommand
     {
         var store = ExperimentProgram.StoreOption();
         var json = new Option<string?>("--json") { Description = "Also write every run's resolved config, status and final metrics to this JSON file." };
-        var command = new Command("report", "Show the results stored for this study.") { store, json };
+        var plot = new Option<string?>("--plot") { Description = "Write a figure of the training loss around each run's topology updates into this folder (PNG and SVG)." };
+        var allUpdates = new Option<bool>("--all-updates") { Description = "List every topology update, not the first and last ten." };
+        var command = new Command("report", "Show the results stored for this study.") { store, json, plot, allUpdates };
         command.SetAction(parse => CommandGuard.Run(parse, () =>
         {
             string path = parse.GetValue(store)!;
@@ -38,6 +40,7 @@ internal static class ReportCommand
             }
 
             AnsiConsole.Write(table);
+            WriteTopology(results, runs, axes, parse.GetValue(plot), parse.GetValue(allUpdates));
             string? jsonPath = parse.GetValue(json);
             if (jsonPath is not null)
             {
@@ -48,6 +51,25 @@ internal static class ReportCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Per run with topology updates: its table, and its figure when <paramref name="plotDirectory"/> is given.</summary>
+    private static void WriteTopology(IResultStore results, IReadOnlyList<RunRecord> runs, IReadOnlyList<string> axes, string? plotDirectory, bool all)
+    {
+        foreach (var run in runs)
+        {
+            var metrics = results.GetMetrics(run.Id);
+            var updates = TopologyMetrics.Read(metrics);
+            string label = string.Join(" ", axes.Zip(AxisValues(run.ConfigJson, axes), (axis, value) => axis + "=" + value));
+            if (TopologyReport.Table(run, label, updates, all) is { } table)
+            {
+                AnsiConsole.Write(table);
+                if (plotDirectory is not null)
+                {
+                    Console.WriteLine($"wrote {TopologyReport.Plot(plotDirectory, run, label, updates, metrics)}");
+                }
+            }
+        }
     }
 
     private static string Format(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "";

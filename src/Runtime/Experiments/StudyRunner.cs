@@ -60,9 +60,22 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
     /// <summary>On the CPU kernels, or with <see cref="Accelerator"/> set on the device through the generated GpuKernels.</summary>
     private TrainingSummary Train(ISparseNetwork network, TrainingSettings settings, StudyPoint point, CancellationToken cancellation)
     {
-        Action<int, double> stepCompleted = (step, loss) => Progress?.Invoke(point, step, loss);
-        Action<EvalPoint> evaluated = eval => store.AppendEval(new EvalRecord(point.Id, eval.Step, eval.SamplesSeen, eval.TrainLoss, eval.TestLoss, eval.TrainAccuracy, eval.TestAccuracy, eval.WallSeconds));
-        Action<TopologyUpdate> topologyUpdated = update => store.AppendMetrics(point.Id, update.Step, TopologyMetrics.Of(update));
+        var around = new LossAroundUpdates((step, metrics) => store.AppendMetrics(point.Id, step, metrics));
+        Action<int, double> stepCompleted = (step, loss) =>
+        {
+            around.Step(step, loss);
+            Progress?.Invoke(point, step, loss);
+        };
+        Action<EvalPoint> evaluated = eval =>
+        {
+            around.Flush();
+            store.AppendEval(new EvalRecord(point.Id, eval.Step, eval.SamplesSeen, eval.TrainLoss, eval.TestLoss, eval.TrainAccuracy, eval.TestAccuracy, eval.WallSeconds));
+        };
+        Action<TopologyUpdate> topologyUpdated = update =>
+        {
+            store.AppendMetrics(point.Id, update.Step, TopologyMetrics.Of(update));
+            around.Updated(update.Step);
+        };
         if (Accelerator is null)
         {
             return new Trainer(network, data, settings) { StepCompleted = stepCompleted, Evaluated = evaluated, TopologyUpdated = topologyUpdated }.Run(cancellation);

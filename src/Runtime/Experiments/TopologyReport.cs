@@ -1,0 +1,85 @@
+using System.Globalization;
+using ScottPlot;
+using Spectre.Console;
+using SparseDsl.Training;
+
+namespace SparseDsl.Experiments;
+
+/// <summary>
+/// What <c>report</c> shows of dynamic sparsity: per run, a table of its topology updates (loss just before and just
+/// after on the same batch, and each layer's density, dropped and grown weights), and with <c>--plot DIR</c> a figure
+/// of the training loss around the updates (<c>{run}-updates.png|svg</c>).
+/// </summary>
+internal static class TopologyReport
+{
+    /// <summary>Updates shown at each end of a long table unless every one is asked for.</summary>
+    public const int EdgeRows = 10;
+
+    public static Table? Table(RunRecord run, string label, IReadOnlyList<TopologyUpdate> updates, bool all)
+    {
+        if (updates.Count == 0)
+        {
+            return null;
+        }
+
+        var layers = updates[0].Layers.Select(l => l.Layer).ToList();
+        var table = new Table()
+            .Title($"topology updates of {Markup.Escape(run.Id)} ({Markup.Escape(label)}): {updates.Count}, mean loss jump {Number(updates.Average(u => u.LossAfter - u.LossBefore), "+0.0000;-0.0000")}")
+            .AddColumns(new[] { "step", "loss before", "loss after", "jump" }.Concat(layers.Select(l => l + " density (−dropped +grown)")).ToArray());
+        for (int i = 0; i < updates.Count; i++)
+        {
+            if (!all && updates.Count > 2 * EdgeRows && i == EdgeRows)
+            {
+                table.AddRow(new[] { $"… {updates.Count - 2 * EdgeRows} more (--all-updates)" }.Concat(Enumerable.Repeat("", 3 + layers.Count)).ToArray());
+                i = updates.Count - EdgeRows;
+            }
+
+            var update = updates[i];
+            table.AddRow(new[]
+            {
+                update.Step.ToString(CultureInfo.InvariantCulture),
+                Number(update.LossBefore, "0.0000"),
+                Number(update.LossAfter, "0.0000"),
+                Number(update.LossAfter - update.LossBefore, "+0.0000;-0.0000"),
+            }.Concat(layers.Select(name => update.Layers.FirstOrDefault(l => l.Layer == name) is { } l
+                ? $"{Number(l.Density, "0.0000")} (−{l.Dropped} +{l.Grown})"
+                : "")).ToArray());
+        }
+
+        return table;
+    }
+
+    /// <summary>The loss of the steps around each update against steps since it, plus each update's after-loss at 0.</summary>
+    public static string Plot(string directory, RunRecord run, string label, IReadOnlyList<TopologyUpdate> updates, IReadOnlyList<MetricRecord> losses)
+    {
+        Directory.CreateDirectory(directory);
+        var plot = new Plot();
+        var byStep = losses.Where(m => m.Name == LossAroundUpdates.Name).ToDictionary(m => m.Step, m => m.Value);
+        var color = new ScottPlot.Palettes.Category10().GetColor(0).WithAlpha(0.35);
+        foreach (var update in updates)
+        {
+            var window = Enumerable.Range(update.Step - LossAroundUpdates.Window, 2 * LossAroundUpdates.Window + 1)
+                .Where(s => byStep.ContainsKey(s)).ToArray();
+            if (window.Length > 1)
+            {
+                var line = plot.Add.ScatterLine(window.Select(s => (double)(s - update.Step)).ToArray(), window.Select(s => byStep[s]).ToArray(), color);
+                line.LineWidth = 1;
+            }
+        }
+
+        var after = plot.Add.ScatterPoints(updates.Select(_ => 0.5).ToArray(), updates.Select(u => u.LossAfter).ToArray(), Colors.Red);
+        after.LegendText = "same batch just after the update";
+        after.MarkerSize = 4;
+        plot.Title($"{run.Id} ({label}): training loss around {updates.Count} topology updates");
+        plot.XLabel("steps since the update (the update follows step 0)");
+        plot.YLabel("batch training loss");
+        plot.ShowLegend();
+        string png = Path.Combine(directory, run.Id + "-updates.png");
+        plot.SavePng(png, 800, 560);
+        plot.SaveSvg(Path.Combine(directory, run.Id + "-updates.svg"), 800, 560);
+        return png;
+    }
+
+    private static string Number(double value, string format) =>
+        double.IsNaN(value) ? "" : value.ToString(format, CultureInfo.InvariantCulture);
+}
