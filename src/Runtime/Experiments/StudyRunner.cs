@@ -87,6 +87,6 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
         }
 
         using var deviceNetwork = source.CreateDeviceNetwork(Accelerator);
-        return new DeviceTrainer(deviceNetwork, data, settings) { StepCompleted = stepCompleted, Evaluated = evaluated }.Run(cancellation);
+        return new DeviceTrainer(deviceNetwork, data, settings) { StepCompleted = stepCompleted, Evaluated = evaluated, TopologyUpdated = topologyUpdated }.Run(cancellation);
     }
 }

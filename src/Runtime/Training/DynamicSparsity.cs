@@ -22,15 +22,21 @@ public sealed class DynamicSparsity
 {
     private readonly TopologySchedule schedule;
     private readonly Linear[] layers;
+    private readonly Func<Linear, DenseGradientRows> gradientOf;
 
-    private DynamicSparsity(TopologySchedule schedule, Linear[] layers)
+    private DynamicSparsity(TopologySchedule schedule, Linear[] layers, Func<Linear, DenseGradientRows> gradientOf)
     {
         this.schedule = schedule;
         this.layers = layers;
+        this.gradientOf = gradientOf;
     }
 
-    /// <summary>The updates of <paramref name="network"/> under <paramref name="spec"/>, or null when its topology never changes.</summary>
-    public static DynamicSparsity? For(ISparseNetwork network, SparsityScheduleSpec? spec, int totalSteps)
+    /// <summary>
+    /// The updates of <paramref name="network"/> under <paramref name="spec"/>, or null when its topology never changes.
+    /// <paramref name="gradientOf"/> gives a layer's dense gradient rows for RigL's growth (default: the layer's own, from
+    /// its last CPU backward; the device trainer passes the device layer's).
+    /// </summary>
+    public static DynamicSparsity? For(ISparseNetwork network, SparsityScheduleSpec? spec, int totalSteps, Func<Linear, DenseGradientRows>? gradientOf = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         if (spec is null || spec.Kind == ScheduleKind.Static)
@@ -40,7 +46,7 @@ public sealed class DynamicSparsity
 
         // Layers that are or will become sparse; [KeepDense] and density-1 layers stay as built.
         var sparse = network.Layers.OfType<Linear>().Where(l => l.Plan.TargetDensity < 1).ToArray();
-        return new DynamicSparsity(new TopologySchedule(spec, totalSteps), sparse);
+        return new DynamicSparsity(new TopologySchedule(spec, totalSteps), sparse, gradientOf ?? (layer => layer.DenseGradientRows));
     }
 
     public TopologySchedule Schedule => schedule;
@@ -67,7 +73,7 @@ public sealed class DynamicSparsity
             }
 
             var random = new Random(SeedMix.Of(layer.Plan.Seed, step));
-            DenseGradientRows? gradient = schedule.Grow == GrowCriterion.Gradient ? layer.DenseGradientRows : null;
+            DenseGradientRows? gradient = schedule.Grow == GrowCriterion.Gradient ? gradientOf(layer) : null;
             TopologyChange change = MaskUpdater.Plan(layout, active, weight.Parameter.Values, drop, schedule.Grow, random, gradient);
             weight.Apply(change);
             updates.Add(new LayerTopologyUpdate(layer.Name, weight.Format.Density, (long)change.Dropped * layout.UnitSize, (long)change.Grown * layout.UnitSize));

@@ -80,11 +80,19 @@ public abstract class Linear : Layer
             throw new InvalidOperationException($"{Name}: the dense gradient needs a Forward and a Backward first");
         }
 
-        int batch = lastBatch;
-        var dz = new float[(long)rowCount * batch]; // [rowCount, batch]
-        Array.Copy(lastOutputGradient, (long)firstRow * batch, dz, 0, dz.Length);
-        Gemm.Multiply(false, true, rowCount, Inputs, batch, dz, lastInput, buffer);
-        for (long i = 0, n = (long)rowCount * Inputs; i < n; i++)
+        AbsoluteGradientRows(lastOutputGradient, lastInput, Inputs, lastBatch, firstRow, rowCount, buffer);
+    }
+
+    /// <summary>
+    /// <c>buffer[r, i] = |Σ_b dz[firstRow + r, b]·x[i, b]|</c> for <paramref name="rowCount"/> rows: one tile of the
+    /// dense weight gradient (GEMM), from ∂loss/∂z [out, batch] and the input [in, batch].
+    /// </summary>
+    internal static void AbsoluteGradientRows(float[] dz, float[] x, int inputs, int batch, int firstRow, int rowCount, float[] buffer)
+    {
+        var rows = new float[(long)rowCount * batch]; // [rowCount, batch]
+        Array.Copy(dz, (long)firstRow * batch, rows, 0, rows.Length);
+        Gemm.Multiply(false, true, rowCount, inputs, batch, rows, x, buffer);
+        for (long i = 0, n = (long)rowCount * inputs; i < n; i++)
         {
             buffer[i] = MathF.Abs(buffer[i]);
         }

@@ -22,35 +22,35 @@ internal sealed class DeviceLayer : IDisposable
     private readonly Action<Index2D, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>? sparseForward;
     private readonly Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>? sparseWeightGradient;
     private readonly Action<Index2D, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>? sparseInputGradient;
-    private readonly CsrBuffers? csr;
+    private readonly Linear host;
+    private readonly DenseKernelSet? denseSet;
+    private readonly SparseKernelSet? sparseSet;
+    private CsrBuffers? csr;
+    private int uploadedVersion;
+    private float[]? hostInput;    // [in, batch], the last input downloaded for the dense gradient of an update step
+    private float[]? hostGradient; // [out, batch], the last ∂loss/∂z, likewise
     private MemoryBuffer1D<float, Stride1D.Dense>? output;        // [out, capacity]
     private MemoryBuffer1D<float, Stride1D.Dense>? inputGradient; // [in, capacity]
     private ArrayView<float> lastInput;                           // [in, batch], kept from Forward for Backward
+    private ArrayView<float> lastGradient;                        // [out, batch], ∂loss/∂z of the last Backward
+    private int lastBatch;
     private int capacity;
 
     public DeviceLayer(Accelerator accelerator, Linear layer, LayerKernels kernels)
     {
         this.accelerator = accelerator;
+        host = layer;
         inputs = layer.Inputs;
         outputs = layer.Outputs;
+        denseSet = kernels.Dense;
+        sparseSet = kernels.Sparse;
         // The kernel sets are checked before any device buffer exists, so a mismatch leaks nothing.
-        var matrix = (layer.Weight.Format as CsrFormat)?.Matrix;
-        if (matrix is null && !layer.Weight.Format.IsDense)
-        {
-            throw new NotSupportedException($"{layer.Name} is stored as {layer.Weight.Layout.Pattern}; the device backends run dense and CSR layers only in this version; use --backend cpu");
-        }
-
-        var sparseSet = matrix is not null
-            ? kernels.Sparse ?? throw new ArgumentException($"{layer.Name} was built sparse but the generator emitted no CSR kernels for it.", nameof(kernels))
-            : null;
-        var denseSet = matrix is not null
-            ? null
-            : kernels.Dense ?? throw new ArgumentException($"{layer.Name} was built dense but the generator emitted no dense kernels for it.", nameof(kernels));
+        CheckKernels(layer);
         var activationSet = layer.Activation == Activation.None
             ? null
             : kernels.ActivationBackward ?? throw new ArgumentException($"{layer.Name} has activation {layer.Activation} but no generated ActivationBackward kernel.", nameof(kernels));
 
-        // Linear.Parameters is (weights or CSR values, bias) for both storages.
+        // Linear.Parameters is (weights, bias) for every storage.
         Weights = new DeviceParameter(accelerator, layer.Parameters[0]);
         Bias = new DeviceParameter(accelerator, layer.Parameters[1]);
         biasGradient = accelerator.LoadAutoGroupedStreamKernel(kernels.BiasGradient);
@@ -59,20 +59,26 @@ internal sealed class DeviceLayer : IDisposable
             activationBackward = accelerator.LoadAutoGroupedStreamKernel(activationSet);
         }
 
-        if (matrix is not null)
+        if (sparseSet is not null)
         {
-            csr = new CsrBuffers(accelerator, matrix);
-            sparseForward = accelerator.LoadAutoGroupedStreamKernel(sparseSet!.Forward);
+            sparseForward = accelerator.LoadAutoGroupedStreamKernel(sparseSet.Forward);
             sparseWeightGradient = accelerator.LoadAutoGroupedStreamKernel(sparseSet.WeightGradient);
             sparseInputGradient = accelerator.LoadAutoGroupedStreamKernel(sparseSet.InputGradient);
         }
-        else
+
+        if (denseSet is not null)
         {
-            denseForward = accelerator.LoadAutoGroupedStreamKernel(denseSet!.Forward);
+            denseForward = accelerator.LoadAutoGroupedStreamKernel(denseSet.Forward);
             denseWeightGradient = accelerator.LoadAutoGroupedStreamKernel(denseSet.WeightGradient);
             denseInputGradient = accelerator.LoadAutoGroupedStreamKernel(denseSet.InputGradient);
         }
+
+        csr = (layer.Weight.Format as CsrFormat)?.Matrix is { } matrix ? new CsrBuffers(accelerator, matrix) : null;
+        uploadedVersion = layer.Weight.Version;
     }
+
+    /// <summary>The host layer this was copied from; its weight is where topology changes happen.</summary>
+    public Linear Host => host;
 
     public DeviceParameter Weights { get; }
 
@@ -83,6 +89,7 @@ internal sealed class DeviceLayer : IDisposable
     {
         EnsureCapacity(batch);
         lastInput = x;
+        lastBatch = batch;
         ArrayView<float> y = output!.View;
         var extent = new Index2D(batch, outputs);
         if (csr is not null)
@@ -104,6 +111,7 @@ internal sealed class DeviceLayer : IDisposable
     public ArrayView<float> Backward(ArrayView<float> dy, int batch, bool needInputGradient)
     {
         activationBackward?.Invoke(outputs * batch, output!.View, dy);
+        lastGradient = dy;
         biasGradient(outputs, dy, Bias.Grad.View, batch);
         ArrayView<float> dx = needInputGradient ? inputGradient!.View : default;
         if (csr is not null)
@@ -126,6 +134,53 @@ internal sealed class DeviceLayer : IDisposable
         return dx;
     }
 
+    /// <summary>Values, gradients and optimizer state of both parameters into the host layer, before a topology change there.</summary>
+    public void DownloadForUpdate()
+    {
+        Weights.DownloadAll();
+        Bias.DownloadAll();
+        hostInput = null;
+        hostGradient = null;
+    }
+
+    /// <summary>
+    /// After a topology change of the host weight: its index arrays, values and optimizer state uploaded into buffers of
+    /// the new size (the bias is untouched on the device, its download was a copy). Nothing when the topology is unchanged.
+    /// </summary>
+    public void UploadAfterUpdate()
+    {
+        if (host.Weight.Version == uploadedVersion)
+        {
+            return;
+        }
+
+        CheckKernels(host);
+        Weights.UploadAll();
+        csr?.Dispose();
+        csr = (host.Weight.Format as CsrFormat)?.Matrix is { } matrix ? new CsrBuffers(accelerator, matrix) : null;
+        uploadedVersion = host.Weight.Version;
+    }
+
+    /// <summary>
+    /// |∂loss/∂W| of the last backward for weight rows [firstRow, firstRow + rowCount) into <paramref name="buffer"/>
+    /// [rowCount, in], from the layer's input and ∂loss/∂z downloaded once per update (RigL's grow score; the same
+    /// product as <see cref="Linear.DenseGradientRows"/> on the host).
+    /// </summary>
+    public void DenseGradientRows(int firstRow, int rowCount, float[] buffer)
+    {
+        int batch = lastBatch;
+        if (hostInput is null || hostGradient is null)
+        {
+            accelerator.Synchronize();
+            hostInput = new float[(long)inputs * batch];
+            hostGradient = new float[(long)outputs * batch];
+            lastInput.SubView(0, hostInput.Length).CopyToCPU(hostInput);
+            lastGradient.SubView(0, hostGradient.Length).CopyToCPU(hostGradient);
+        }
+
+        Linear.AbsoluteGradientRows(hostGradient, hostInput, inputs, batch, firstRow, rowCount, buffer);
+    }
+
     public void Dispose()
     {
         Weights.Dispose();
@@ -133,6 +188,25 @@ internal sealed class DeviceLayer : IDisposable
         csr?.Dispose();
         output?.Dispose();
         inputGradient?.Dispose();
+    }
+
+    private void CheckKernels(Linear layer)
+    {
+        var format = layer.Weight.Format;
+        if (!format.IsDense && format is not CsrFormat)
+        {
+            throw new NotSupportedException($"{layer.Name} is stored as {layer.Weight.Layout.Pattern}; the device backends run dense and unstructured (CSR) layers only in this version; use --backend cpu");
+        }
+
+        if (format.IsDense && denseSet is null)
+        {
+            throw new ArgumentException($"{layer.Name} is dense but the generator emitted no dense kernels for it.");
+        }
+
+        if (format is CsrFormat && sparseSet is null)
+        {
+            throw new ArgumentException($"{layer.Name} is sparse but the generator emitted no CSR kernels for it.");
+        }
     }
 
     private void EnsureCapacity(int batch)

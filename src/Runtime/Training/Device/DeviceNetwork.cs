@@ -85,6 +85,29 @@ public sealed class DeviceNetwork : IDisposable
         }
     }
 
+    /// <summary>Before a topology change on the host: every layer's values, gradients and optimizer state copied into the CPU network.</summary>
+    public void DownloadForUpdate()
+    {
+        Accelerator.Synchronize();
+        foreach (var layer in layers)
+        {
+            layer.DownloadForUpdate();
+        }
+    }
+
+    /// <summary>After a topology change on the host: the layers whose weight changed are uploaded again (indices, values, state).</summary>
+    public void UploadAfterUpdate()
+    {
+        foreach (var layer in layers)
+        {
+            layer.UploadAfterUpdate();
+        }
+    }
+
+    /// <summary>RigL's dense gradient rows of <paramref name="layer"/> (a host layer of this network) from the device's last backward.</summary>
+    public Sparse.DenseGradientRows DenseGradientRowsOf(Linear layer) =>
+        layers.First(l => ReferenceEquals(l.Host, layer)).DenseGradientRows;
+
     /// <summary>Waits for the device, then copies every parameter's values and gradient into the CPU network.</summary>
     public void CopyToHost()
     {

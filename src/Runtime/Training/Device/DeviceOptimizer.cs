@@ -13,11 +13,9 @@ public sealed class DeviceOptimizer : IDisposable
 {
     private readonly IOptimizer rates;
     private readonly IReadOnlyList<DeviceParameter> parameters;
-    private readonly List<MemoryBuffer1D<float, Stride1D.Dense>[]> slots = [];
     private readonly Accelerator accelerator;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamWScalars>? adamW;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, AdamWPerWeightScalars>? adamWPerWeight;
-    private readonly List<MemoryBuffer1D<int, Stride1D.Dense>> ages = [];       // per parameter: [length], each value's step count
     private MemoryBuffer1D<float, Stride1D.Dense>? ageStepScale;                  // [entries], per age: min(t/W, 1)/(1 − β1^t)
     private MemoryBuffer1D<float, Stride1D.Dense>? ageInverseSqrtCorrection2;     // [entries], per age: 1/√(1 − β2^t)
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, SgdScalars>? sgd;
@@ -39,27 +37,15 @@ public sealed class DeviceOptimizer : IDisposable
             OptimizerKind.AdamW => 2,
             _ => spec.Momentum != 0 ? 1 : 0,
         };
+        bool perWeightSteps = spec.Kind == OptimizerKind.AdamW && spec.MomentWarmupSteps is not null;
         foreach (var parameter in parameters)
         {
-            var state = new MemoryBuffer1D<float, Stride1D.Dense>[slotCount];
-            for (int s = 0; s < slotCount; s++)
-            {
-                state[s] = accelerator.Allocate1D<float>(parameter.Length);
-                state[s].MemSetToZero();
-            }
-
-            slots.Add(state);
+            // The state lives on each device parameter (its one owner), so a topology change moves it with the values.
+            parameter.AllocateState(slotCount, perWeightSteps);
         }
 
-        if (spec.Kind == OptimizerKind.AdamW && spec.MomentWarmupSteps is not null)
+        if (perWeightSteps)
         {
-            foreach (var parameter in parameters)
-            {
-                var age = accelerator.Allocate1D<int>(parameter.Length);
-                age.MemSetToZero();
-                ages.Add(age);
-            }
-
             adamWPerWeight = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, AdamWPerWeightScalars>(RuntimeKernels.AdamWPerWeightStep);
         }
         else if (spec.Kind == OptimizerKind.AdamW)
@@ -80,7 +66,7 @@ public sealed class DeviceOptimizer : IDisposable
 
     /// <summary>Bytes of optimizer state on the device (as <see cref="IOptimizer.StateBytes"/>: moments, and ages with per-weight steps).</summary>
     public long StateBytes =>
-        slots.Zip(parameters).Sum(p => (long)p.First.Length * p.Second.Length * sizeof(float)) + ages.Sum(a => a.Length * sizeof(int));
+        parameters.Sum(p => p.StateBytes);
 
     /// <summary>One update of every parameter from its device gradient, at the 0-based step <paramref name="step"/>.</summary>
     public void Step(int step)
@@ -99,7 +85,7 @@ public sealed class DeviceOptimizer : IDisposable
             }
 
             double lr = rates.LearningRate(parameter.Host, step);
-            var state = slots[p];
+            var state = parameter.Slots;
             if (Spec.Kind == OptimizerKind.AdamW)
             {
                 float decay = parameter.Host.Decays ? (float)(1.0 - lr * Spec.WeightDecay) : 1f;
@@ -107,7 +93,7 @@ public sealed class DeviceOptimizer : IDisposable
                 if (adamWPerWeight is not null)
                 {
                     var perWeight = new AdamWPerWeightScalars(decay, beta1, beta2, oneMinusBeta1, oneMinusBeta2, (float)lr, (float)Spec.Epsilon, lastEntry);
-                    adamWPerWeight(parameter.Length, parameter.Values.View, parameter.Grad.View, state[0].View, state[1].View, ages[p].View,
+                    adamWPerWeight(parameter.Length, parameter.Values.View, parameter.Grad.View, state[0].View, state[1].View, parameter.Steps!.View,
                         ageStepScale!.View, ageInverseSqrtCorrection2!.View, perWeight);
                 }
                 else
@@ -134,16 +120,6 @@ public sealed class DeviceOptimizer : IDisposable
 
     public void Dispose()
     {
-        foreach (var buffer in slots.SelectMany(s => s))
-        {
-            buffer.Dispose();
-        }
-
-        foreach (var age in ages)
-        {
-            age.Dispose();
-        }
-
         ageStepScale?.Dispose();
         ageInverseSqrtCorrection2?.Dispose();
     }

@@ -19,18 +19,18 @@ public sealed class DeviceTrainer(DeviceNetwork network, Dataset data, TrainingS
     /// <summary>Called at every evaluation; the caller stores it before training goes on.</summary>
     public Action<EvalPoint>? Evaluated { get; init; }
 
+    /// <summary>Called after every topology update of a dynamic schedule (run on the host, uploaded after).</summary>
+    public Action<TopologyUpdate>? TopologyUpdated { get; init; }
+
     public TrainingSummary Run(CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(network);
         Trainer.ValidateShapes(network.Host, data, settings);
-        if (settings.Schedule is { Kind: not Language.ScheduleKind.Static } schedule)
-        {
-            throw new NotSupportedException($"schedule '{schedule.Kind.ToString().ToLowerInvariant()}' changes the topology, which the device trainer cannot do in this version; use --backend cpu");
-        }
 
         var accelerator = network.Accelerator;
         using var optimizer = new DeviceOptimizer(accelerator, settings.Optimizer, network.Parameters, settings.Steps);
         using var loss = new DeviceLoss(accelerator, settings.Loss, network.OutputSize);
+        var dynamic = DynamicSparsity.For(network.Host, settings.Schedule, settings.Steps, network.DenseGradientRowsOf);
         int batch = settings.Batch;
         var x = new float[network.InputSize * batch]; // [in, batch]
         using var input = accelerator.Allocate1D<float>(x.Length); // [in, batch]
@@ -50,7 +50,22 @@ public sealed class DeviceTrainer(DeviceNetwork network, Dataset data, TrainingS
             () => Evaluate(loss),
             StepCompleted,
             Evaluated,
-            cancellation);
+            cancellation,
+            dynamic is null ? null : (completed, labels, lossBefore) =>
+            {
+                if (!dynamic.UpdatesAfter(completed))
+                {
+                    return null;
+                }
+
+                // The update runs on the host over the downloaded state, then the changed layers go up again.
+                network.DownloadForUpdate();
+                var layers = dynamic.Update(completed);
+                network.UploadAfterUpdate();
+                var (lossAfter, _, _) = loss.Compute(network.Forward(input.View, batch), labels, batch);
+                return new TopologyUpdate(completed, lossBefore, lossAfter / batch, layers);
+            },
+            TopologyUpdated);
 
         network.CopyToHost();
         long stateBytes = network.Parameters.Sum(p => 2L * p.Length * sizeof(float)) + optimizer.StateBytes;
