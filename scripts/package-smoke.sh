@@ -54,4 +54,18 @@ fi
 grep -q "error SPD307: Value 1.2 of grid axis 'sparsity'" "$build_log" || { cat "$build_log"; echo "package smoke test: no SPD307 from the package's analyzers"; exit 1; }
 if grep -E "error CS|warning CS|AD0001" "$build_log"; then echo "package smoke test: follow-on compiler diagnostics"; exit 1; fi
 grep -o "Study.cs([0-9,]*): error SPD307" "$build_log" | head -1
+
+# The new user's slip: partial layers in a [SparseModel] class declared without 'partial'. The compiler stops at that
+# declaration error (one CS0260) before it runs analyzers, so the package's generator reports the SPD diagnostics:
+# SPD001 at the class name, and the other declarations' errors (the grid's SPD307) still.
+sed -i 's/public partial class SmallMlp/public class SmallMlp/' Study.cs
+if dotnet build -c Release --nologo -v quiet -clp:NoSummary > "$build_log" 2>&1; then
+  echo "package smoke test: a [SparseModel] class without 'partial' built without an error"; exit 1
+fi
+grep -q "error SPD001: \[SparseModel\] class 'SmallMlp' must be partial" "$build_log" || { cat "$build_log"; echo "package smoke test: no SPD001 for a class without 'partial'"; exit 1; }
+grep -q "error SPD307: Value 1.2 of grid axis 'sparsity'" "$build_log" || { cat "$build_log"; echo "package smoke test: SPD307 lost beside SPD001"; exit 1; }
+if grep -E "error CS|warning CS|AD0001" "$build_log" | grep -v "error CS0260: Missing partial modifier on declaration of type 'SmallMlp'"; then
+  echo "package smoke test: compiler diagnostics beyond the one CS0260"; exit 1
+fi
+grep -o "Study.cs([0-9,]*): error SPD001" "$build_log" | head -1
 echo "package smoke test: OK"

@@ -21,7 +21,7 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            if (start.Compilation.GetTypeByMetadataName(ExperimentParser.ExperimentAttribute) is null)
+            if (start.Compilation.GetTypeByMetadataName(ExperimentParser.ExperimentAttribute) is null || GeneratorReports.AreOn(start.Compilation))
             {
                 return;
             }
@@ -33,16 +33,9 @@ public sealed class ExperimentAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeType(SymbolAnalysisContext context, int maxGridPoints)
     {
-        var type = (INamedTypeSymbol)context.Symbol;
-        var attribute = AttributeReader.Find(type, ExperimentParser.ExperimentAttribute);
-        if (attribute is null)
+        foreach (var diagnostic in DeclarationFindings.OfExperiment((INamedTypeSymbol)context.Symbol, maxGridPoints, context.CancellationToken))
         {
-            return;
-        }
-
-        foreach (var finding in ExperimentParser.Parse(type, attribute, maxGridPoints, context.CancellationToken).Findings)
-        {
-            context.ReportDiagnostic(Descriptors.ToDiagnostic(finding, type));
+            context.ReportDiagnostic(diagnostic);
         }
     }
 }

@@ -22,8 +22,9 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            // A compilation that does not reference SparseDsl has nothing to check.
-            if (start.Compilation.GetTypeByMetadataName(ModelParser.SparseModelAttribute) is null)
+            // A compilation that does not reference SparseDsl has nothing to check; one whose diagnostics the generator
+            // reports (the compiler stops at a declaration error before the analyzers: GeneratorReports) gets them once.
+            if (start.Compilation.GetTypeByMetadataName(ModelParser.SparseModelAttribute) is null || GeneratorReports.AreOn(start.Compilation))
             {
                 return;
             }
@@ -34,19 +35,9 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeType(SymbolAnalysisContext context)
     {
-        var type = (INamedTypeSymbol)context.Symbol;
-        var attribute = AttributeReader.Find(type, ModelParser.SparseModelAttribute);
-        var findings = attribute is null
-            ? ModelParser.ParseLayersOutsideModel(type, context.CancellationToken)?.Findings ?? default
-            : ModelParser.Parse(type, attribute, context.CancellationToken).Findings;
-        if (findings.IsDefault)
+        foreach (var diagnostic in DeclarationFindings.OfModel((INamedTypeSymbol)context.Symbol, context.CancellationToken))
         {
-            return;
-        }
-
-        foreach (var finding in findings)
-        {
-            context.ReportDiagnostic(Descriptors.ToDiagnostic(finding, type));
+            context.ReportDiagnostic(diagnostic);
         }
     }
 }

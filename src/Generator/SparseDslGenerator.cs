@@ -16,7 +16,10 @@ namespace SparseDsl.Generator;
 [Generator(LanguageNames.CSharp)]
 public sealed class SparseDslGenerator : IIncrementalGenerator
 {
-    /// <summary>SPD901, the one diagnostic the generator reports itself; every rule of the catalog is an analyzer's.</summary>
+    /// <summary>
+    /// SPD901, the one diagnostic only the generator reports; every rule of the catalog is the analyzers', and the
+    /// generator's only in the build where the compiler would not run them (<see cref="GeneratorReports"/>).
+    /// </summary>
     private static readonly DiagnosticDescriptor InternalError = new DiagnosticDescriptor(
         RuleIds.GeneratorInternalError,
         DiagnosticCatalog.GeneratorInternalError.Title,
@@ -61,11 +64,27 @@ public sealed class SparseDslGenerator : IIncrementalGenerator
             }
         });
 
-        // A class that is not partial gets nothing: SPD001 says so, and a partial half would only add CS0260.
+        // A class that is not partial gets nothing (SPD001 says so; a partial half would only add CS0260), unless it declares
+        // partial layers: then the compiler rejects it anyway, and the stub's one CS0260 stands in for CS0751 and CS9248 per layer.
         context.RegisterSourceOutput(models.Where(static m => m.TakesGeneratedCode), EmitNetwork);
 
         context.RegisterSourceOutput(experimentTargets.Where(static e => e.TakesGeneratedCode), static (output, target) =>
             Emit(output, target.Spec.Name, () => output.AddSource(HintName(target.Spec.Namespace, target.Spec.Name, "Study"), ExperimentEmitter.Write(target))));
+
+        // When a SparseDsl declaration stops the compiler before its analyzers run (GeneratorReports), the generator
+        // reports every SPD finding instead, and only then. The flag is value-equal; the compilation is read only
+        // while it is set.
+        var compilerRejects = models.Collect()
+            .Combine(layersOutsideModels)
+            .Combine(experimentTargets.Collect())
+            .Select(static (all, _) => all.Left.Left.Any(m => m.RejectedByCompiler) || all.Left.Right.Any(m => m.RejectedByCompiler) || all.Right.Any(e => e.RejectedByCompiler));
+        context.RegisterSourceOutput(compilerRejects.Combine(maxGridPoints).Combine(context.CompilationProvider), static (output, input) =>
+        {
+            if (input.Left.Left)
+            {
+                Emit(output, "the project's diagnostics", () => ReportFindings(output, input.Right, input.Left.Right));
+            }
+        });
 
         var isExecutable = context.CompilationProvider.Select(static (compilation, _) =>
             compilation.Options.OutputKind is OutputKind.ConsoleApplication or OutputKind.WindowsApplication);
@@ -89,6 +108,15 @@ public sealed class SparseDslGenerator : IIncrementalGenerator
             .Where(static target => target is not null)
             .Select(static (target, _) => target!)
             .Collect();
+
+    private static void ReportFindings(SourceProductionContext output, Compilation compilation, int maxGridPoints)
+    {
+        output.AddSource(ReportMarkerEmitter.HintName, ReportMarkerEmitter.Write());
+        foreach (var diagnostic in GeneratorReports.InCompilation(compilation, maxGridPoints, output.CancellationToken))
+        {
+            output.ReportDiagnostic(diagnostic);
+        }
+    }
 
     private static void EmitNetwork(SourceProductionContext output, ModelTarget target) =>
         Emit(output, target.Spec.Name, () => output.AddSource(HintName(target.Spec.Namespace, target.Spec.Name, "Network"), ModelEmitter.Write(target)));

@@ -7,11 +7,25 @@ namespace SparseDsl.Roslyn;
 /// <summary>Reads constructor and named arguments of an attribute, and finds where each was written.</summary>
 internal static class AttributeReader
 {
-    /// <summary>Whether the class is declared <c>partial</c> (SPD001 otherwise); every part of a partial type says so.</summary>
+    /// <summary>
+    /// Whether every declaration of the class says <c>partial</c> (SPD001 otherwise), as the compiler requires of each
+    /// part. A half SparseDsl generated always does, so it never makes the user's declaration look partial.
+    /// </summary>
     public static bool IsPartial(INamedTypeSymbol type) =>
-        type.DeclaringSyntaxReferences.Any(reference =>
+        !type.DeclaringSyntaxReferences.IsEmpty
+        && type.DeclaringSyntaxReferences.All(reference =>
             reference.GetSyntax() is ClassDeclarationSyntax declaration
             && declaration.Modifiers.Any(m => m.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.PartialKeyword)));
+
+    /// <summary>
+    /// Whether the class declares a partial member (a partial layer property, say; nested types do not count). In a
+    /// class that is not partial, that is CS0751, a declaration error: the compiler stops before the analyzers run.
+    /// </summary>
+    public static bool DeclaresPartialMembers(INamedTypeSymbol type) =>
+        type.DeclaringSyntaxReferences.Any(reference =>
+            reference.GetSyntax() is TypeDeclarationSyntax declaration
+            && declaration.Members.Any(member => member is not BaseTypeDeclarationSyntax
+                && member.Modifiers.Any(m => m.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.PartialKeyword))));
 
     /// <summary>SPD008 for a nested or generic [SparseModel]/[Experiment] class, at its name; true when the class fits.</summary>
     public static bool IsTopLevel(INamedTypeSymbol type, string attribute, FindingBag diagnostics)

@@ -75,7 +75,8 @@ internal static class ExperimentParser
             ModelParser.Accessibility(type.DeclaredAccessibility),
             isPartial && isTopLevel,
             diagnostics.HasErrors || model is null || !model.TakesGeneratedCode || model.HasErrors,
-            diagnostics.Unsupported ?? model?.Unsupported);
+            diagnostics.Unsupported ?? model?.Unsupported,
+            RejectedByCompiler: !isPartial && AttributeReader.DeclaresPartialMembers(type));
         return new ParsedExperiment(target, diagnostics.ToImmutable());
     }
 }

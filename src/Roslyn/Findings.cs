@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using SparseDsl.Language;
 
@@ -39,4 +40,30 @@ internal static class HelpLinks
     public const string Base = "https://github.com/sparsedsl/sparsedsl/blob/main/";
 
     public static string For(RuleDescriptor rule) => Base + rule.HelpLink;
+}
+
+/// <summary>
+/// The SPD diagnostics of one declaration, as the analyzers report them (and the generator, when the compiler would
+/// not run them: <see cref="GeneratorReports"/>), so that both say the same thing at the same place.
+/// </summary>
+internal static class DeclarationFindings
+{
+    /// <summary>A [SparseModel] class's findings, or SPD007 for a class that declares layers without being one.</summary>
+    public static IEnumerable<Diagnostic> OfModel(INamedTypeSymbol type, CancellationToken cancellation)
+    {
+        var attribute = AttributeReader.Find(type, ModelParser.SparseModelAttribute);
+        var findings = attribute is null
+            ? ModelParser.ParseLayersOutsideModel(type, cancellation)?.Findings ?? ImmutableArray<Finding>.Empty
+            : ModelParser.Parse(type, attribute, cancellation).Findings;
+        return findings.Select(finding => Descriptors.ToDiagnostic(finding, type));
+    }
+
+    /// <summary>An [Experiment] class's findings (none for any other class).</summary>
+    public static IEnumerable<Diagnostic> OfExperiment(INamedTypeSymbol type, int maxGridPoints, CancellationToken cancellation)
+    {
+        var attribute = AttributeReader.Find(type, ExperimentParser.ExperimentAttribute);
+        return attribute is null
+            ? Enumerable.Empty<Diagnostic>()
+            : ExperimentParser.Parse(type, attribute, maxGridPoints, cancellation).Findings.Select(finding => Descriptors.ToDiagnostic(finding, type));
+    }
 }

@@ -18,6 +18,10 @@ internal static class ModelParser
     private const string SparseAttribute = "SparseDsl.SparseAttribute";
     private const string KeepDenseAttribute = "SparseDsl.KeepDenseAttribute";
 
+    /// <summary>A type as written, for generated code: <c>global::</c>-qualified, with its nullable annotation (<c>Layer?</c>).</summary>
+    private static readonly SymbolDisplayFormat WrittenType = SymbolDisplayFormat.FullyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
     public static ParsedModel Parse(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
@@ -38,7 +42,10 @@ internal static class ModelParser
         }
 
         bool isTopLevel = AttributeReader.IsTopLevel(type, "SparseModel", diagnostics);
-        var target = new ModelTarget(spec, Accessibility(type.DeclaredAccessibility), members.ToEquatableArray(), isPartial && isTopLevel, diagnostics.HasErrors, diagnostics.Unsupported);
+        bool takesGeneratedCode = (isPartial || members.Any(m => m.IsPartialDefinition)) && isTopLevel;
+        bool rejected = GeneratorReports.CompilerRejects(isPartial, AttributeReader.DeclaresPartialMembers(type), takesGeneratedCode, members);
+        var target = new ModelTarget(spec, Accessibility(type.DeclaredAccessibility), members.ToEquatableArray(), takesGeneratedCode,
+            diagnostics.HasErrors, diagnostics.Unsupported, rejected);
         return new ParsedModel(target, diagnostics.ToImmutable());
     }
 
@@ -81,9 +88,11 @@ internal static class ModelParser
         var violation = ModelRules.LayersOutsideModel(spec.FullName, type.Name, first.Property.Name, first.Attribute.AttributeClass!.Name.Replace("Attribute", ""));
         diagnostics.Add(violation, AttributeReader.Location(first.Attribute));
         // The stub is a top-level partial class in the type's namespace: a nested or generic class would not match it,
-        // so it gets none (SPD007 is still reported).
-        bool stubFits = AttributeReader.IsPartial(type) && AttributeReader.CanTakeTopLevelHalf(type);
-        var target = new ModelTarget(spec, Accessibility(type.DeclaredAccessibility), members.ToEquatableArray(), stubFits, HasErrors: true, Unsupported: null);
+        // so it gets none (SPD007 is still reported). A class that is not partial gets it only for its partial layers.
+        bool isPartial = AttributeReader.IsPartial(type);
+        bool stubFits = (isPartial || members.Any(m => m.IsPartialDefinition)) && AttributeReader.CanTakeTopLevelHalf(type);
+        bool rejected = GeneratorReports.CompilerRejects(isPartial, AttributeReader.DeclaresPartialMembers(type), stubFits, members);
+        var target = new ModelTarget(spec, Accessibility(type.DeclaredAccessibility), members.ToEquatableArray(), stubFits, HasErrors: true, Unsupported: null, rejected);
         return new ParsedModel(target, diagnostics.ToImmutable());
     }
 
@@ -101,8 +110,10 @@ internal static class ModelParser
             if (layer is not null)
             {
                 layers.Add(layer);
+                bool implementable = property.Type.TypeKind != TypeKind.Error && property.RefKind == RefKind.None;
                 members.Add(new LayerMember(property.Name, Accessibility(property.DeclaredAccessibility),
-                    property.Type.ToDisplayString() == LayerType && property.IsPartialDefinition, property.IsStatic, property.SetMethod is not null));
+                    property.Type.ToDisplayString() == LayerType && property.IsPartialDefinition, property.IsStatic, property.SetMethod is not null,
+                    property.IsPartialDefinition, property.IsPartialDefinition && implementable ? property.Type.ToDisplayString(WrittenType) : null));
             }
         }
 

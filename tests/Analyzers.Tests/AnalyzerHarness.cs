@@ -75,6 +75,26 @@ internal static class AnalyzerHarness
             .ToList();
     }
 
+    /// <summary>
+    /// What <c>dotnet build</c> prints, which is less than <see cref="Build"/> (what the IDE shows): the command-line
+    /// compiler reports the generator's and the declaration diagnostics, and on a declaration error it stops there,
+    /// before it compiles method bodies and asks the analyzers for theirs (Roslyn's CommonCompiler.CompileAndEmit).
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> CommandLineBuild(string source, OutputKind kind = OutputKind.ConsoleApplication)
+    {
+        var compilation = TestCompilation.Create(source, kind);
+        CSharpGeneratorDriver.Create(new[] { new SparseDslGenerator().AsSourceGenerator() }, parseOptions: TestCompilation.ParseOptions)
+            .RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+        var reported = generatorDiagnostics.Concat(output.GetParseDiagnostics()).Concat(output.GetDeclarationDiagnostics()).ToList();
+        if (!reported.Any(d => d.Severity == DiagnosticSeverity.Error))
+        {
+            reported.AddRange(output.GetMethodBodyDiagnostics());
+            reported.AddRange(Analyze(output));
+        }
+
+        return reported.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+    }
+
     private sealed class GlobalOptionsProvider(IReadOnlyDictionary<string, string> globals) : AnalyzerConfigOptionsProvider
     {
         public override AnalyzerConfigOptions GlobalOptions { get; } = new Options(globals);

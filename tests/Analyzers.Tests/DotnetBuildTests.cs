@@ -18,29 +18,71 @@ public sealed class DotnetBuildTests
     [Fact]
     public void InvalidSparsity_BuildFailsWithOneSPD101AtTheArgument()
     {
+        string source = Declarations.WithExperiment(Declarations.ValidExperiment).Replace("Sparse(\"unstructured\", 0.95)", "Sparse(\"unstructured\", 1.5)");
+        var (exitCode, output) = Build(source);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains($"Study.cs({Position(source, "1.5)")}): error SPD101: Sparsity 1.5 of layer 'Hidden2' must be in [0, 1)", output);
+        var errors = Errors(output);
+        Assert.True(errors.Count == 1, "expected only the SPD101 error:\n" + output);
+    }
+
+    /// <summary>
+    /// The slip of the issue: partial layers in a [SparseModel] class that is not partial. The compiler stops at its
+    /// declaration error (CS0260) before it runs the analyzers, so the generator reports the SPD diagnostics: SPD001
+    /// at the class name, and the errors of the other declarations too.
+    /// </summary>
+    [Fact]
+    public void ModelNotPartialWithPartialLayers_BuildShowsSPD001AndTheOtherModelsSPD101()
+    {
+        const string Tiny = """
+            [SparseModel]
+            public class Tiny
+            {
+                [Input(4)] public partial Layer Features { get; }
+                [Dense(2)] public partial Layer Output { get; }
+            }
+            """;
+        string source = Declarations.WithExperiment(Declarations.ValidExperiment).Replace("Sparsity = 0.9,", "Sparsity = 1.5,")
+            .Replace("namespace Tests;\n", "namespace Tests;\n\n" + Tiny + "\n");
+        var (exitCode, output) = Build(source);
+
+        Assert.NotEqual(0, exitCode);
+        string tiny = Position(source, "Tiny\n");
+        Assert.Contains($"Study.cs({tiny}): error SPD001: [SparseModel] class 'Tiny' must be partial so SparseDsl can add the generated network; declare it 'public partial class Tiny'", output);
+        Assert.Contains($"Study.cs({Position(source, "1.5,")}): error SPD101: Sparsity 1.5 of model 'Mlp' must be in [0, 1)", output);
+        Assert.Contains($"Study.cs({tiny}): error CS0260: Missing partial modifier on declaration of type 'Tiny'", output);
+        var errors = Errors(output);
+        Assert.True(errors.Count == 3, "expected SPD001, SPD101 and CS0260, once each:\n" + output);
+    }
+
+    private static (int ExitCode, string Output) Build(string source)
+    {
         string folder = Path.Combine(Path.GetTempPath(), "sparsedsl-build-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         try
         {
-            string source = Declarations.WithExperiment(Declarations.ValidExperiment).Replace("Sparse(\"unstructured\", 0.95)", "Sparse(\"unstructured\", 1.5)");
             File.WriteAllText(Path.Combine(folder, "Study.cs"), source);
             File.WriteAllText(Path.Combine(folder, "Study.csproj"), Project());
-
-            var (exitCode, output) = Dotnet(folder, "build", "-c", Configuration, "-p:BuildProjectReferences=false", "--nologo", "-v", "q", "-clp:NoSummary");
-
-            int offset = source.IndexOf("1.5)", StringComparison.Ordinal);
-            int line = source.Take(offset).Count(c => c == '\n') + 1;
-            int column = offset - source.LastIndexOf('\n', offset - 1);
-            Assert.NotEqual(0, exitCode);
-            Assert.Contains($"Study.cs({line},{column}): error SPD101: Sparsity 1.5 of layer 'Hidden2' must be in [0, 1)", output);
-            var errors = output.Split('\n').Where(l => l.Contains(": error ", StringComparison.Ordinal)).Select(l => l.Trim()).Distinct().ToList();
-            Assert.True(errors.Count == 1, "expected only the SPD101 error:\n" + output);
+            return Dotnet(folder, "build", "-c", Configuration, "-p:BuildProjectReferences=false", "--nologo", "-v", "q", "-clp:NoSummary");
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    /// <summary>"line,column" (1-based) of the first occurrence of <paramref name="text"/>, as the build prints it.</summary>
+    private static string Position(string source, string text)
+    {
+        int offset = source.IndexOf(text, StringComparison.Ordinal);
+        int line = source.Take(offset).Count(c => c == '\n') + 1;
+        int column = offset - source.LastIndexOf('\n', offset - 1);
+        return line + "," + column;
+    }
+
+    private static List<string> Errors(string output) =>
+        output.Split('\n').Where(l => l.Contains(": error ", StringComparison.Ordinal)).Select(l => l.Trim()).Distinct().ToList();
 
     /// <summary>A project outside the repository that references SparseDsl as the examples do.</summary>
     private static string Project()

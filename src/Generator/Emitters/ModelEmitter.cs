@@ -210,7 +210,11 @@ internal static partial class ModelEmitter
         }
     }
 
-    /// <summary>A declaration with errors still gets its partial properties (no CS9248 cascade), but no network.</summary>
+    /// <summary>
+    /// A declaration with errors still gets its partial properties as written (no CS9248 cascade), but no network. A
+    /// class that is not partial gets it too when it declares partial layers (SPD001): the compiler then says CS0260
+    /// once instead of CS0751 and CS9248 for every layer.
+    /// </summary>
     private static void WriteErrorStub(SourceWriter writer, ModelTarget target)
     {
         string name = target.Spec.Name;
@@ -219,9 +223,9 @@ internal static partial class ModelEmitter
         writer.Line("// " + name + " " + why + "; no network was generated.");
         writer.Open(target.Accessibility + " partial class " + name);
         string thrown = "throw new global::System.InvalidOperationException(" + SourceWriter.Literal(name + " has no generated network; " + fix) + ")";
-        foreach (var member in target.Members.Where(m => m.IsPartialLayer))
+        foreach (var member in target.Members.Where(m => m.PartialType is not null))
         {
-            string declaration = member.Accessibility + (member.IsStatic ? " static" : "") + " partial global::SparseDsl.Layer " + member.Name;
+            string declaration = member.Accessibility + (member.IsStatic ? " static" : "") + " partial " + member.PartialType + " " + member.Name;
             writer.Line(member.HasSetter
                 ? declaration + " { get => " + thrown + "; set => " + thrown + "; }"
                 : declaration + " => " + thrown + ";");

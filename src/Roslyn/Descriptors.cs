@@ -3,12 +3,12 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using SparseDsl.Language;
-using SparseDsl.Roslyn;
 
-namespace SparseDsl.Analyzers;
+namespace SparseDsl.Roslyn;
 
 /// <summary>
-/// The Roslyn face of <see cref="DiagnosticCatalog"/>: one descriptor per rule the analyzers report. IDs,
+/// The Roslyn face of <see cref="DiagnosticCatalog"/>: one descriptor per rule the analyzers report (and the generator,
+/// in the one build where the compiler would not run the analyzers: see <see cref="GeneratorReports"/>). IDs,
 /// categories and severities are written as constants so Roslyn's release tracking can check them against
 /// AnalyzerReleases.*.md; a test checks that each one agrees with its catalog rule (SPD901 is the generator's).
 /// </summary>
