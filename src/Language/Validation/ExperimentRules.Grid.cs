@@ -108,7 +108,7 @@ public static partial class ExperimentRules
     {
         if (axis == GridAxes.Distribution)
         {
-            return value.Text is "uniform" or "er" or "erk" ? null : "must be one of \"uniform\", \"er\", \"erk\" (quoted)";
+            return value.Text is "uniform" or "er" or "erk" ? null : "must be one of uniform, er, erk";
         }
 
         if (value.Number is not double n)

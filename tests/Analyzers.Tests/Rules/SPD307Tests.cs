@@ -16,6 +16,18 @@ public sealed class SPD307Tests
             [Grid("distribution", "\"uniform\", \"er\", \"erk\"")]
             """));
 
+    [Fact]
+    public void DistributionsWrittenBare_NoDiagnostic() =>
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"distribution\", \"uniform, er, erk\")]"));
+
+    [Fact]
+    public void WordOnANumericAxis_ReportsSPD307AtTheWord() =>
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"sparsity\", \"0.5, {|SPD307:high|}\")]"));
+
+    [Fact]
+    public void UnknownBareDistribution_ReportsSPD307AtTheName() =>
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"distribution\", \"uniform, {|SPD307:erdos renyi|} , erk\")]"));
+
     [Theory]
     [InlineData("1.2")]
     [InlineData("1")]
@@ -92,9 +104,9 @@ public sealed class SPD307Tests
     [Fact]
     public void UnknownDistribution_MessageListsTheDistributions()
     {
-        string message = AnalyzerHarness.Single(Declarations.WithGridLines("[Grid(\"distribution\", \"\\\"uniform\\\", \\\"erdos\\\"\")]"), "SPD307").GetMessage(CultureInfo.InvariantCulture);
+        string message = AnalyzerHarness.Single(Declarations.WithGridLines("[Grid(\"distribution\", \"uniform, erdos\")]"), "SPD307").GetMessage(CultureInfo.InvariantCulture);
 
         Assert.Contains("Value \"erdos\" of grid axis 'distribution'", message);
-        Assert.Contains("must be one of \"uniform\", \"er\", \"erk\"", message);
+        Assert.Contains("must be one of uniform, er, erk", message);
     }
 }
