@@ -27,6 +27,13 @@ public static class Expressions
     /// </summary>
     public static ParseResult<EquatableArray<GridValue>> ParseGridValues(string text) => RunGrid(text, GridGrammar.Parse);
 
+    /// <summary>
+    /// <paramref name="schedule"/> as a schedule expression in canonical form: the kind and every option it takes, in a
+    /// fixed order (<c>rigl every=50 drop=0.3 cosine floor=0 start=0 until=75% grow=gradient</c>; smet's
+    /// <c>warmup=</c> and <c>density-lr=</c> only when given). <see cref="ParseSchedule"/> reads it back as an equal spec.
+    /// </summary>
+    public static string Print(SparsityScheduleSpec schedule) => SchedulePrinter.Print(schedule);
+
     /// <summary>The defaults a schedule kind starts from before its options apply.</summary>
     public static SparsityScheduleSpec ScheduleDefaults(ScheduleKind kind) => ScheduleGrammar.Defaults(kind);
 
