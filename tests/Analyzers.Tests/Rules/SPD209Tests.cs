@@ -123,4 +123,12 @@ public sealed class SPD209Tests
 
         Assert.Contains("warmup=50 in the schedule \"smet warmup=50\" and moment-warmup=100 in the optimizer \"adamw moment-warmup=100\"", message);
     }
+
+    [Fact]
+    public void GridSmetScheduleWithSgd_ReportsSPD209AtTheValue() =>
+        AnalyzerHarness.Verify(Declarations.WithExperiment("""
+            [Experiment(typeof(Mlp), Data = "synthetic", Steps = 1000, Batch = 64, EvalEvery = 100)]
+            [Optimizer("sgd lr=0.1")]
+            [Grid("schedule", "{|SPD401:set|}, {|SPD209:{|SPD401:smet every=100|}|}")]
+            """));
 }
