@@ -21,8 +21,11 @@ public static partial class ExperimentRules
         /// <summary>The smallest valid value of a "steps" axis, if there is one.</summary>
         public int? MinSteps { get; set; }
 
-        /// <summary>The valid values of the 'schedule', 'update_every' and 'drop' axes, judged by <see cref="GridSchedules"/>.</summary>
-        public List<GridItem> ScheduleItems { get; } = new();
+        /// <summary>
+        /// The valid values of the 'schedule', 'pattern', 'update_every' and 'drop' axes, judged against each other by
+        /// <see cref="GridSchedules"/> once the grid's shortest run is known.
+        /// </summary>
+        public List<GridItem> TrainingItems { get; } = new();
     }
 
     private static GridCheck Grid(ExperimentSpec experiment, ModelSpec? model, ViolationTarget type, int maxGridPoints, List<Violation> found)
@@ -94,9 +97,9 @@ public static partial class ExperimentRules
                     GridPattern(value, model, at, found);
                 }
 
-                if (axis.Name is GridAxes.Schedule or GridAxes.UpdateEvery or GridAxes.Drop)
+                if (axis.Name is GridAxes.Schedule or GridAxes.Pattern or GridAxes.UpdateEvery or GridAxes.Drop)
                 {
-                    check.ScheduleItems.Add(new GridItem(axis.Name, value, at));
+                    check.TrainingItems.Add(new GridItem(axis.Name, value, at));
                 }
 
                 if (axis.Name == GridAxes.Sparsity && model is not null && value.Number is double sparsity)

@@ -80,12 +80,13 @@ public static partial class ExperimentRules
     /// <summary>
     /// The values of the 'schedule', 'update_every' and 'drop' axes, once the grid's shortest run of
     /// <paramref name="steps"/> is known: a schedule by <see cref="ScheduleRules"/> (SPD201–206, SPD209, SPD401);
-    /// update_every and drop (SPD307) against the steps and against every schedule of the grid they would change.
+    /// update_every and drop (SPD307) against the steps and against every schedule of the grid they would change;
+    /// an N:M 'pattern' value against the regrowth of those schedules (SPD206).
     /// </summary>
     private static void GridSchedules(ExperimentSpec experiment, ModelSpec? model, int steps, GridCheck grid, List<Violation> found)
     {
         var changed = new List<ChangedSchedule>();
-        foreach (GridItem item in grid.ScheduleItems.Where(i => i.Axis == GridAxes.Schedule))
+        foreach (GridItem item in grid.TrainingItems.Where(i => i.Axis == GridAxes.Schedule))
         {
             var own = new List<Violation>();
             SparsityScheduleSpec? schedule = ScheduleRules(item.Value.Text!, experiment, model, steps, item.At, own);
@@ -101,7 +102,23 @@ public static partial class ExperimentRules
             changed.Add(new ChangedSchedule($"the schedule \"{experiment.ScheduleText}\"", declared.Value!));
         }
 
-        foreach (GridItem item in grid.ScheduleItems.Where(i => i.Axis == GridAxes.UpdateEvery))
+        if (model is not null && ModelShapes.Of(model).Where((shape, i) => FollowsTarget(model.Layers[i], shape)).Any())
+        {
+            foreach (GridItem item in grid.TrainingItems.Where(i => i.Axis == GridAxes.Pattern))
+            {
+                SparsityPatternSpec? pattern = Expressions.ParsePattern(item.Value.Text!).Value;
+                ChangedSchedule? regrowing = changed.FirstOrDefault(s => !RegrowthFits(s.Spec, pattern));
+                if (regrowing is not null)
+                {
+                    found.Add(new Violation(
+                        RegrowthUnsupportedByPattern,
+                        $"Value {Describe(item.Value)} of grid axis '{GridAxes.Pattern}' is N:M, which cannot support {regrowing.Described}: it regrows by {regrowing.Spec.Regrowth.ToString().ToLowerInvariant()}, but every group of M keeps exactly N weights; use grow=random in the schedule, or an unstructured pattern",
+                        item.At));
+                }
+            }
+        }
+
+        foreach (GridItem item in grid.TrainingItems.Where(i => i.Axis == GridAxes.UpdateEvery))
         {
             int every = (int)item.Value.Number!.Value;
             string? problem = every >= steps
@@ -110,7 +127,7 @@ public static partial class ExperimentRules
             Report(item, problem, found);
         }
 
-        foreach (GridItem item in grid.ScheduleItems.Where(i => i.Axis == GridAxes.Drop))
+        foreach (GridItem item in grid.TrainingItems.Where(i => i.Axis == GridAxes.Drop))
         {
             double drop = item.Value.Number!.Value;
             string? problem = DoesNothing(

@@ -138,9 +138,16 @@ public static partial class ExperimentRules
         }
     }
 
+    /// <summary>
+    /// SPD206: only random regrowth keeps N:M's groups valid (each group of M keeps exactly N weights), so gradient or
+    /// momentum regrowth cannot run on an N:M layer.
+    /// </summary>
+    private static bool RegrowthFits(SparsityScheduleSpec schedule, SparsityPatternSpec? pattern) =>
+        schedule.Regrowth == RegrowthKind.Random || pattern?.Kind != PatternKind.NOfM;
+
     private static void Regrowth(SparsityScheduleSpec schedule, string text, string kind, ModelSpec? model, ViolationTarget argument, List<Violation> found)
     {
-        if (model is null || schedule.Regrowth == RegrowthKind.Random)
+        if (model is null)
         {
             return;
         }
@@ -148,7 +155,7 @@ public static partial class ExperimentRules
         foreach (LayerSpec layer in model.Layers)
         {
             SparsityPatternSpec? pattern = layer.Pattern ?? (layer.PatternText is string p ? Expressions.ParseSparse(p).Value?.Pattern : null);
-            if (pattern?.Kind == PatternKind.NOfM)
+            if (!RegrowthFits(schedule, pattern))
             {
                 string grow = schedule.Regrowth.ToString().ToLowerInvariant();
                 ViolationTarget target = FindOption(text, "grow") >= 0 ? Option(argument, text, "grow") : argument.At(1, kind.Length);

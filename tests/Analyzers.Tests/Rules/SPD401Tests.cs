@@ -80,7 +80,7 @@ public sealed class SPD401Tests
     [Fact]
     public void GridScheduleAndPatternValues_WarnSPD401AtEachUnsupportedValue() =>
         AnalyzerHarness.Verify(Declarations.WithGridLines("""
-            [Grid("schedule", "static, {|SPD401:rigl|}, {|SPD401:\"smet\"|}")]
+            [Grid("schedule", "static, {|SPD401:set|}, {|SPD401:\"smet\"|}")]
             [Grid("pattern", "unstructured, {|SPD401:2:4|}, {|SPD401:rows|}")]
             """));
 

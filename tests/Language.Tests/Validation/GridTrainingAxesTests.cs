@@ -164,6 +164,26 @@ public class GridTrainingAxesTests
     }
 
     [Fact]
+    public void NOfMPatternValueWithGradientRegrowth_ReportsSPD206AtThePatternValue()
+    {
+        const string values = "unstructured, 2:4";
+        Violation v = Errors(Grid("pattern", values, schedule: "rigl")).Single("SPD206");
+
+        At(v, "pattern", values, "2:4");
+        Assert.Contains("Value \"2:4\" of grid axis 'pattern' is N:M, which cannot support the schedule \"rigl\": it regrows by gradient", v.Message);
+    }
+
+    [Fact]
+    public void NOfMPatternValueWithAGradientScheduleValue_ReportsSPD206NamingIt() =>
+        Assert.Contains(
+            "cannot support the grid's schedule \"set grow=momentum\": it regrows by momentum",
+            Errors(Experiment(grid: new[] { ("pattern", "2:4"), ("schedule", "set, set grow=momentum") })).Single("SPD206").Message);
+
+    [Fact]
+    public void NOfMPatternValueWithRandomRegrowth_IsClean() =>
+        Errors(Experiment(grid: new[] { ("pattern", "unstructured, 2:4"), ("schedule", "static, set, smet, rigl grow=random, gmp to=0.9") })).Clean();
+
+    [Fact]
     public void PatternAxisWithoutAFollowingLayer_ReportsSPD307()
     {
         ModelSpec model = Model(0, Distribution.Uniform, Input(16), Dense("Hidden", 8, SparsityPatternSpec.Unstructured, 0.5), Dense("Output", 4, keepDense: true));
