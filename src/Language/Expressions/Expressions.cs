@@ -21,8 +21,18 @@ public static class Expressions
     /// <summary><c>static</c>, <c>gmp ...</c>, <c>set ...</c>, <c>rigl ...</c>, <c>smet ...</c>.</summary>
     public static ParseResult<SparsityScheduleSpec> ParseSchedule(string text) => Run(text, "a schedule: static, gmp, set, rigl or smet", ScheduleGrammar.Parse);
 
-    /// <summary><c>0, 0.5, 0.9</c>, <c>1..3</c>, <c>1..16 x2</c>, <c>100k, 1M</c>, <c>"erk", "uniform"</c>.</summary>
-    public static ParseResult<EquatableArray<GridValue>> ParseGridValues(string text) => Run(text, "a number, a range such as 1..3, or a quoted string", GridGrammar.Parse);
+    /// <summary>
+    /// <c>0, 0.5, 0.9</c>, <c>1..3</c>, <c>1..16 x2</c>, <c>100k, 1M</c>, <c>uniform, erk</c>, <c>'rigl every=100', "set"</c>:
+    /// numbers and ranges, or text, bare or quoted (quotes are needed only for a value with a comma or a quote).
+    /// </summary>
+    public static ParseResult<EquatableArray<GridValue>> ParseGridValues(string text) => RunGrid(text, GridGrammar.Parse);
+
+    /// <summary>
+    /// <paramref name="schedule"/> as a schedule expression in canonical form: the kind and every option it takes, in a
+    /// fixed order (<c>rigl every=50 drop=0.3 cosine floor=0 start=0 until=75% grow=gradient</c>; smet's
+    /// <c>warmup=</c> and <c>density-lr=</c> only when given). <see cref="ParseSchedule"/> reads it back as an equal spec.
+    /// </summary>
+    public static string Print(SparsityScheduleSpec schedule) => SchedulePrinter.Print(schedule);
 
     /// <summary>The defaults a schedule kind starts from before its options apply.</summary>
     public static SparsityScheduleSpec ScheduleDefaults(ScheduleKind kind) => ScheduleGrammar.Defaults(kind);
@@ -32,7 +42,7 @@ public static class Expressions
     /// its values the range's span), so a rule can point at one bad value.
     /// </summary>
     public static ParseResult<EquatableArray<(GridValue Value, int Column, int Length)>> ParseGridValuesWithSpans(string text) =>
-        Run(text, "a number, a range such as 1..3, or a quoted string", cursor =>
+        RunGrid(text, cursor =>
         {
             var spans = new List<(int Column, int Length)>();
             EquatableArray<GridValue> values = GridGrammar.ParseWithSpans(cursor, spans);
@@ -45,7 +55,10 @@ public static class Expressions
             return new EquatableArray<(GridValue Value, int Column, int Length)>(result);
         });
 
-    private static ParseResult<T> Run<T>(string? text, string expected, Func<TokenCursor, T> grammar)
+    private static ParseResult<T> RunGrid<T>(string text, Func<TokenCursor, T> grammar) =>
+        Run(text, GridGrammar.Expected, grammar, source => new TokenCursor(source, Lexical.TokenizeGridValues(source)));
+
+    private static ParseResult<T> Run<T>(string? text, string expected, Func<TokenCursor, T> grammar, Func<string, TokenCursor>? lex = null)
     {
         if (text is null || text.Trim().Length == 0)
         {
@@ -54,7 +67,7 @@ public static class Expressions
 
         try
         {
-            var cursor = new TokenCursor(text);
+            TokenCursor cursor = lex is null ? new TokenCursor(text) : lex(text);
             T value = grammar(cursor);
             cursor.ExpectEnd();
             return ParseResult<T>.Ok(value);

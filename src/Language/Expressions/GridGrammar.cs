@@ -4,12 +4,14 @@ using System.Collections.Generic;
 namespace SparseDsl.Language;
 
 /// <summary>
-/// <c>values = item ("," item)*</c>; <c>item = string | number | int ".." int ["x" number]</c>.
+/// <c>values = item ("," item)*</c>; <c>item = string | text | number | int ".." int ["x" number]</c>.
 /// A range without a factor counts up by one; with <c>xF</c> it multiplies by F while the end is not passed.
+/// A string is quoted with '"' or '\''; a text is a bare value such as <c>uniform</c> or <c>rigl every=100</c>
+/// (<see cref="Lexical.TokenizeGridValues"/> says which items are bare).
 /// </summary>
 internal static class GridGrammar
 {
-    private const string Expected = "a number, a range such as 1..3, or a quoted string";
+    public const string Expected = "a number, a range such as 1..3, a name or a quoted string";
 
     /// <summary>Ranges longer than this are refused, so a typo cannot allocate millions of points.</summary>
     public const int MaxRangeValues = 100_000;
@@ -59,6 +61,12 @@ internal static class GridGrammar
         if (token.Kind == TokenKind.String)
         {
             values.Add(GridValue.Of(token.Text.Substring(1, token.Text.Length - 2)));
+            return;
+        }
+
+        if (token.Kind == TokenKind.Text)
+        {
+            values.Add(GridValue.Of(token.Text));
             return;
         }
 

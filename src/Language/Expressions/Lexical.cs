@@ -10,7 +10,7 @@ namespace SparseDsl.Language;
 /// whole expression into tokens that carry their position, so every grammar error can point at the exact
 /// column of the offending text.
 /// </summary>
-internal static class Lexical
+internal static partial class Lexical
 {
     private static readonly Parser<string> Digits = Parse.Digit.AtLeastOnce().Text();
 
@@ -70,7 +70,9 @@ internal static class Lexical
             .Or(Parse.Char(':').Return((TokenKind.Colon, ":", 0.0, false)));
 
     /// <summary>Splits <paramref name="text"/> into tokens, or fails at the first character no token can start with.</summary>
-    public static IReadOnlyList<Token> Tokenize(string text)
+    public static IReadOnlyList<Token> Tokenize(string text) => Tokenize(text, gridValues: false);
+
+    private static IReadOnlyList<Token> Tokenize(string text, bool gridValues)
     {
         var tokens = new List<Token>();
         IInput input = new Input(text);
@@ -83,6 +85,17 @@ internal static class Lexical
             }
 
             int start = input.Position;
+            if (gridValues && GridToken(text, start, tokens) is Token gridToken)
+            {
+                tokens.Add(gridToken);
+                for (int i = 0; i < gridToken.Length; i++)
+                {
+                    input = input.Advance();
+                }
+
+                continue;
+            }
+
             IResult<(TokenKind Kind, string Text, double Value, bool IsPercent)> result = AnyToken(input);
             if (!result.WasSuccessful)
             {

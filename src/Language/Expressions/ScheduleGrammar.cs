@@ -2,7 +2,7 @@ namespace SparseDsl.Language;
 
 /// <summary>
 /// <c>schedule = "static" | "gmp" option* | ("set" | "rigl" | "smet") option*</c> with per-kind defaults
-/// from SCIENCE.md §3 (docs/language.md lists them).
+/// from SCIENCE.md §3 (docs/language.md lists them); smet also takes <c>warmup=</c> and <c>density-lr=</c>.
 /// </summary>
 internal static class ScheduleGrammar
 {
@@ -63,6 +63,14 @@ internal static class ScheduleGrammar
                 .Value("start", c => spec = spec with { Start = c.StepAmount() })
                 .Value("until", c => spec = spec with { End = c.StepAmount() })
                 .Value("grow", c => spec = spec with { Regrowth = Growth(c) });
+        }
+
+        if (kind == ScheduleKind.Smet)
+        {
+            // SMET's whole method in one place: the optimizer's moment-warmup= and density-lr=, as SMET's options.
+            options
+                .Value("warmup", c => spec = spec with { MomentWarmupSteps = c.Integer("a whole number of first-moment warm-up steps such as 100") })
+                .Value("density-lr", c => spec = spec with { DensityLrExponent = c.Number("a density exponent such as 1 or 0.5") });
         }
 
         options.ReadAll(cursor, kindToken.Text);

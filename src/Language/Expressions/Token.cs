@@ -9,8 +9,11 @@ internal enum TokenKind
     /// <summary>A name: a letter followed by letters, digits, '-' or '_' (<c>adamw</c>, <c>density-lr</c>).</summary>
     Word,
 
-    /// <summary>A double-quoted string without escapes (<c>"erk"</c>).</summary>
+    /// <summary>A quoted string without escapes: <c>"erk"</c>, and in grid values also <c>'erk'</c>.</summary>
     String,
+
+    /// <summary>An unquoted grid value: the text of an item up to the next comma, trimmed (<c>uniform</c>, <c>block 16x16</c>, <c>2:4</c>).</summary>
+    Text,
 
     /// <summary>'x' glued to a number: the 16 in <c>16x16</c>, the factor in <c>1..16 x2</c>.</summary>
     Times,

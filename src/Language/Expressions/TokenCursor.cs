@@ -17,9 +17,15 @@ internal sealed class TokenCursor
     private int index;
 
     public TokenCursor(string text)
+        : this(text, Lexical.Tokenize(text))
+    {
+    }
+
+    /// <summary>A cursor over tokens already read from <paramref name="text"/> (grid values lex differently).</summary>
+    public TokenCursor(string text, IReadOnlyList<Token> tokens)
     {
         Text = text;
-        tokens = Lexical.Tokenize(text);
+        this.tokens = tokens;
     }
 
     public string Text { get; }

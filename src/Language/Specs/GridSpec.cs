@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace SparseDsl.Language;
 
-/// <summary>One value of a grid axis: a number (<c>0.9</c>, <c>100k</c>) or a quoted string (<c>"erk"</c>).</summary>
+/// <summary>One value of a grid axis: a number (<c>0.9</c>, <c>100k</c>) or text (<c>erk</c>, <c>'rigl every=100'</c>).</summary>
 public sealed record GridValue(double? Number, string? Text)
 {
     public static GridValue Of(double number) => new(number, null);
@@ -25,5 +25,17 @@ public static class GridAxes
     public const string Steps = "steps";
     public const string Distribution = "distribution";
 
-    public static readonly string[] Known = { Sparsity, Seed, LearningRate, Batch, Steps, Distribution };
+    /// <summary>A schedule expression per point, in place of the [SparsitySchedule] (<c>static, set, rigl every=100</c>).</summary>
+    public const string Schedule = "schedule";
+
+    /// <summary>A pattern expression for the layers that follow the model-level target (<c>unstructured, block 16x16, 2:4</c>).</summary>
+    public const string Pattern = "pattern";
+
+    /// <summary>The schedule's update interval <c>every=</c>, replaced per point.</summary>
+    public const string UpdateEvery = "update_every";
+
+    /// <summary>The schedule's drop fraction <c>drop=</c>, replaced per point.</summary>
+    public const string Drop = "drop";
+
+    public static readonly string[] Known = { Sparsity, Seed, LearningRate, Batch, Steps, Distribution, Schedule, Pattern, UpdateEvery, Drop };
 }

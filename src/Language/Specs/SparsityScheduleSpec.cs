@@ -34,8 +34,16 @@ public enum DropDecay
 /// <summary>
 /// A parsed sparsity schedule: <c>static</c>; <c>gmp from=0 to=0.9 start=10% end=80% every=100</c>;
 /// <c>set every=100 drop=0.3</c>; <c>rigl every=100 drop=0.3 cosine until=75%</c>;
-/// <c>smet every=100 drop=0.2 cosine floor=0.005</c>.
+/// <c>smet every=100 drop=0.2 cosine floor=0.005 warmup=100 density-lr=1</c>.
 /// </summary>
+/// <param name="MomentWarmupSteps">
+/// SMET's first-moment warm-up W in steps (<c>smet warmup=W</c>; the optimizer's <c>moment-warmup=</c>), or null
+/// when the schedule does not give it (<see cref="SmetMethod.EffectiveOptimizer"/> resolves it).
+/// </param>
+/// <param name="DensityLrExponent">
+/// SMET's density-aware learning-rate exponent (<c>smet density-lr=K</c>: lr = lr0 / d^K; the optimizer's
+/// <c>density-lr=</c>), or null when the schedule does not give it.
+/// </param>
 public sealed record SparsityScheduleSpec(
     ScheduleKind Kind,
     int Every = 0,
@@ -46,7 +54,9 @@ public sealed record SparsityScheduleSpec(
     StepAmount End = default,
     double InitialSparsity = 0,
     double FinalSparsity = 0,
-    RegrowthKind Regrowth = RegrowthKind.Random)
+    RegrowthKind Regrowth = RegrowthKind.Random,
+    int? MomentWarmupSteps = null,
+    double? DensityLrExponent = null)
 {
     public static SparsityScheduleSpec Static { get; } = new(ScheduleKind.Static);
 }

@@ -9,18 +9,30 @@ public static partial class ExperimentRules
 {
     private const string GridAttribute = "Grid";
 
+    /// <summary>A value that passed the grid's own rules, and where it is written, for rules that need the whole grid first.</summary>
+    private sealed record GridItem(string Axis, GridValue Value, ViolationTarget At);
+
     /// <summary>What the grid rules learned that other rules need.</summary>
-    private readonly struct GridCheck(int? minSteps)
+    private sealed class GridCheck
     {
+        /// <summary>The known axes, each once.</summary>
+        public HashSet<string> Axes { get; } = new(StringComparer.Ordinal);
+
         /// <summary>The smallest valid value of a "steps" axis, if there is one.</summary>
-        public int? MinSteps { get; } = minSteps;
+        public int? MinSteps { get; set; }
+
+        /// <summary>
+        /// The valid values of the 'schedule', 'pattern', 'update_every' and 'drop' axes, judged against each other by
+        /// <see cref="GridSchedules"/> once the grid's shortest run is known.
+        /// </summary>
+        public List<GridItem> TrainingItems { get; } = new();
     }
 
     private static GridCheck Grid(ExperimentSpec experiment, ModelSpec? model, ViolationTarget type, int maxGridPoints, List<Violation> found)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var check = new GridCheck();
+        HashSet<string> seen = check.Axes;
         double points = 1;
-        int? minSteps = null;
         for (int index = 0; index < experiment.Grid.Count; index++)
         {
             GridAxisText axis = experiment.Grid[index];
@@ -77,7 +89,17 @@ public static partial class ExperimentRules
                 if (axis.Name == GridAxes.Steps)
                 {
                     int steps = (int)value.Number!.Value;
-                    minSteps = minSteps is int current ? Math.Min(current, steps) : steps;
+                    check.MinSteps = check.MinSteps is int current ? Math.Min(current, steps) : steps;
+                }
+
+                if (axis.Name == GridAxes.Pattern)
+                {
+                    GridPattern(value, model, at, found);
+                }
+
+                if (axis.Name is GridAxes.Schedule or GridAxes.Pattern or GridAxes.UpdateEvery or GridAxes.Drop)
+                {
+                    check.TrainingItems.Add(new GridItem(axis.Name, value, at));
                 }
 
                 if (axis.Name == GridAxes.Sparsity && model is not null && value.Number is double sparsity)
@@ -100,15 +122,20 @@ public static partial class ExperimentRules
                 type with { Attribute = GridAttribute, GridAxis = first.Name, ArgumentIndex = 1 }));
         }
 
-        return new GridCheck(minSteps);
+        return check;
     }
 
     /// <summary>Why <paramref name="value"/> does not fit <paramref name="axis"/>, as the rest of a sentence, or null.</summary>
     public static string? CheckValue(string axis, GridValue value)
     {
-        if (axis == GridAxes.Distribution)
+        switch (axis)
         {
-            return value.Text is "uniform" or "er" or "erk" ? null : "must be one of \"uniform\", \"er\", \"erk\" (quoted)";
+            case GridAxes.Distribution:
+                return value.Text is "uniform" or "er" or "erk" ? null : "must be one of uniform, er, erk";
+            case GridAxes.Schedule:
+                return value.Text is not null ? null : "must be a schedule such as static, set or rigl every=100, not a number";
+            case GridAxes.Pattern:
+                return value.Text is not null ? null : "must be a pattern such as unstructured, block 16x16 or 2:4, not a number";
         }
 
         if (value.Number is not double n)
@@ -124,6 +151,8 @@ public static partial class ExperimentRules
             GridAxes.LearningRate => n > 0 ? null : "must be a learning rate above 0; use values like 1e-3",
             GridAxes.Batch => whole && n > 0 ? null : "must be a whole number above 0; use batches like 32, 64, 128",
             GridAxes.Steps => whole && n > 0 ? null : "must be a whole number above 0; use step counts like 1000, 10k",
+            GridAxes.UpdateEvery => whole && n > 0 ? null : "must be a whole number of steps above 0 (the schedule's every=); use intervals like 50, 100, 200",
+            GridAxes.Drop => n > 0 && n < 1 ? null : "must be a drop fraction in (0, 1) (the schedule's drop=); use values like 0.1, 0.3, 0.5",
             _ => null,
         };
     }

@@ -8,22 +8,28 @@ public static partial class ExperimentRules
 {
     private const string SparsitySchedule = "SparsitySchedule";
 
-    private static void Schedule(ExperimentSpec experiment, ModelSpec? model, int steps, ViolationTarget type, List<Violation> found)
+    private static void Schedule(ExperimentSpec experiment, ModelSpec? model, int steps, ViolationTarget type, List<Violation> found) =>
+        ScheduleRules(experiment.ScheduleText, experiment, model, steps, type with { Attribute = SparsitySchedule, ArgumentIndex = 0 }, found);
+
+    /// <summary>
+    /// The rules of one schedule expression, the [SparsitySchedule] or a value of the 'schedule' grid axis: SPD201
+    /// (parse), SPD202–206, SPD209 (SMET's method against the experiment's optimizer) and SPD401, reported at spans
+    /// of <paramref name="argument"/> inside <paramref name="text"/>. Returns the schedule, or null when it does not parse.
+    /// </summary>
+    private static SparsityScheduleSpec? ScheduleRules(string text, ExperimentSpec experiment, ModelSpec? model, int steps, ViolationTarget argument, List<Violation> found)
     {
-        string text = experiment.ScheduleText;
-        ViolationTarget argument = type with { Attribute = SparsitySchedule, ArgumentIndex = 0 };
         ParseResult<SparsityScheduleSpec> parsed = Expressions.ParseSchedule(text);
         if (!parsed.Success)
         {
             ParseError error = parsed.Error!;
             found.Add(new Violation(ScheduleDoesNotParse, $"Schedule \"{text}\": {error.Message}", argument.At(error.Column, error.Length)));
-            return;
+            return null;
         }
 
         SparsityScheduleSpec schedule = parsed.Value!;
         if (schedule.Kind == ScheduleKind.Static)
         {
-            return;
+            return schedule;
         }
 
         string kind = schedule.Kind.ToString().ToLowerInvariant();
@@ -46,11 +52,13 @@ public static partial class ExperimentRules
 
         Window(schedule, text, kind, steps, argument, found);
         Regrowth(schedule, text, kind, model, argument, found);
+        SmetRecipe(schedule, text, experiment.OptimizerText, argument, found);
 
         found.Add(new Violation(
             NotSupportedYet,
             $"Schedule '{kind}' is not supported by this version yet, so SparseDsl generates no program for this experiment; supported now: static",
             argument.At(1, text.TrimEnd().Length)));
+        return schedule;
     }
 
     private static void Gmp(SparsityScheduleSpec schedule, string text, ViolationTarget argument, List<Violation> found)
@@ -130,9 +138,16 @@ public static partial class ExperimentRules
         }
     }
 
+    /// <summary>
+    /// SPD206: only random regrowth keeps N:M's groups valid (each group of M keeps exactly N weights), so gradient or
+    /// momentum regrowth cannot run on an N:M layer.
+    /// </summary>
+    private static bool RegrowthFits(SparsityScheduleSpec schedule, SparsityPatternSpec? pattern) =>
+        schedule.Regrowth == RegrowthKind.Random || pattern?.Kind != PatternKind.NOfM;
+
     private static void Regrowth(SparsityScheduleSpec schedule, string text, string kind, ModelSpec? model, ViolationTarget argument, List<Violation> found)
     {
-        if (model is null || schedule.Regrowth == RegrowthKind.Random)
+        if (model is null)
         {
             return;
         }
@@ -140,7 +155,7 @@ public static partial class ExperimentRules
         foreach (LayerSpec layer in model.Layers)
         {
             SparsityPatternSpec? pattern = layer.Pattern ?? (layer.PatternText is string p ? Expressions.ParseSparse(p).Value?.Pattern : null);
-            if (pattern?.Kind == PatternKind.NOfM)
+            if (!RegrowthFits(schedule, pattern))
             {
                 string grow = schedule.Regrowth.ToString().ToLowerInvariant();
                 ViolationTarget target = FindOption(text, "grow") >= 0 ? Option(argument, text, "grow") : argument.At(1, kind.Length);
@@ -150,6 +165,69 @@ public static partial class ExperimentRules
                     target));
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// SPD209 for SMET's method written in the schedule: <c>warmup=</c> at least 1 step, <c>density-lr=</c> in [0, 1],
+    /// an optimizer that keeps moments (adamw), and a value given in both the schedule and the optimizer
+    /// (<c>moment-warmup=</c>, <c>density-lr=</c>) the same in both, since <see cref="SmetMethod.EffectiveOptimizer"/>
+    /// can train with only one.
+    /// </summary>
+    private static void SmetRecipe(SparsityScheduleSpec schedule, string text, string optimizerText, ViolationTarget argument, List<Violation> found)
+    {
+        if (schedule.Kind != ScheduleKind.Smet)
+        {
+            return;
+        }
+
+        if (schedule.MomentWarmupSteps is int warmup && warmup < 1)
+        {
+            found.Add(new Violation(
+                SmetOptionInvalid,
+                $"Moment warm-up warmup={Show(warmup)} of 'smet' must be at least 1 step (the first moment is scaled by min(age / W, 1)); use e.g. warmup=100, or leave it out for SMET's {Show(SmetMethod.DefaultMomentWarmupSteps)}",
+                Option(argument, text, "warmup")));
+        }
+
+        if (schedule.DensityLrExponent is double exponent && !(exponent >= 0 && exponent <= 1))
+        {
+            found.Add(new Violation(
+                SmetOptionInvalid,
+                $"Density exponent density-lr={Show(exponent)} of 'smet' must be in [0, 1] (lr = lr0 / d^exponent); use density-lr=1 or density-lr=0.5",
+                Option(argument, text, "density-lr")));
+        }
+
+        ParseResult<OptimizerSpec> parsed = Expressions.ParseOptimizer(optimizerText);
+        if (!parsed.Success)
+        {
+            return; // SPD207, on the optimizer
+        }
+
+        OptimizerSpec optimizer = parsed.Value!;
+        if (optimizer.Kind != OptimizerKind.AdamW)
+        {
+            int kindAt = text.Length - text.TrimStart().Length;
+            found.Add(new Violation(
+                SmetOptionInvalid,
+                $"Schedule 'smet' needs adamw: SMET keeps Adam's moments for each active weight, warms up the first moment and scales the learning rate by density, but the optimizer \"{optimizerText}\" is sgd, which keeps no moments; use [Optimizer(\"adamw ...\")], or a schedule such as set",
+                argument.At(kindAt + 1, "smet".Length)));
+            return;
+        }
+
+        if (schedule.MomentWarmupSteps is int inSchedule && optimizer.MomentWarmupSteps is int inOptimizer && inSchedule != inOptimizer)
+        {
+            found.Add(new Violation(
+                SmetOptionInvalid,
+                $"SMET's first-moment warm-up is given twice with different values: warmup={Show(inSchedule)} in the schedule \"{text}\" and moment-warmup={Show(inOptimizer)} in the optimizer \"{optimizerText}\"; give it once, in the schedule (smet warmup=) or in the optimizer (moment-warmup=)",
+                Option(argument, text, "warmup")));
+        }
+
+        if (schedule.DensityLrExponent is double scheduleExponent && optimizer.DensityLrExponent is double optimizerExponent && scheduleExponent != optimizerExponent)
+        {
+            found.Add(new Violation(
+                SmetOptionInvalid,
+                $"SMET's density exponent is given twice with different values: density-lr={Show(scheduleExponent)} in the schedule \"{text}\" and density-lr={Show(optimizerExponent)} in the optimizer \"{optimizerText}\"; give it once, in the schedule or in the optimizer",
+                Option(argument, text, "density-lr")));
         }
     }
 }

@@ -8,7 +8,8 @@ namespace SparseDsl.Language;
 
 /// <summary>
 /// The rules an [Experiment] must satisfy: SPD005, SPD201–209 (by parsing its optimizer and schedule strings),
-/// SPD301–307 and SPD401 for schedules this version cannot run yet. The texts are judged as written: a declaration
+/// SPD301–307 and SPD401 for schedules this version cannot run yet. Grid values of the 'schedule' and 'pattern' axes
+/// are judged by the same rules as [SparsitySchedule] and [Sparse] (SPD102–108, SPD201–209, SPD401), at the value. The texts are judged as written: a declaration
 /// without [Optimizer] or [SparsitySchedule] has <see cref="DefaultOptimizer"/> and <see cref="DefaultSchedule"/>
 /// (the parser fills them in), so an empty text is an attribute written empty, and does not parse.
 /// </summary>
@@ -50,6 +51,7 @@ public static partial class ExperimentRules
         {
             Schedule(experiment, judged, steps, type, found);
             Optimizer(experiment, steps, type, found);
+            GridSchedules(experiment, judged, steps, grid, found);
         }
 
         return found;

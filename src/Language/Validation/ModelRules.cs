@@ -195,17 +195,8 @@ public static class ModelRules
             return;
         }
 
-        switch (pattern.Kind)
-        {
-            case PatternKind.Block:
-                Block(layer, shape, pattern, BlockSizeTarget(layer, sparse), found);
-                break;
-            case PatternKind.NOfM:
-                NOfM(layer, shape, pattern, sparse, member, found);
-                break;
-        }
-
-        if (pattern.Kind != PatternKind.Unstructured)
+        PatternFitsLayer(layer, shape, pattern, BlockSizeTarget(layer, sparse), sparse, member, found);
+        if (!IsSupported(pattern))
         {
             found.Add(new Violation(
                 NotSupportedYet,
@@ -213,6 +204,29 @@ public static class ModelRules
                 sparse));
         }
     }
+
+    /// <summary>
+    /// SPD103, SPD104 and SPD108: whether <paramref name="pattern"/> fits the weight matrix of <paramref name="layer"/>
+    /// (a block must divide it and not exceed it; N:M needs 1 &lt;= N &lt; M with M dividing the inputs, and agrees with
+    /// the layer's own sparsity). Block sizes are reported at <paramref name="blockSize"/>, the rest at
+    /// <paramref name="sparse"/>, a contradicting sparsity at <paramref name="member"/>'s [Sparse] argument 1.
+    /// </summary>
+    internal static void PatternFitsLayer(
+        LayerSpec layer, LayerShape shape, SparsityPatternSpec pattern, ViolationTarget blockSize, ViolationTarget sparse, ViolationTarget member, List<Violation> found)
+    {
+        switch (pattern.Kind)
+        {
+            case PatternKind.Block:
+                Block(layer, shape, pattern, blockSize, found);
+                break;
+            case PatternKind.NOfM:
+                NOfM(layer, shape, pattern, sparse, member, found);
+                break;
+        }
+    }
+
+    /// <summary>Whether this version can train <paramref name="pattern"/>; every other pattern is SPD401.</summary>
+    internal static bool IsSupported(SparsityPatternSpec pattern) => pattern.Kind == PatternKind.Unstructured;
 
     private static void Block(LayerSpec layer, LayerShape shape, SparsityPatternSpec pattern, ViolationTarget sparse, List<Violation> found)
     {

@@ -8,6 +8,11 @@ namespace SparseDsl.Experiments;
 /// One grid point fully resolved: everything that decides what a run computes. Its canonical text (fixed key
 /// order, invariant numbers) is hashed into the run id, so the same config always gets the same id.
 /// </summary>
+/// <param name="Schedule">The schedule expression: the declared text or a 'schedule' grid value, verbatim, or its canonical form when 'update_every' or 'drop' changed it.</param>
+/// <param name="Pattern">
+/// The pattern expression (a 'pattern' grid value, verbatim) of the layers that follow the model-level target, or
+/// null for the patterns as declared.
+/// </param>
 public sealed record RunConfig(
     string Study,
     string Model,
@@ -20,9 +25,13 @@ public sealed record RunConfig(
     double Sparsity,
     Distribution Distribution,
     int Seed,
-    double? LearningRate)
+    double? LearningRate,
+    string? Pattern = null)
 {
-    /// <summary>Canonical JSON: keys in a fixed order, numbers in round-trip invariant form.</summary>
+    /// <summary>
+    /// Canonical JSON: keys in a fixed order, numbers in round-trip invariant form. A key added after the first
+    /// stores existed is written only when set ("pattern"), so a config without it keeps its run id.
+    /// </summary>
     public string ToCanonicalJson()
     {
         var text = new StringBuilder("{");
@@ -38,6 +47,11 @@ public sealed record RunConfig(
         Append(text, "distribution", Quote(Distribution.ToString().ToLowerInvariant()));
         Append(text, "seed", Number(Seed));
         Append(text, "lr", LearningRate is double lr ? Number(lr) : "null");
+        if (Pattern is not null)
+        {
+            Append(text, "pattern", Quote(Pattern));
+        }
+
         text.Length--; // trailing comma
         return text.Append('}').ToString();
     }

@@ -58,15 +58,50 @@ public static class StudyPlan
                 GridAxes.Batch => config with { Batch = (int)Number(axis, value) },
                 GridAxes.Steps => stepsOverride is null ? config with { Steps = (int)Number(axis, value) } : config,
                 GridAxes.Distribution => config with { Distribution = ParseDistribution(value) },
+                GridAxes.Schedule => config with { Schedule = Text(axis, value) },
+                GridAxes.Pattern => config with { Pattern = Text(axis, value) },
+                GridAxes.UpdateEvery or GridAxes.Drop => config, // below, once the point's schedule is known
                 _ => throw new UserInputException($"unknown grid axis '{axis}'; known axes: {string.Join(", ", GridAxes.Known)}"),
             };
         }
 
-        return config;
+        int? every = point[GridAxes.UpdateEvery] is GridValue e ? (int)Number(GridAxes.UpdateEvery, e) : null;
+        double? drop = point[GridAxes.Drop] is GridValue d ? Number(GridAxes.Drop, d) : null;
+        return every is null && drop is null ? config : config with { Schedule = ScheduleWith(config.Schedule, every, drop) };
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> with every= and drop= replaced, in canonical form (<see cref="Expressions.Print"/>), or
+    /// <paramref name="text"/> verbatim when the values are the ones it has, so its run id stays that of the declaration.
+    /// </summary>
+    private static string ScheduleWith(string text, int? every, double? drop)
+    {
+        var parsed = Expressions.ParseSchedule(text);
+        if (!parsed.Success)
+        {
+            throw new UserInputException($"schedule \"{text}\" does not parse at column {parsed.Error!.Column}: {parsed.Error.Message}");
+        }
+
+        var schedule = parsed.Value!;
+        if (every is not null && schedule.Kind == ScheduleKind.Static)
+        {
+            throw new UserInputException($"grid axis '{GridAxes.UpdateEvery}' cannot change schedule \"{text}\", which never updates the mask");
+        }
+
+        if (drop is not null && schedule.Kind is ScheduleKind.Static or ScheduleKind.Gmp)
+        {
+            throw new UserInputException($"grid axis '{GridAxes.Drop}' cannot change schedule \"{text}\", which has no drop fraction");
+        }
+
+        var changed = schedule with { Every = every ?? schedule.Every, Drop = drop ?? schedule.Drop };
+        return changed == schedule ? text : Expressions.Print(changed);
     }
 
     private static double Number(string axis, GridValue value) =>
         value.Number ?? throw new UserInputException($"grid axis '{axis}' needs numbers, got \"{value.Text}\"");
+
+    private static string Text(string axis, GridValue value) =>
+        value.Text ?? throw new UserInputException($"grid axis '{axis}' needs expressions, got the number {value}");
 
     private static Distribution ParseDistribution(GridValue value) =>
         Enum.TryParse<Distribution>(value.Text ?? "", ignoreCase: true, out var distribution)

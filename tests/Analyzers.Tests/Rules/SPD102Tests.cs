@@ -57,4 +57,8 @@ public sealed class SPD102Tests
 
     private static string Message(string pattern) =>
         AnalyzerHarness.Single(Declarations.WithHidden2Pattern(pattern), "SPD102").GetMessage(CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void GridPatternThatDoesNotParse_ReportsSPD102AtTheValue() =>
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"pattern\", \"unstructured, {|SPD102:'blok 16'|}\")]"));
 }

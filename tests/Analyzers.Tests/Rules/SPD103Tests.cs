@@ -54,4 +54,16 @@ public sealed class SPD103Tests
 
     private static string Message(string pattern) =>
         AnalyzerHarness.Single(Declarations.WithHidden2Pattern(pattern), "SPD103").GetMessage(CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void GridPatternNotDividingAFollowingLayer_ReportsSPD103AtTheValueWithoutAFix()
+    {
+        // Hidden1 (256 x 784) follows the model-level target; Hidden2 has its own [Sparse] and is not judged.
+        string source = Declarations.WithGridLines("[Grid(\"pattern\", \"{|SPD401:block 16x16|}, {|SPD103:{|SPD401:block 48x48|}|}\")]");
+        AnalyzerHarness.Verify(source);
+
+        var diagnostic = AnalyzerHarness.Single(Markup.Parse(source).Source, "SPD103");
+        Assert.Contains("Value \"block 48x48\" of grid axis 'pattern': Block 48x48 does not divide layer 'Hidden1' (256 outputs x 784 inputs)", diagnostic.GetMessage(CultureInfo.InvariantCulture));
+        Assert.False(diagnostic.Properties.ContainsKey(SparseDsl.Language.DiagnosticProperties.Replacement));
+    }
 }

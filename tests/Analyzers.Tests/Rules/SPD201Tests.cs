@@ -78,4 +78,8 @@ public sealed class SPD201Tests
         Assert.Contains("empty", message);
         Assert.Contains("static, gmp, set, rigl or smet", message);
     }
+
+    [Fact]
+    public void GridScheduleThatDoesNotParse_ReportsSPD201AtTheValue() =>
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"schedule\", \"static, {|SPD201:rigel every=100|}\")]"));
 }

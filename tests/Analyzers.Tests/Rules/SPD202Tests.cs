@@ -64,4 +64,8 @@ public sealed class SPD202Tests
         Assert.Contains("shorter than the 50 training steps", message);
         Assert.Contains("use e.g. every=5", message);
     }
+
+    [Fact]
+    public void GridScheduleIntervalTooLong_ReportsSPD202AtTheValue() =>
+        AnalyzerHarness.Verify(Experiment("\"static\"", grid: "[Grid(\"schedule\", \"static, {|SPD202:{|SPD401:set every=5000|}|}\")]"));
 }

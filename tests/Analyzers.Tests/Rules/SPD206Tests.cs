@@ -55,4 +55,22 @@ public sealed class SPD206Tests
         Assert.Contains("N:M layer 'Hidden2' (2:4)", message);
         Assert.Contains("use grow=random or an unstructured pattern", message);
     }
+
+    [Fact]
+    public void GridNOfMPatternWithGradientRegrowth_ReportsSPD206AtThePatternValue() =>
+        AnalyzerHarness.Verify(Declarations.WithExperiment("""
+            [Experiment(typeof(Mlp), Data = "synthetic", Steps = 1000, Batch = 64, EvalEvery = 100)]
+            [SparsitySchedule("{|SPD401:rigl|}")]
+            [Grid("pattern", "unstructured, {|SPD206:{|SPD401:2:4|}|}")]
+            """));
+
+    [Fact]
+    public void GridGradientScheduleValueOnAnNOfMLayer_ReportsSPD206AtTheScheduleValue() =>
+        AnalyzerHarness.Verify(Declarations.File(NOfMModel + """
+
+
+            [Experiment(typeof(Mlp), Data = "synthetic", Steps = 1000, Batch = 64, EvalEvery = 100)]
+            [Grid("schedule", "static, {|SPD401:set|}, {|SPD206:{|SPD401:rigl|}|}")]
+            public static partial class Study;
+            """));
 }

@@ -22,8 +22,35 @@ public sealed class SPD302Tests
         AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"sparsity\", \"0, {|SPD302:,|} 0.9\")]"));
 
     [Fact]
-    public void Word_ReportsSPD302AtTheWord() =>
-        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"sparsity\", \"0.5, {|SPD302:high|}\")]"));
+    public void BareAndSingleQuotedValues_NoDiagnostic() =>
+        AnalyzerHarness.Verify(Declarations.WithGridLines("""
+            [Grid("distribution", "uniform, er, 'erk'")]
+            [Grid("seed", "1..2")]
+            """));
+
+    [Fact]
+    public void WordAfterANumber_ReportsSPD302AtTheWord() =>
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"sparsity\", \"0.5 {|SPD302:high|}\")]"));
+
+    [Fact]
+    public void UnterminatedSingleQuote_ReportsSPD302FromTheQuoteToTheEnd() =>
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"distribution\", \"uniform, {|SPD302:'erk, er|}\")]"));
+
+    [Fact]
+    public void QuoteInsideABareValue_ReportsSPD302AtTheQuote() =>
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"distribution\", \"uniform, er{|SPD302:'|}k\")]"));
+
+    [Fact]
+    public void RangeWrittenWithADash_ReportsSPD302AtTheSecondNumber() =>
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"seed\", \"1{|SPD302:-5|}\")]"));
+
+    [Fact]
+    public void ValueRepeatedBareAndQuoted_ReportsSPD302AtTheRepeat() =>
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"distribution\", \"erk, {|SPD302:'erk'|}\")]"));
+
+    [Fact]
+    public void ErrorAfterAnEscapedQuote_ReportsSPD302AtTheSourceCharacters() =>
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"distribution\", \"\\\"uniform\\\", {|SPD302:#|}\")]"));
 
     [Fact]
     public void DescendingRange_ReportsSPD302AtTheRangeEnd() =>
@@ -60,7 +87,16 @@ public sealed class SPD302Tests
 
         Assert.Contains("grid axis 'seed'", message);
         Assert.Contains("empty", message);
-        Assert.Contains("expected a number, a range such as 1..3, or a quoted string", message);
+        Assert.Contains("expected a number, a range such as 1..3, a name or a quoted string", message);
+    }
+
+    [Fact]
+    public void QuoteInsideABareValue_MessageSaysToQuoteTheValue()
+    {
+        string message = AnalyzerHarness.Single(Declarations.WithGridLines("[Grid(\"distribution\", \"uniform, er'k\")]"), "SPD302").GetMessage(CultureInfo.InvariantCulture);
+
+        Assert.Contains("unexpected ''' inside the unquoted value 'er'k'", message);
+        Assert.Contains("quote a value that contains a quote with the other quote", message);
     }
 
     [Fact]

@@ -16,6 +16,18 @@ public sealed class SPD307Tests
             [Grid("distribution", "\"uniform\", \"er\", \"erk\"")]
             """));
 
+    [Fact]
+    public void DistributionsWrittenBare_NoDiagnostic() =>
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"distribution\", \"uniform, er, erk\")]"));
+
+    [Fact]
+    public void WordOnANumericAxis_ReportsSPD307AtTheWord() =>
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"sparsity\", \"0.5, {|SPD307:high|}\")]"));
+
+    [Fact]
+    public void UnknownBareDistribution_ReportsSPD307AtTheName() =>
+        AnalyzerHarness.Verify(Declarations.WithGridLines("[Grid(\"distribution\", \"uniform, {|SPD307:erdos renyi|} , erk\")]"));
+
     [Theory]
     [InlineData("1.2")]
     [InlineData("1")]
@@ -92,9 +104,59 @@ public sealed class SPD307Tests
     [Fact]
     public void UnknownDistribution_MessageListsTheDistributions()
     {
-        string message = AnalyzerHarness.Single(Declarations.WithGridLines("[Grid(\"distribution\", \"\\\"uniform\\\", \\\"erdos\\\"\")]"), "SPD307").GetMessage(CultureInfo.InvariantCulture);
+        string message = AnalyzerHarness.Single(Declarations.WithGridLines("[Grid(\"distribution\", \"uniform, erdos\")]"), "SPD307").GetMessage(CultureInfo.InvariantCulture);
 
         Assert.Contains("Value \"erdos\" of grid axis 'distribution'", message);
-        Assert.Contains("must be one of \"uniform\", \"er\", \"erk\"", message);
+        Assert.Contains("must be one of uniform, er, erk", message);
+    }
+
+    [Fact]
+    public void ScheduleAndPatternAxes_NoSPD307() =>
+        AnalyzerHarness.Verify(Declarations.WithGridLines("""
+            [Grid("schedule", "static, {|SPD401:set every=100|}, {|SPD401:'rigl every=100 drop=0.3'|}")]
+            [Grid("pattern", "unstructured, {|SPD401:block 16x16|}")]
+            """));
+
+    [Fact]
+    public void NumberOnTheScheduleOrPatternAxis_ReportsSPD307AtTheNumber() =>
+        AnalyzerHarness.Verify(Declarations.WithGridLines("""
+            [Grid("schedule", "static, {|SPD307:0.5|}")]
+            [Grid("pattern", "{|SPD307:2|}, unstructured")]
+            """));
+
+    [Fact]
+    public void UpdateEveryAndDropWithTheStaticSchedule_ReportSPD307AtEachValue() =>
+        AnalyzerHarness.Verify(Declarations.WithGridLines("""
+            [SparsitySchedule("static")]
+            [Grid("update_every", "{|SPD307:50|}, {|SPD307:100|}")]
+            [Grid("drop", "{|SPD307:0.3|}")]
+            """));
+
+    [Fact]
+    public void UpdateEveryAndDropOutOfRange_ReportSPD307AtTheValue() =>
+        AnalyzerHarness.Verify(Declarations.WithGridLines("""
+            [SparsitySchedule("{|SPD401:set|}")]
+            [Grid("update_every", "50, {|SPD307:1000|}, {|SPD307:0|}")]
+            [Grid("drop", "0.1, {|SPD307:1|}, 0.5")]
+            """));
+
+    [Fact]
+    public void DropWithAGmpValueOfTheScheduleAxis_ReportsSPD307NamingIt()
+    {
+        string message = AnalyzerHarness.Single(Declarations.WithGridLines("""
+            [Grid("schedule", "set, gmp to=0.9")]
+            [Grid("drop", "0.3")]
+            """), "SPD307").GetMessage(CultureInfo.InvariantCulture);
+
+        Assert.Contains("Value 0.3 of grid axis 'drop' would do nothing with the grid's schedule \"gmp to=0.9\", which prunes towards its to= sparsity and drops no fraction", message);
+    }
+
+    [Fact]
+    public void PatternAxisWithoutAFollowingLayer_ReportsSPD307AtTheValue()
+    {
+        string allOwn = Declarations.WithGridLines("[Grid(\"pattern\", \"{|SPD307:unstructured|}\")]")
+            .Replace("Sparsity = 0.9, ", "", StringComparison.Ordinal)
+            .Replace("[Dense(256, Activation = Activation.Relu)] public partial Layer Hidden1", "[Dense(256, Activation = Activation.Relu), Sparse(\"unstructured\", 0.5)] public partial Layer Hidden1", StringComparison.Ordinal);
+        AnalyzerHarness.Verify(allOwn);
     }
 }

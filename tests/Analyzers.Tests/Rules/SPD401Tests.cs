@@ -76,4 +76,20 @@ public sealed class SPD401Tests
         Assert.Contains("SparseDsl generates no network for this model", message);
         Assert.Contains("supported now: unstructured", message);
     }
+
+    [Fact]
+    public void GridScheduleAndPatternValues_WarnSPD401AtEachUnsupportedValue() =>
+        AnalyzerHarness.Verify(Declarations.WithGridLines("""
+            [Grid("schedule", "static, {|SPD401:set|}, {|SPD401:\"smet\"|}")]
+            [Grid("pattern", "unstructured, {|SPD401:2:4|}, {|SPD401:rows|}")]
+            """));
+
+    [Fact]
+    public void GridScheduleValue_IsAWarningThatSaysWhatRunsInstead()
+    {
+        var diagnostic = AnalyzerHarness.Single(Declarations.WithGridLines("[Grid(\"schedule\", \"static, rigl every=100\")]"), "SPD401");
+
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Contains("Value \"rigl every=100\" of grid axis 'schedule': Schedule 'rigl' is not supported by this version yet, so SparseDsl generates no program for this experiment", diagnostic.GetMessage(CultureInfo.InvariantCulture));
+    }
 }

@@ -65,7 +65,7 @@ public class GridValueTests
     public void NumbersAndStrings_Mix() => Assert.Equal(new object[] { 1.0, "a" }, Ok("1, \"a\""));
 
     [Theory]
-    [InlineData("0, , 0.9", 4, 1, "unexpected ','; expected a number, a range such as 1..3, or a quoted string")]
+    [InlineData("0, , 0.9", 4, 1, "unexpected ','; expected a number, a range such as 1..3, a name or a quoted string")]
     [InlineData("0 0.5", 3, 3, "unexpected '0.5'; expected ',' between values")]
     [InlineData("1-5", 2, 2, "unexpected '-5'; expected ',' between values (a range is written 1..5)")]
     [InlineData("0,", 3, 0, "unexpected end of input; expected a number")]
@@ -75,7 +75,19 @@ public class GridValueTests
     [InlineData("1..16 x1", 7, 2, "expected a factor above 1")]
     [InlineData("0..16 x2", 1, 1, "geometric range must start above 0")]
     [InlineData("\"erk", 1, 4, "unterminated string")]
-    [InlineData("erk", 1, 3, "unexpected 'erk'; expected a number")]
+    [InlineData("'erk", 1, 4, "unterminated string; expected a closing '''")]
+    [InlineData("uniform, 'erk, er", 10, 8, "unterminated string; expected a closing '''")]
+    [InlineData("uniform,", 9, 0, "unexpected end of input; expected a number, a range such as 1..3, a name or a quoted string")]
+    [InlineData("uniform,, erk", 9, 1, "unexpected ','; expected a number, a range such as 1..3, a name or a quoted string")]
+    [InlineData("rigl 'x'", 6, 1, "unexpected ''' inside the unquoted value 'rigl 'x''")]
+    [InlineData("erk, block \"16\"", 12, 1, "unexpected '\"' inside the unquoted value 'block \"16\"'")]
+    [InlineData("'a' b", 5, 1, "unexpected 'b'; expected ',' between values")]
+    [InlineData("\"a\" 'b'", 5, 3, "unexpected 'b'; expected ',' between values")]
+    [InlineData("1 'a'", 3, 3, "unexpected 'a'; expected ',' between values")]
+    [InlineData("0.5 high", 5, 4, "unexpected 'high'; expected ',' between values")]
+    [InlineData("0.5, 16x16", 8, 3, "unexpected 'x16'; expected ',' between values")]
+    [InlineData("0.5, 5e", 7, 1, "unexpected 'e' after the number '5'")]
+    [InlineData("# uniform", 1, 1, "unexpected '#'; expected a number, a name or a quoted string")]
     [InlineData("0.5, 0.9x", 9, 1, "unexpected 'x' after the number '0.9'")]
     [InlineData("1 # 2", 3, 1, "unexpected '#'")]
     [InlineData("-", 1, 1, "'-' not followed by a number")]
@@ -87,6 +99,57 @@ public class GridValueTests
         Assert.Equal(column, error.Column);
         Assert.Equal(length, error.Length);
         Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void BareNames_ParseAsText() => Assert.Equal(new object[] { "uniform", "er", "erk" }, Ok("uniform, er, erk"));
+
+    [Fact]
+    public void SingleQuotedStrings_ParseAsText() =>
+        Assert.Equal(new object[] { "rigl every=100 drop=0.3", "smet every=100" }, Ok("'rigl every=100 drop=0.3', 'smet every=100'"));
+
+    [Fact]
+    public void BareValueWithOptions_RunsToTheNextComma() =>
+        Assert.Equal(new object[] { "static", "set", "rigl every=100 drop=0.3" }, Ok("static, set, rigl every=100 drop=0.3"));
+
+    [Fact]
+    public void PatternValues_ParseAsText() =>
+        Assert.Equal(new object[] { "unstructured", "block 16x16", "2:4", "1 : 8", "rows" }, Ok("unstructured, block 16x16, 2:4, 1 : 8, rows"));
+
+    [Fact]
+    public void BareValues_AreTrimmedButKeepTheirInnerSpaces() =>
+        Assert.Equal(new object[] { "uniform", "rigl  every=100" }, Ok("  uniform\t ,  rigl  every=100  "));
+
+    [Fact]
+    public void NumbersWithSuffixesExponentsAndSigns_StayNumbers() =>
+        Assert.Equal(new object[] { 100_000.0, 1e-3, 0.05, -0.5, 2e6 }, Ok("100k, 1e-3, 5%, -0.5, 2M"));
+
+    [Fact]
+    public void QuotedValues_MayHoldCommasAndTheOtherQuote() =>
+        Assert.Equal(new object[] { "a, b", "say \"hi\"", "it's" }, Ok("'a, b', 'say \"hi\"', \"it's\""));
+
+    [Fact]
+    public void BareAndQuotedValues_GiveTheSameText() => Assert.Equal(new object[] { "erk", "erk", "erk" }, Ok("erk, 'erk', \"erk\""));
+
+    [Fact]
+    public void EmptyQuotes_AreEmptyText() => Assert.Equal(new object[] { "" }, Ok("''"));
+
+    [Fact]
+    public void NumbersTextAndRanges_Mix() => Assert.Equal(new object[] { 0.5, "uniform", 1.0, 2.0, "x" }, Ok("0.5, uniform, 1..2, 'x'"));
+
+    [Fact]
+    public void Spans_CoverEachValueAsWritten()
+    {
+        // Columns: "uniform" 1-7, the quoted schedule 11-26 (quotes included), "2:4" 30-32, the range 35-38.
+        ParseResult<EquatableArray<(GridValue Value, int Column, int Length)>> result =
+            E.ParseGridValuesWithSpans("uniform,  'rigl every=100' , 2:4 ,1..2");
+
+        Assert.True(result.Success, result.Error?.ToString());
+        Assert.Equal(
+            new[] { (1, 7), (11, 16), (30, 3), (35, 4), (35, 4) },
+            result.Value.Select(v => (v.Column, v.Length)).ToArray());
+        Assert.Equal(GridValue.Of("rigl every=100"), result.Value[1].Value);
+        Assert.Equal(GridValue.Of("2:4"), result.Value[2].Value);
     }
 
     [Fact]

@@ -97,6 +97,53 @@ public class ScheduleTests
     }
 
     [Fact]
+    public void SmetWithoutMethodOptions_LeavesThemUnset()
+    {
+        SparsityScheduleSpec spec = Ok("smet");
+
+        Assert.Null(spec.MomentWarmupSteps);
+        Assert.Null(spec.DensityLrExponent);
+    }
+
+    [Fact]
+    public void SmetMethodOptions_Parse()
+    {
+        SparsityScheduleSpec spec = Ok("smet every=100 warmup=50 density-lr=0.5");
+
+        Assert.Equal(50, spec.MomentWarmupSteps);
+        Assert.Equal(0.5, spec.DensityLrExponent);
+        Assert.Equal(Ok("smet") with { MomentWarmupSteps = 50, DensityLrExponent = 0.5 }, spec);
+    }
+
+    [Fact]
+    public void SmetMethodOptionsOutOfRange_StillParse()
+    {
+        // Ranges are rules (SPD209), not grammar, so the message can say what the value means.
+        Assert.Equal(0, Ok("smet warmup=0").MomentWarmupSteps);
+        Assert.Equal(2.0, Ok("smet density-lr=2").DensityLrExponent);
+    }
+
+    [Theory]
+    [InlineData("rigl warmup=100", 6, 6, "unknown option 'warmup' for rigl; known options: every=, drop=, constant, cosine, floor=, start=, until=, grow=")]
+    [InlineData("set density-lr=1", 5, 10, "unknown option 'density-lr' for set")]
+    [InlineData("gmp to=0.9 warmup=100", 12, 6, "unknown option 'warmup' for gmp")]
+    [InlineData("smet warmup=1.5", 13, 3, "expected a whole number of first-moment warm-up steps such as 100")]
+    [InlineData("smet warmup=5%", 13, 2, "expected a whole number of first-moment warm-up steps such as 100")]
+    [InlineData("smet density-lr=x", 17, 1, "expected a density exponent such as 1 or 0.5")]
+    [InlineData("smet warmup=100 warmup=10", 17, 6, "duplicate option 'warmup'")]
+    public void SmetMethodOptionsElsewhereOrMistyped_ReportColumn(string text, int column, int length, string message)
+    {
+        ParseError error = Bad(text);
+        Assert.Equal(column, error.Column);
+        Assert.Equal(length, error.Length);
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void UnknownSmetOption_ListsTheMethodOptions() =>
+        Assert.Contains("known options: every=, drop=, constant, cosine, floor=, start=, until=, grow=, warmup=, density-lr=", Bad("smet foo=1").Message);
+
+    [Fact]
     public void UnknownScheduleOption_ListsKnownOptions() =>
         Assert.Contains("every=, drop=, constant, cosine, floor=, start=, until=, grow=", Bad("smet foo=1").Message);
 }
