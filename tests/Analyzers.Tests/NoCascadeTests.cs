@@ -62,7 +62,7 @@ public sealed class NoCascadeTests
     [Fact]
     public void UnsupportedSchedule_OnlyTheSPD401WarningAndTheProgramSaysWhy()
     {
-        string source = Declarations.WithExperiment(Declarations.ValidExperiment.Replace("\"static\"", "\"rigl every=100 drop=0.3\""));
+        string source = Declarations.WithExperiment(Declarations.ValidExperiment.Replace("\"static\"", "\"rigl every=100 drop=0.3 grow=momentum\""));
         var diagnostics = AnalyzerHarness.Build(source);
 
         Assert.True(diagnostics.All(d => d.Id == "SPD401" && d.Severity == DiagnosticSeverity.Warning), string.Join("\n", diagnostics));

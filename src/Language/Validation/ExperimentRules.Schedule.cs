@@ -13,7 +13,7 @@ public static partial class ExperimentRules
 
     /// <summary>
     /// The rules of one schedule expression, the [SparsitySchedule] or a value of the 'schedule' grid axis: SPD201
-    /// (parse), SPD202–206, SPD209 (SMET's method against the experiment's optimizer) and SPD401, reported at spans
+    /// (parse), SPD202–206, SPD209 (SMET's method against the experiment's optimizer) and SPD401 (grow=momentum), reported at spans
     /// of <paramref name="argument"/> inside <paramref name="text"/>. Returns the schedule, or null when it does not parse.
     /// </summary>
     private static SparsityScheduleSpec? ScheduleRules(string text, ExperimentSpec experiment, ModelSpec? model, int steps, ViolationTarget argument, List<Violation> found)
@@ -54,10 +54,14 @@ public static partial class ExperimentRules
         Regrowth(schedule, text, kind, model, argument, found);
         SmetRecipe(schedule, text, experiment.OptimizerText, argument, found);
 
-        found.Add(new Violation(
-            NotSupportedYet,
-            $"Schedule '{kind}' is not supported by this version yet, so SparseDsl generates no program for this experiment; supported now: static",
-            argument.At(1, text.TrimEnd().Length)));
+        if (schedule.Regrowth == RegrowthKind.Momentum)
+        {
+            found.Add(new Violation(
+                NotSupportedYet,
+                $"'{kind}' regrows by momentum (SNFS), which this version cannot run yet: sparse storage keeps no momentum for inactive weights, so SparseDsl generates no program for this experiment; use grow=random or grow=gradient",
+                Option(argument, text, "grow")));
+        }
+
         return schedule;
     }
 

@@ -67,7 +67,15 @@ public static class StudyPlan
 
         int? every = point[GridAxes.UpdateEvery] is GridValue e ? (int)Number(GridAxes.UpdateEvery, e) : null;
         double? drop = point[GridAxes.Drop] is GridValue d ? Number(GridAxes.Drop, d) : null;
-        return every is null && drop is null ? config : config with { Schedule = ScheduleWith(config.Schedule, every, drop) };
+        if (every is not null || drop is not null)
+        {
+            config = config with { Schedule = ScheduleWith(config.Schedule, every, drop) };
+        }
+
+        // Gradual pruning prunes to its to= unless the point's own sparsity axis says otherwise.
+        return point[GridAxes.Sparsity] is null && Expressions.ParseSchedule(config.Schedule).Value is { Kind: ScheduleKind.Gmp } gmp
+            ? config with { Sparsity = gmp.FinalSparsity }
+            : config;
     }
 
     /// <summary>

@@ -30,8 +30,17 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
             throw new UserInputException($"schedule \"{config.Schedule}\" does not parse at column {schedule.Error!.Column}: {schedule.Error.Message}");
         }
 
-        var optimizerSpec = config.LearningRate is double lr ? optimizer.Value! with { LearningRate = lr } : optimizer.Value!;
-        var network = study.CreateNetwork(new NetworkOptions(config.Sparsity, config.Distribution, config.Seed, Schedule: schedule.Value));
+        SparsityPatternSpec? pattern = null;
+        if (config.Pattern is string patternText)
+        {
+            var parsedPattern = Expressions.ParsePattern(patternText);
+            pattern = parsedPattern.Value ?? throw new UserInputException($"pattern \"{patternText}\" does not parse at column {parsedPattern.Error!.Column}: {parsedPattern.Error.Message}");
+        }
+
+        // SMET's method in the schedule (warm-up, density-aware lr) resolves onto the optimizer.
+        var optimizerSpec = SmetMethod.EffectiveOptimizer(optimizer.Value!, schedule.Value!);
+        optimizerSpec = config.LearningRate is double lr ? optimizerSpec with { LearningRate = lr } : optimizerSpec;
+        var network = study.CreateNetwork(new NetworkOptions(config.Sparsity, config.Distribution, config.Seed, pattern, schedule.Value));
         long dense = network.Layers.Sum(l => l.DenseWeights);
         long active = network.Layers.Sum(l => l.ActiveWeights);
 

@@ -11,7 +11,7 @@ public sealed class SPD203Tests
 
     [Fact]
     public void DropInsideRange_OnlyNotSupportedWarning() =>
-        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:set every=100 drop=0.3|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"set every=100 drop=0.3\""));
 
     [Theory]
     [InlineData("0")]
@@ -19,15 +19,15 @@ public sealed class SPD203Tests
     [InlineData("1.5")]
     [InlineData("-0.1")]
     public void DropOutsideOpenUnitInterval_ReportsSPD203AtTheOption(string drop) =>
-        AnalyzerHarness.Verify(Declarations.WithSchedule($"\"{{|SPD401:set every=100 {{|SPD203:drop={drop}|}}|}}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule($"\"set every=100 {{|SPD203:drop={drop}|}}\""));
 
     [Fact]
     public void RiglDropOfOne_ReportsSPD203AtTheOption() =>
-        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:rigl {|SPD203:drop=1|} cosine until=75%|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"rigl {|SPD203:drop=1|} cosine until=75%\""));
 
     [Fact]
     public void FloorAboveDrop_ReportsSPD203AtTheFloor() =>
-        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:smet drop=0.2 {|SPD203:floor=0.5|}|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"smet drop=0.2 {|SPD203:floor=0.5|}\""));
 
     [Fact]
     public void DropOutsideRange_MessageSaysTheRangeAndAFix()

@@ -11,7 +11,7 @@ public sealed class SPD204Tests
 
     [Fact]
     public void WindowInsideTraining_OnlyNotSupportedWarning() =>
-        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:rigl start=10% until=75%|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"rigl start=10% until=75%\""));
 
     [Theory]
     [InlineData("2000")]
@@ -19,31 +19,31 @@ public sealed class SPD204Tests
     [InlineData("100%")]
     [InlineData("-5")]
     public void StartOutsideTraining_ReportsSPD204AtTheStart(string start) =>
-        AnalyzerHarness.Verify(Declarations.WithSchedule($"\"{{|SPD401:set {{|SPD204:start={start}|}}|}}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule($"\"set {{|SPD204:start={start}|}}\""));
 
     [Fact]
     public void UntilBeforeStart_ReportsSPD204AtTheUntil() =>
-        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:rigl start=50% {|SPD204:until=10%|}|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"rigl start=50% {|SPD204:until=10%|}\""));
 
     [Fact]
     public void UntilEqualToStart_ReportsSPD204AtTheUntil() =>
-        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:set start=500 {|SPD204:until=500|}|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"set start=500 {|SPD204:until=500|}\""));
 
     [Fact]
     public void UntilAfterTraining_ReportsSPD204AtTheUntil() =>
-        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:set {|SPD204:until=2000|}|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"set {|SPD204:until=2000|}\""));
 
     [Fact]
     public void GmpEndBeforeStart_ReportsSPD204AtTheEnd() =>
-        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:gmp to=0.9 start=50% {|SPD204:end=20%|}|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"gmp to=0.9 start=50% {|SPD204:end=20%|}\""));
 
     [Fact]
     public void StartAfterDefaultUntil_ReportsSPD204AtTheStart() =>
-        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:rigl {|SPD204:start=80%|}|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"rigl {|SPD204:start=80%|}\""));
 
     [Fact]
     public void GmpEndBeforeDefaultStart_ReportsSPD204AtTheEnd() =>
-        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:gmp to=0.9 {|SPD204:end=5%|}|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"gmp to=0.9 {|SPD204:end=5%|}\""));
 
     [Fact]
     public void StartOutsideTraining_MessageGivesTheValidRange()

@@ -11,23 +11,23 @@ public sealed class SPD205Tests
 
     [Fact]
     public void FinalAboveInitial_OnlyNotSupportedWarning() =>
-        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:gmp from=0 to=0.9|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"gmp from=0 to=0.9\""));
 
     [Fact]
     public void FinalEqualToInitial_OnlyNotSupportedWarning() =>
-        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:gmp from=0.5 to=0.5|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"gmp from=0.5 to=0.5\""));
 
     [Fact]
     public void FinalBelowInitial_ReportsSPD205AtTheFinalSparsity() =>
-        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:gmp from=0.5 {|SPD205:to=0.2|} every=50|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"gmp from=0.5 {|SPD205:to=0.2|} every=50\""));
 
     [Fact]
     public void FinalBelowInitialWrittenFirst_ReportsSPD205AtTheFinalSparsity() =>
-        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:gmp {|SPD205:to=0|} from=0.8|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"gmp {|SPD205:to=0|} from=0.8\""));
 
     [Fact]
     public void InitialOutOfRange_ReportsSPD101NotSPD205() =>
-        AnalyzerHarness.Verify(Declarations.WithSchedule("\"{|SPD401:gmp {|SPD101:from=1.5|} to=0.2|}\""));
+        AnalyzerHarness.Verify(Declarations.WithSchedule("\"gmp {|SPD101:from=1.5|} to=0.2\""));
 
     [Fact]
     public void FinalBelowInitial_MessageSaysToRaiseTheFinalSparsity()

@@ -23,27 +23,27 @@ public sealed class SPD206Tests
 
     [Fact]
     public void RandomRegrowthOnNOfM_NoSPD206() =>
-        AnalyzerHarness.Verify(Experiment("\"{|SPD401:rigl grow=random|}\""));
+        AnalyzerHarness.Verify(Experiment("\"rigl grow=random\""));
 
     [Fact]
     public void SetOnNOfM_NoSPD206() =>
-        AnalyzerHarness.Verify(Experiment("\"{|SPD401:set every=100|}\""));
+        AnalyzerHarness.Verify(Experiment("\"set every=100\""));
 
     [Fact]
     public void GradientRegrowthOnUnstructured_NoSPD206() =>
-        AnalyzerHarness.Verify(Experiment("\"{|SPD401:rigl|}\"", Declarations.Model));
+        AnalyzerHarness.Verify(Experiment("\"rigl\"", Declarations.Model));
 
     [Fact]
     public void RiglDefaultGradientRegrowthOnNOfM_ReportsSPD206AtTheKind() =>
-        AnalyzerHarness.Verify(Experiment("\"{|SPD401:{|SPD206:rigl|} every=100|}\""));
+        AnalyzerHarness.Verify(Experiment("\"{|SPD206:rigl|} every=100\""));
 
     [Fact]
     public void ExplicitGradientRegrowthOnNOfM_ReportsSPD206AtTheGrowOption() =>
-        AnalyzerHarness.Verify(Experiment("\"{|SPD401:set {|SPD206:grow=gradient|}|}\""));
+        AnalyzerHarness.Verify(Experiment("\"set {|SPD206:grow=gradient|}\""));
 
     [Fact]
     public void MomentumRegrowthOnNOfM_ReportsSPD206AtTheGrowOption() =>
-        AnalyzerHarness.Verify(Experiment("\"{|SPD401:smet every=50 {|SPD206:grow=momentum|}|}\""));
+        AnalyzerHarness.Verify(Experiment("\"smet every=50 {|SPD206:{|SPD401:grow=momentum|}|}\""));
 
     [Fact]
     public void GradientRegrowthOnNOfM_MessageNamesTheLayerAndTheFix()
@@ -60,7 +60,7 @@ public sealed class SPD206Tests
     public void GridNOfMPatternWithGradientRegrowth_ReportsSPD206AtThePatternValue() =>
         AnalyzerHarness.Verify(Declarations.WithExperiment("""
             [Experiment(typeof(Mlp), Data = "synthetic", Steps = 1000, Batch = 64, EvalEvery = 100)]
-            [SparsitySchedule("{|SPD401:rigl|}")]
+            [SparsitySchedule("rigl")]
             [Grid("pattern", "unstructured, {|SPD206:{|SPD401:2:4|}|}")]
             """));
 
@@ -70,7 +70,7 @@ public sealed class SPD206Tests
 
 
             [Experiment(typeof(Mlp), Data = "synthetic", Steps = 1000, Batch = 64, EvalEvery = 100)]
-            [Grid("schedule", "static, {|SPD401:set|}, {|SPD206:{|SPD401:rigl|}|}")]
+            [Grid("schedule", "static, set, {|SPD206:rigl|}")]
             public static partial class Study;
             """));
 }

@@ -113,7 +113,7 @@ public sealed class SPD307Tests
     [Fact]
     public void ScheduleAndPatternAxes_NoSPD307() =>
         AnalyzerHarness.Verify(Declarations.WithGridLines("""
-            [Grid("schedule", "static, {|SPD401:set every=100|}, {|SPD401:'rigl every=100 drop=0.3'|}")]
+            [Grid("schedule", "static, set every=100, 'rigl every=100 drop=0.3'")]
             [Grid("pattern", "unstructured, {|SPD401:block 16x16|}")]
             """));
 
@@ -135,7 +135,7 @@ public sealed class SPD307Tests
     [Fact]
     public void UpdateEveryAndDropOutOfRange_ReportSPD307AtTheValue() =>
         AnalyzerHarness.Verify(Declarations.WithGridLines("""
-            [SparsitySchedule("{|SPD401:set|}")]
+            [SparsitySchedule("set")]
             [Grid("update_every", "50, {|SPD307:1000|}, {|SPD307:0|}")]
             [Grid("drop", "0.1, {|SPD307:1|}, 0.5")]
             """));

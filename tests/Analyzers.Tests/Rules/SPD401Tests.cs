@@ -4,8 +4,8 @@ using Microsoft.CodeAnalysis;
 namespace SparseDsl.Analyzers.Tests.Rules;
 
 /// <summary>
-/// SPD401 (warning): a schedule (gmp, set, rigl, smet) or a pattern (block, N:M, rows) this version cannot run
-/// yet: SparseDsl generates nothing for the declaration (no network, no experiment program). Reported at the declaration's argument.
+/// SPD401 (warning): a pattern (block, N:M, rows) or a regrowth criterion (momentum) this version cannot run yet:
+/// SparseDsl generates nothing for the declaration (no network, no experiment program). Reported at the declaration's argument.
 /// </summary>
 public sealed class SPD401Tests
 {
@@ -26,12 +26,16 @@ public sealed class SPD401Tests
     [InlineData("set every=100 drop=0.3")]
     [InlineData("rigl every=100 drop=0.3 cosine until=75%")]
     [InlineData("smet every=100 drop=0.2 cosine floor=0.005")]
-    public void DynamicSchedule_WarnsSPD401AtTheScheduleText(string schedule) =>
-        AnalyzerHarness.Verify(Schedule($"\"{{|SPD401:{schedule}|}}\""));
+    public void DynamicSchedule_NoDiagnostic(string schedule) =>
+        AnalyzerHarness.Verify(Schedule($"\"{schedule}\""));
 
     [Fact]
-    public void DynamicScheduleWithAnError_WarnsSPD401AndReportsTheError() =>
-        AnalyzerHarness.Verify(Schedule("\"{|SPD401:set {|SPD203:drop=2|}|}\""));
+    public void MomentumRegrowth_WarnsSPD401AtTheGrowOption() =>
+        AnalyzerHarness.Verify(Schedule("\"set every=100 {|SPD401:grow=momentum|}\""));
+
+    [Fact]
+    public void DynamicScheduleWithAnError_ReportsOnlyTheError() =>
+        AnalyzerHarness.Verify(Schedule("\"set {|SPD203:drop=2|}\""));
 
     [Fact]
     public void ScheduleThatDoesNotParse_NoSPD401() =>
@@ -54,15 +58,15 @@ public sealed class SPD401Tests
         AnalyzerHarness.Verify(Pattern("{|SPD401:\"2:4\"|}"));
 
     [Fact]
-    public void DynamicSchedule_IsAWarningThatSaysWhatRunsInstead()
+    public void MomentumRegrowth_IsAWarningThatSaysWhatRunsInstead()
     {
-        var diagnostic = AnalyzerHarness.Single(Schedule("\"rigl every=100\""), "SPD401");
+        var diagnostic = AnalyzerHarness.Single(Schedule("\"rigl every=100 grow=momentum\""), "SPD401");
         string message = diagnostic.GetMessage(CultureInfo.InvariantCulture);
 
         Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
-        Assert.Contains("Schedule 'rigl' is not supported by this version yet", message);
+        Assert.Contains("'rigl' regrows by momentum (SNFS), which this version cannot run yet", message);
         Assert.Contains("SparseDsl generates no program for this experiment", message);
-        Assert.Contains("supported now: static", message);
+        Assert.Contains("use grow=random or grow=gradient", message);
     }
 
     [Fact]
@@ -80,16 +84,16 @@ public sealed class SPD401Tests
     [Fact]
     public void GridScheduleAndPatternValues_WarnSPD401AtEachUnsupportedValue() =>
         AnalyzerHarness.Verify(Declarations.WithGridLines("""
-            [Grid("schedule", "static, {|SPD401:set|}, {|SPD401:\"smet\"|}")]
-            [Grid("pattern", "unstructured, {|SPD401:2:4|}, {|SPD401:rows|}")]
+            [Grid("schedule", "static, set, \"smet\", {|SPD401:'set grow=momentum'|}")]
+            [Grid("pattern", "unstructured, {|SPD206:{|SPD401:2:4|}|}, {|SPD401:rows|}")]
             """));
 
     [Fact]
     public void GridScheduleValue_IsAWarningThatSaysWhatRunsInstead()
     {
-        var diagnostic = AnalyzerHarness.Single(Declarations.WithGridLines("[Grid(\"schedule\", \"static, rigl every=100\")]"), "SPD401");
+        var diagnostic = AnalyzerHarness.Single(Declarations.WithGridLines("[Grid(\"schedule\", \"static, rigl every=100 grow=momentum\")]"), "SPD401");
 
         Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
-        Assert.Contains("Value \"rigl every=100\" of grid axis 'schedule': Schedule 'rigl' is not supported by this version yet, so SparseDsl generates no program for this experiment", diagnostic.GetMessage(CultureInfo.InvariantCulture));
+        Assert.Contains("Value \"rigl every=100 grow=momentum\" of grid axis 'schedule': 'rigl' regrows by momentum (SNFS), which this version cannot run yet", diagnostic.GetMessage(CultureInfo.InvariantCulture));
     }
 }

@@ -26,18 +26,12 @@ public class ExperimentRulesTests
     }
 
     [Fact]
-    public void DesignStudy_HasOnlyTheSPD401Warning()
-    {
-        var violations = Check(Experiment(
+    public void DesignStudy_IsValid() =>
+        Assert.Empty(ExperimentRules.Validate(Experiment(
             optimizer: "adamw lr=1e-3 wd=1e-4",
             schedule: "rigl every=100 drop=0.3 cosine until=75%",
             steps: 20_000,
-            grid: new[] { ("sparsity", "0, 0.5, 0.8, 0.9, 0.95"), ("seed", "1, 2, 3") }));
-        Violation v = Assert.Single(violations);
-        Assert.Equal("SPD401", v.Rule.Id);
-        Assert.Equal(RuleSeverity.Warning, v.Rule.Severity);
-        Assert.Equal("SparsitySchedule", v.Target.Attribute);
-    }
+            grid: new[] { ("sparsity", "0, 0.5, 0.8, 0.9, 0.95"), ("seed", "1, 2, 3") }), SetMlp()));
 
     [Fact]
     public void ModelMissing_ReportsSPD005()
@@ -245,7 +239,18 @@ public class ExperimentRulesTests
     [Theory]
     [InlineData("gmp to=0.9")]
     [InlineData("set")]
+    [InlineData("rigl every=100 drop=0.3 cosine until=75%")]
     [InlineData("smet")]
-    public void DynamicSchedule_WarnsSPD401(string schedule) =>
-        Assert.Contains("generates no program for this experiment; supported now: static", Check(Experiment(schedule: schedule)).Single("SPD401").Message);
+    public void DynamicSchedule_IsSupported(string schedule) =>
+        Assert.DoesNotContain(ExperimentRules.Validate(Experiment(schedule: schedule), SetMlp()), v => v.Rule.Id == "SPD401");
+
+    [Theory]
+    [InlineData("set grow=momentum")]
+    [InlineData("rigl grow=momentum")]
+    public void MomentumRegrowth_WarnsSPD401AtTheGrowOption(string schedule)
+    {
+        Violation v = Check(Experiment(schedule: schedule)).Single("SPD401");
+        Assert.Contains("use grow=random or grow=gradient", v.Message);
+        Assert.Equal(schedule.IndexOf("grow=", System.StringComparison.Ordinal) + 1, v.Target.Column);
+    }
 }
