@@ -25,7 +25,8 @@ internal static class TopologyReport
         var layers = updates[0].Layers.Select(l => l.Layer).ToList();
         var table = new Table()
             .Title($"topology updates of {Markup.Escape(run.Id)} ({Markup.Escape(label)}): {updates.Count}, mean loss jump {Number(updates.Average(u => u.LossAfter - u.LossBefore), "+0.0000;-0.0000")}")
-            .AddColumns(new[] { "step", "loss before", "loss after", "jump" }.Concat(layers.Select(l => l + " density (−dropped +grown)")).ToArray());
+            .Caption("per layer: density after the update, weights dropped (−) and grown (+)")
+            .AddColumns(new[] { "step", "loss before", "loss after", "jump" }.Concat(layers).ToArray());
         for (int i = 0; i < updates.Count; i++)
         {
             if (!all && updates.Count > 2 * EdgeRows && i == EdgeRows)
@@ -42,7 +43,7 @@ internal static class TopologyReport
                 Number(update.LossAfter, "0.0000"),
                 Number(update.LossAfter - update.LossBefore, "+0.0000;-0.0000"),
             }.Concat(layers.Select(name => update.Layers.FirstOrDefault(l => l.Layer == name) is { } l
-                ? $"{Number(l.Density, "0.0000")} (−{l.Dropped} +{l.Grown})"
+                ? $"{Number(l.Density, "0.000")} −{l.Dropped} +{l.Grown}"
                 : "")).ToArray());
         }
 
@@ -67,10 +68,22 @@ internal static class TopologyReport
             }
         }
 
+        // The mean over updates at each offset: the systematic jump stands out of the batch-to-batch noise.
+        var offsets = Enumerable.Range(-LossAroundUpdates.Window, 2 * LossAroundUpdates.Window + 1)
+            .Select(o => (Offset: o, Losses: updates.Where(u => byStep.ContainsKey(u.Step + o)).Select(u => byStep[u.Step + o]).ToList()))
+            .Where(p => p.Losses.Count > 0)
+            .ToList();
+        if (offsets.Count > 1)
+        {
+            var mean = plot.Add.ScatterLine(offsets.Select(p => (double)p.Offset).ToArray(), offsets.Select(p => p.Losses.Average()).ToArray(), new ScottPlot.Palettes.Category10().GetColor(0));
+            mean.LineWidth = 3;
+            mean.LegendText = "mean over the updates";
+        }
+
         var after = plot.Add.ScatterPoints(updates.Select(_ => 0.5).ToArray(), updates.Select(u => u.LossAfter).ToArray(), Colors.Red);
         after.LegendText = "same batch just after the update";
         after.MarkerSize = 4;
-        plot.Title($"{run.Id} ({label}): training loss around {updates.Count} topology updates");
+        plot.Title($"{run.Id}: training loss around {updates.Count} topology updates\n{label}", size: 13);
         plot.XLabel("steps since the update (the update follows step 0)");
         plot.YLabel("batch training loss");
         plot.ShowLegend();
