@@ -4,6 +4,7 @@ using SparseDsl.Bench;
 // `kernels`: the quick side-by-side study printed as a markdown table (docs/PERFORMANCE.md).
 // `alignment`: CSR kernels on 64-byte-aligned against misaligned activation arrays.
 // `epoch`: one epoch of Fashion-MNIST, dense against 90 % and 95 % sparse.
+// `dst`: dynamic sparse training: update cost per layer and per step, training state, SET epoch against dense and PyTorch.
 // `generator`: build-time cost of the generator and analyzers, in process (bench/build-cost.sh measures dotnet build).
 // Anything else goes to BenchmarkDotNet (e.g. `--filter *Gemm*`).
 // The Generator and Analyzers project references hand SparseDsl.Language.dll over as an analyzer dependency, and
@@ -37,6 +38,11 @@ if (args.Length > 0 && args[0] == "csr")
 if (args.Length > 0 && args[0] == "epoch")
 {
     return EpochStudy.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "dst")
+{
+    return DstStudy.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "generator")
