@@ -68,31 +68,13 @@ public static partial class MaskUpdater
 
     /// <summary>
     /// The <paramref name="need"/> free units with the largest Σ|dense gradient| (ties to the lower unit), from the
-    /// gradient computed a tile of rows at a time and kept only in a min-heap of the best so far.
+    /// gradient computed a tile of rows at a time and kept only in a bounded heap of the best so far.
     /// </summary>
     private static int[] TopByGradient(UnitLayout layout, int need, ulong[] occupied, DenseGradientRows gradient)
     {
-        // The root is the worst kept candidate: lowest score, and among equal scores the highest unit.
-        var best = new PriorityQueue<int, (float Score, int Unit)>(Comparer<(float Score, int Unit)>.Create(
-            (a, b) => a.Score != b.Score ? a.Score.CompareTo(b.Score) : b.Unit.CompareTo(a.Unit)));
-        ForEachUnitScore(layout, occupied, gradient, (unit, score) =>
-        {
-            if (best.Count < need)
-            {
-                best.Enqueue(unit, (score, unit));
-            }
-            else if (need > 0 && best.TryPeek(out _, out var worst) && (score > worst.Score || (score == worst.Score && unit < worst.Unit)))
-            {
-                best.EnqueueDequeue(unit, (score, unit));
-            }
-        });
-        var grown = new int[best.Count];
-        for (int n = 0; n < grown.Length; n++)
-        {
-            grown[n] = best.Dequeue();
-        }
-
-        return grown;
+        var best = new BestUnits(need);
+        ForEachUnitScore(layout, occupied, gradient, best);
+        return best.Units();
     }
 
     /// <summary>N:M: within each group that lost units, as many of its free units, at random or by gradient.</summary>
@@ -103,7 +85,7 @@ public static partial class MaskUpdater
         {
             scores = new float[layout.UnitCount];
             Array.Fill(scores, float.NegativeInfinity);
-            ForEachUnitScore(layout, occupied, gradient!, (unit, score) => scores[unit] = score);
+            ForEachUnitScore(layout, occupied, gradient!, new AllScores(scores));
         }
 
         var grown = new List<int>();
@@ -145,10 +127,12 @@ public static partial class MaskUpdater
     }
 
     /// <summary>
-    /// Calls <paramref name="score"/>(unit, Σ|g| over the unit) for every free unit, the dense gradient computed a tile
-    /// of whole unit rows at a time; a NaN score is skipped (never grown).
+    /// Offers every free unit with its Σ|g| over the unit to <paramref name="sink"/>, the dense gradient computed a tile of
+    /// whole unit rows at a time; a NaN score is skipped (never grown). Single-weight units take a fast path that skips
+    /// occupied positions 64 at a time and offers only scores the sink can still use.
     /// </summary>
-    private static void ForEachUnitScore(UnitLayout layout, ulong[] occupied, DenseGradientRows gradient, Action<int, float> score)
+    private static void ForEachUnitScore<TSink>(UnitLayout layout, ulong[] occupied, DenseGradientRows gradient, TSink sink)
+        where TSink : IScoreSink
     {
         int height = layout.UnitHeight, width = layout.UnitWidth, cols = layout.Cols;
         int tileRows = Math.Min(layout.Rows, height * Math.Max(1, GradientTileRows / height));
@@ -157,6 +141,12 @@ public static partial class MaskUpdater
         {
             int rows = Math.Min(tileRows, layout.Rows - first);
             gradient(first, rows, buffer);
+            if (layout.UnitSize == 1)
+            {
+                ScoreWeights(occupied, buffer, first * cols, rows * cols, sink);
+                continue;
+            }
+
             for (int unitRow = first / height, lastUnitRow = (first + rows) / height; unitRow < lastUnitRow; unitRow++)
             {
                 for (int unitCol = 0; unitCol < layout.UnitCols; unitCol++)
@@ -178,10 +168,130 @@ public static partial class MaskUpdater
 
                     if (!float.IsNaN(sum))
                     {
-                        score(unit, sum);
+                        sink.Offer(unit, sum);
                     }
                 }
             }
         }
+    }
+
+    /// <summary>Units [firstUnit, firstUnit + count) are the buffer's positions in order (a unit is one weight).</summary>
+    private static void ScoreWeights<TSink>(ulong[] occupied, float[] buffer, int firstUnit, int count, TSink sink)
+        where TSink : IScoreSink
+    {
+        for (int i = 0; i < count;)
+        {
+            int unit = firstUnit + i;
+            ulong word = occupied[unit >> 6] >> (unit & 63);
+            int span = Math.Min(64 - (unit & 63), count - i);
+            ulong mask = span == 64 ? ulong.MaxValue : (1UL << span) - 1;
+            if ((word & mask) == mask)
+            {
+                i += span; // all occupied
+                continue;
+            }
+
+            for (int j = 0; j < span; j++, word >>= 1)
+            {
+                float score = buffer[i + j];
+                if ((word & 1) == 0 && score >= sink.Threshold && !float.IsNaN(score))
+                {
+                    sink.Offer(unit + j, score);
+                }
+            }
+
+            i += span;
+        }
+    }
+
+    /// <summary>Where scored free units go; <see cref="Threshold"/> lets the scan skip scores that cannot matter.</summary>
+    private interface IScoreSink
+    {
+        float Threshold { get; }
+
+        void Offer(int unit, float score);
+    }
+
+    /// <summary>Every free unit's score into a dense array (N:M groups pick within a handful).</summary>
+    private readonly struct AllScores(float[] scores) : IScoreSink
+    {
+        public float Threshold => float.NegativeInfinity;
+
+        public void Offer(int unit, float score) => scores[unit] = score;
+    }
+
+    /// <summary>
+    /// The <c>capacity</c> best (score, unit) pairs: a binary min-heap on parallel arrays whose root is the worst kept
+    /// (lowest score, and among equal scores the highest unit), so a candidate needs one comparison with the root.
+    /// </summary>
+    private sealed class BestUnits(int capacity) : IScoreSink
+    {
+        private readonly float[] scores = new float[capacity];
+        private readonly int[] units = new int[capacity];
+        private int count;
+
+        public float Threshold => count < capacity ? float.NegativeInfinity : scores[0];
+
+        public void Offer(int unit, float score)
+        {
+            if (count < capacity)
+            {
+                int at = count++;
+                while (at > 0)
+                {
+                    int parent = (at - 1) >> 1;
+                    if (!Worse(score, unit, scores[parent], units[parent]))
+                    {
+                        break;
+                    }
+
+                    scores[at] = scores[parent];
+                    units[at] = units[parent];
+                    at = parent;
+                }
+
+                scores[at] = score;
+                units[at] = unit;
+                return;
+            }
+
+            if (capacity == 0 || !Worse(scores[0], units[0], score, unit))
+            {
+                return;
+            }
+
+            // Replace the root and sift down.
+            int i = 0;
+            while (true)
+            {
+                int child = 2 * i + 1;
+                if (child >= count)
+                {
+                    break;
+                }
+
+                if (child + 1 < count && Worse(scores[child + 1], units[child + 1], scores[child], units[child]))
+                {
+                    child++;
+                }
+
+                if (!Worse(scores[child], units[child], score, unit))
+                {
+                    break;
+                }
+
+                scores[i] = scores[child];
+                units[i] = units[child];
+                i = child;
+            }
+
+            scores[i] = score;
+            units[i] = unit;
+        }
+
+        public int[] Units() => units[..count];
+
+        /// <summary>Whether (a, ua) ranks below (b, ub): a lower score, or the same score at a higher unit.</summary>
+        private static bool Worse(float a, int ua, float b, int ub) => a < b || (a == b && ua > ub);
     }
 }
