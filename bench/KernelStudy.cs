@@ -74,6 +74,7 @@ internal static class KernelStudy
             CsrLayer<OutputShape>(reps, sparsity, table);
         }
 
+        BlockStudy.Rows(reps, table, split: false);
         TrainingStateMemory(table);
         foreach (string line in table)
         {

@@ -3,6 +3,7 @@ using SparseDsl.Bench;
 
 // `kernels`: the quick side-by-side study printed as a markdown table (docs/PERFORMANCE.md).
 // `alignment`: CSR kernels on 64-byte-aligned against misaligned activation arrays.
+// `blocks`: block-CSR layers (16×16, 8×8 tiles) at 90 % and 95 % sparsity against our dense, with a per-product split.
 // `epoch`: one epoch of Fashion-MNIST, dense against 90 % and 95 % sparse.
 // `dst`: dynamic sparse training: update cost per layer and per step, training state, SET epoch against dense and PyTorch.
 // `generator`: build-time cost of the generator and analyzers, in process (bench/build-cost.sh measures dotnet build).
@@ -33,6 +34,11 @@ if (args.Length > 0 && args[0] == "probe")
 if (args.Length > 0 && args[0] == "csr")
 {
     return CsrStudy.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "blocks")
+{
+    return BlockStudy.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "epoch")

@@ -338,26 +338,26 @@ public static unsafe partial class CsrKernels
         return p0 + p1;
     }
 
-    // The reduction tree: after Level4, lane 4c + j holds the total of input 4j + c; ReduceOrder puts input i in lane i.
-    private static readonly Vector512<int> ReduceOrder = Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+    // The reduction tree (BlockCsrKernels' dW uses it too): after Level4, lane 4c + j holds the total of input 4j + c; ReduceOrder puts input i in lane i.
+    internal static readonly Vector512<int> ReduceOrder = Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
 
     /// <summary>Pairs of inputs: 128-bit chunks [a0+a2, a1+a3, b0+b2, b1+b3].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Level1(Vector512<float> a, Vector512<float> b) =>
+    internal static Vector512<float> Level1(Vector512<float> a, Vector512<float> b) =>
         Avx512F.Shuffle4x128(a, b, 0b01_00_01_00) + Avx512F.Shuffle4x128(a, b, 0b11_10_11_10);
 
     /// <summary>Pairs of Level1 results: chunk c holds 4 partials of input c.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Level2(Vector512<float> ab, Vector512<float> cd) =>
+    internal static Vector512<float> Level2(Vector512<float> ab, Vector512<float> cd) =>
         Avx512F.Shuffle4x128(ab, cd, 0b10_00_10_00) + Avx512F.Shuffle4x128(ab, cd, 0b11_01_11_01);
 
     /// <summary>Within each chunk, pairs of partials: [x0+x2, x1+x3, y0+y2, y1+y3].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Level3(Vector512<float> x, Vector512<float> y) =>
+    internal static Vector512<float> Level3(Vector512<float> x, Vector512<float> y) =>
         Avx512F.Shuffle(x, y, 0b01_00_01_00) + Avx512F.Shuffle(x, y, 0b11_10_11_10);
 
     /// <summary>Within each chunk, the last pair: [x0+x1, x2+x3, y0+y1, y2+y3] of the Level3 lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Level4(Vector512<float> x, Vector512<float> y) =>
+    internal static Vector512<float> Level4(Vector512<float> x, Vector512<float> y) =>
         Avx512F.Shuffle(x, y, 0b10_00_10_00) + Avx512F.Shuffle(x, y, 0b11_01_11_01);
 }
