@@ -7,7 +7,7 @@ using SparseDsl.Training;
 namespace SparseDsl.Bench;
 
 /// <summary>
-/// <c>dst [--reps N] [--rounds N] [--steps N] [--data-dir DIR] [--no-torch] [--smoke]</c>: what dynamic sparse training
+/// <c>dst [--reps N] [--rounds N] [--steps N] [--data-dir DIR] [--no-torch] [--smoke] [--parts 1,2,3,4]</c>: what dynamic sparse training
 /// costs on the SET MLP 784-1000-1000-10 (<see cref="EpochMlp"/>, batch 128, AdamW lr=1e-3 wd=1e-4), side by side in
 /// one run, as markdown tables after the CPU model and the measured peak:
 /// <list type="number">
@@ -61,10 +61,25 @@ internal static class DstStudy
         }
 
         Console.WriteLine();
-        DstUpdateCost.LayerUpdates(options, data);
-        DstUpdateCost.NetworkSteps(options, data);
-        DstMemory.Run(options, data);
-        DstEpoch.Run(options, data, dataDirectory);
+        if (options.Runs(1))
+        {
+            DstUpdateCost.LayerUpdates(options, data);
+        }
+
+        if (options.Runs(2))
+        {
+            DstUpdateCost.NetworkSteps(options, data);
+        }
+
+        if (options.Runs(3))
+        {
+            DstMemory.Run(options, data);
+        }
+
+        if (options.Runs(4))
+        {
+            DstEpoch.Run(options, data, dataDirectory);
+        }
         return 0;
     }
 
@@ -82,8 +97,11 @@ internal static class DstStudy
 }
 
 /// <summary>The study's settings from its command line; <see cref="Smoke"/> shrinks every size.</summary>
-internal sealed record DstOptions(int Reps, int Rounds, int? Steps, string? DataDir, bool Smoke, bool Torch)
+internal sealed record DstOptions(int Reps, int Rounds, int? Steps, string? DataDir, bool Smoke, bool Torch, int[]? Parts = null)
 {
+    /// <summary>Whether part <paramref name="part"/> runs: all of them unless <c>--parts 1,2</c> names some.</summary>
+    internal bool Runs(int part) => Parts is null || Parts.Contains(part);
+
     internal const string OptimizerText = "adamw lr=1e-3 wd=1e-4";
 
     /// <summary>Steps between topology updates: 100 as the examples and papers, 1 in a smoke run (so that updates happen).</summary>
@@ -100,7 +118,7 @@ internal sealed record DstOptions(int Reps, int Rounds, int? Steps, string? Data
 
     internal static DstOptions Parse(string[] args)
     {
-        string[] known = ["--reps", "--rounds", "--steps", "--data-dir", "--no-torch", "--smoke"];
+        string[] known = ["--reps", "--rounds", "--steps", "--data-dir", "--no-torch", "--smoke", "--parts"];
         for (int i = 0; i < args.Length; i++)
         {
             if (!known.Contains(args[i]))
@@ -123,7 +141,10 @@ internal sealed record DstOptions(int Reps, int Rounds, int? Steps, string? Data
         int? steps = Value(args, "--steps") is { } s ? Positive(s, "--steps") : null;
         int rounds = Value(args, "--rounds") is { } r ? Positive(r, "--rounds") : smoke ? 1 : 3;
         int reps = Timing.Repetitions(args, smoke ? 1 : 21);
-        return new DstOptions(reps, rounds, steps, Value(args, "--data-dir"), smoke, !args.Contains("--no-torch"));
+        int[]? parts = Value(args, "--parts") is { } list
+            ? [.. list.Split(',').Select(p => int.TryParse(p, CultureInfo.InvariantCulture, out int n) && n is >= 1 and <= 4 ? n : throw new FormatException($"--parts takes part numbers 1 to 4 separated by commas, not '{list}'"))]
+            : null;
+        return new DstOptions(reps, rounds, steps, Value(args, "--data-dir"), smoke, !args.Contains("--no-torch"), parts);
     }
 
     private static string? Value(string[] args, string name)

@@ -70,4 +70,13 @@ public sealed class DeviceDynamicSparsityTests(ITestOutputHelper output) : IDisp
             TensorAssert.Close(cpuNetwork.Parameters[p].Values.Select(v => (double)v).ToArray(), hostNetwork.Parameters[p].Values, 1e-4, 1e-3, cpuNetwork.Parameters[p].Name);
         }
     }
+
+    [Fact]
+    public void BlockLayer_IsRefusedInOneLine()
+    {
+        var host = new PatternMlp(new NetworkOptions(0, Distribution.Uniform, 1));
+        using var accelerator = context.CreateCPUAccelerator(0);
+        var refused = Assert.Throws<NotSupportedException>(() => host.CreateDeviceNetwork(accelerator));
+        Assert.Equal("Tiles is a block layer; the device backends run dense, unstructured and N:M (CSR) layers only in this version; use --backend cpu", refused.Message);
+    }
 }

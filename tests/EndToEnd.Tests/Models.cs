@@ -52,3 +52,23 @@ public partial class DeviceMlp
     [Dense(4), KeepDense]
     public partial Layer Logits { get; }
 }
+
+/// <summary>One layer per structured pattern: whole 8×8 tiles, 2 of every 4 inputs, whole rows (synthetic data: 32 → 4).</summary>
+[SparseModel]
+public partial class PatternMlp
+{
+    [Input(32)]
+    public partial Layer Features { get; }
+
+    [Dense(64, Activation = Activation.Relu), Sparse("block 8x8", 0.75)]
+    public partial Layer Tiles { get; }
+
+    [Dense(48, Activation = Activation.Relu), Sparse("2:4")]
+    public partial Layer Groups { get; }
+
+    [Dense(32, Activation = Activation.Relu), Sparse("rows", 0.5)]
+    public partial Layer Units { get; }
+
+    [Dense(4), KeepDense]
+    public partial Layer Logits { get; }
+}

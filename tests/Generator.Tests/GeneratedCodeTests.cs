@@ -51,24 +51,40 @@ public sealed class GeneratedCodeTests
     }
 
     [Fact]
-    public void UnsupportedSchedule_EmitsNoDefinitionAndTheEntryPointSaysWhy()
+    public void UnsupportedRegrowth_EmitsNoDefinitionAndTheEntryPointSaysWhy()
     {
-        var outcome = GeneratorHarness.Run(Sources.SetMlp.Replace("[SparsitySchedule(\"static\")]", "[SparsitySchedule(\"set every=100 drop=0.3\")]"), OutputKind.ConsoleApplication);
+        var outcome = GeneratorHarness.Run(Sources.SetMlp.Replace("[SparsitySchedule(\"static\")]", "[SparsitySchedule(\"set every=100 drop=0.3 grow=momentum\")]"), OutputKind.ConsoleApplication);
 
         Assert.True(outcome.CompileDiagnostics.Count == 0, outcome.Describe());
         Assert.DoesNotContain("Definition", outcome.Files["Examples.Set.SetStudy.Study.g.cs"]);
         string program = outcome.Files["SparseDsl.Program.g.cs"];
         Assert.Contains("new global::SparseDsl.Experiments.UnavailableStudy[]", program);
-        Assert.Contains("new(\"SetStudy\", \"Schedule 'set' is not supported by this version yet", program);
+        Assert.Contains("new(\"SetStudy\", \"'set' regrows by momentum (SNFS), which this version cannot run yet", program);
     }
 
-    [Fact]
-    public void UnsupportedPattern_EmitsTheStubNetwork()
+    [Theory]
+    [InlineData("set every=100 drop=0.3")]
+    [InlineData("gmp from=0 to=0.9 every=100")]
+    public void DynamicSchedule_EmitsTheDefinitionWithItsScheduleText(string schedule)
     {
-        var outcome = GeneratorHarness.Run(Sources.SetMlp.Replace("Sparse(\"unstructured\", 0.95)", "Sparse(\"2:4\")"), OutputKind.ConsoleApplication);
+        var outcome = GeneratorHarness.Run(Sources.SetMlp.Replace("[SparsitySchedule(\"static\")]", "[SparsitySchedule(\"" + schedule + "\")]"), OutputKind.ConsoleApplication);
 
         Assert.True(outcome.CompileDiagnostics.Count == 0, outcome.Describe());
-        Assert.Contains("uses what this version cannot run yet (SPD401); no network was generated", outcome.Files["Examples.Set.SetMlp.Network.g.cs"]);
+        Assert.Contains("\"" + schedule + "\"", outcome.Files["Examples.Set.SetStudy.Study.g.cs"]);
+        Assert.DoesNotContain("UnavailableStudy", outcome.Files["SparseDsl.Program.g.cs"]);
+    }
+
+    [Theory]
+    [InlineData("\"2:4\"")]
+    [InlineData("\"block 8x8\", 0.9")]
+    [InlineData("\"rows\", 0.5")]
+    public void StructuredPattern_EmitsTheNetwork(string sparse)
+    {
+        var outcome = GeneratorHarness.Run(Sources.SetMlp.Replace("Sparse(\"unstructured\", 0.95)", "Sparse(" + sparse + ")"), OutputKind.ConsoleApplication);
+
+        Assert.True(outcome.CompileDiagnostics.Count == 0, outcome.Describe());
+        Assert.DoesNotContain("no network was generated", outcome.Files["Examples.Set.SetMlp.Network.g.cs"]);
+        Assert.Contains("plan.Layer(2)", outcome.Files["Examples.Set.SetMlp.Network.g.cs"]);
     }
 
     [Fact]

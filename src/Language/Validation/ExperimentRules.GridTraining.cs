@@ -19,8 +19,8 @@ public static partial class ExperimentRules
 
     /// <summary>
     /// A value of the 'pattern' axis: a pattern expression (SPD102 when it does not parse) for the layers that follow
-    /// the model-level target, judged on each of them by the [Sparse] rules (SPD103, SPD104, SPD108), and SPD401 for a
-    /// pattern this version cannot run; SPD307 when no layer follows the target, so the value would change nothing.
+    /// the model-level target, judged on each of them by the [Sparse] rules (SPD103, SPD104, SPD108); SPD307 when no
+    /// layer follows the target, so the value would change nothing.
     /// </summary>
     private static void GridPattern(GridValue value, ModelSpec? model, ViolationTarget at, List<Violation> found)
     {
@@ -62,14 +62,6 @@ public static partial class ExperimentRules
                     at));
                 return;
             }
-        }
-
-        if (!ModelRules.IsSupported(pattern))
-        {
-            found.Add(new Violation(
-                NotSupportedYet,
-                $"{prefix}: pattern '{pattern}' is not supported by this version yet, so SparseDsl generates no program for this experiment; supported now: unstructured",
-                at));
         }
     }
 

@@ -8,7 +8,7 @@ namespace SparseDsl.Language;
 
 /// <summary>
 /// The rules a [SparseModel] must satisfy, as far as its <see cref="ModelSpec"/> carries the facts:
-/// SPD003, 004, 006, 101–108, and SPD401 for patterns this version cannot run yet.
+/// SPD003, 004, 006 and 101–108.
 /// </summary>
 public static class ModelRules
 {
@@ -196,13 +196,6 @@ public static class ModelRules
         }
 
         PatternFitsLayer(layer, shape, pattern, BlockSizeTarget(layer, sparse), sparse, member, found);
-        if (!IsSupported(pattern))
-        {
-            found.Add(new Violation(
-                NotSupportedYet,
-                $"Pattern '{pattern}' of layer '{layer.Name}' is not supported by this version yet, so SparseDsl generates no network for this model (nor a program for its experiments); supported now: unstructured",
-                sparse));
-        }
     }
 
     /// <summary>
@@ -224,9 +217,6 @@ public static class ModelRules
                 break;
         }
     }
-
-    /// <summary>Whether this version can train <paramref name="pattern"/>; every other pattern is SPD401.</summary>
-    internal static bool IsSupported(SparsityPatternSpec pattern) => pattern.Kind == PatternKind.Unstructured;
 
     private static void Block(LayerSpec layer, LayerShape shape, SparsityPatternSpec pattern, ViolationTarget sparse, List<Violation> found)
     {

@@ -36,13 +36,17 @@ public sealed class SparseWeight
     {
         ArgumentNullException.ThrowIfNull(change);
         int size = Layout.UnitSize;
-        var valueMap = new int[(long)change.ActiveUnits.Length * size];
-        for (int j = 0; j < change.OldRankOfNew.Length; j++)
+        int[] valueMap = change.OldRankOfNew; // a unit is one value unless it is a tile or a row
+        if (size > 1)
         {
-            int from = change.OldRankOfNew[j];
-            for (int e = 0; e < size; e++)
+            valueMap = new int[(long)change.ActiveUnits.Length * size];
+            for (int j = 0; j < change.OldRankOfNew.Length; j++)
             {
-                valueMap[j * size + e] = from < 0 ? -1 : from * size + e;
+                int from = change.OldRankOfNew[j];
+                for (int e = 0; e < size; e++)
+                {
+                    valueMap[j * size + e] = from < 0 ? -1 : from * size + e;
+                }
             }
         }
 

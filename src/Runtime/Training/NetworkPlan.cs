@@ -50,6 +50,12 @@ public sealed class NetworkPlan
             : initial.DensityOf(layer.Name) ?? final;
         double start = Math.Max(final, initialDensity);
         var pattern = layer.Pattern ?? (layer.KeepDense ? null : options.Pattern) ?? SparsityPatternSpec.Unstructured;
+        if (pattern.FixedDensity is double fixedDensity)
+        {
+            // N:M fixes the density (N per group of M) whatever the target; pruning cannot move it.
+            return new LayerPlan(fixedDensity, fixedDensity, pattern, Seed(layerIndex));
+        }
+
         return new LayerPlan(start, final, pattern, Seed(layerIndex));
     }
 

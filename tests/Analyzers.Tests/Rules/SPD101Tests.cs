@@ -32,7 +32,7 @@ public sealed class SPD101Tests
 
     [Fact]
     public void NOfMSparsityOutOfRange_ReportsSPD101AtTheArgumentAndNoContradiction() =>
-        AnalyzerHarness.Verify(Declarations.File(Declarations.Model.Replace("Sparse(\"unstructured\", 0.95)", "Sparse({|SPD401:\"2:4\"|}, {|SPD101:1.5|})")));
+        AnalyzerHarness.Verify(Declarations.File(Declarations.Model.Replace("Sparse(\"unstructured\", 0.95)", "Sparse(\"2:4\", {|SPD101:1.5|})")));
 
     [Fact]
     public void ModelAndLayerSparsityOutOfRange_ReportsSPD101AtEach() =>

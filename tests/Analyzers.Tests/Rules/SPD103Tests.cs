@@ -3,8 +3,7 @@ using System.Globalization;
 namespace SparseDsl.Analyzers.Tests.Rules;
 
 /// <summary>
-/// SPD103: a block does not divide the layer's weight matrix (Out × In), or has a side that is not positive. Block
-/// patterns also get the SPD401 warning (not supported yet) on the same pattern string.
+/// SPD103: a block does not divide the layer's weight matrix (Out × In), or has a side that is not positive.
 /// </summary>
 public sealed class SPD103Tests
 {
@@ -13,20 +12,20 @@ public sealed class SPD103Tests
         AnalyzerHarness.Verify(Declarations.File(Declarations.Model));
 
     [Fact]
-    public void DividingBlock_OnlyWarnsSPD401AtThePattern() =>
-        AnalyzerHarness.Verify(Declarations.WithHidden2Pattern("{|SPD401:\"block 16x32\"|}"));
+    public void DividingBlock_NoDiagnostic() =>
+        AnalyzerHarness.Verify(Declarations.WithHidden2Pattern("\"block 16x32\""));
 
     [Fact]
     public void BlockRowsNotDividingOutputs_ReportsSPD103AtThePattern() =>
-        AnalyzerHarness.Verify(Declarations.WithHidden2Pattern("{|SPD401:\"block {|SPD103:24x16|}\"|}"));
+        AnalyzerHarness.Verify(Declarations.WithHidden2Pattern("\"block {|SPD103:24x16|}\""));
 
     [Fact]
     public void BlockColumnsNotDividingInputs_ReportsSPD103AtThePattern() =>
-        AnalyzerHarness.Verify(Declarations.WithHidden2Pattern("{|SPD401:\"block {|SPD103:16x24|}\"|}"));
+        AnalyzerHarness.Verify(Declarations.WithHidden2Pattern("\"block {|SPD103:16x24|}\""));
 
     [Fact]
     public void BlockSideZero_ReportsSPD103AtThePattern() =>
-        AnalyzerHarness.Verify(Declarations.WithHidden2Pattern("{|SPD401:\"block {|SPD103:0x16|}\"|}"));
+        AnalyzerHarness.Verify(Declarations.WithHidden2Pattern("\"block {|SPD103:0x16|}\""));
 
     [Fact]
     public void BlockNotDividing_MessageGivesTheShapeAndAFittingBlock() =>
@@ -59,7 +58,7 @@ public sealed class SPD103Tests
     public void GridPatternNotDividingAFollowingLayer_ReportsSPD103AtTheValueWithoutAFix()
     {
         // Hidden1 (256 x 784) follows the model-level target; Hidden2 has its own [Sparse] and is not judged.
-        string source = Declarations.WithGridLines("[Grid(\"pattern\", \"{|SPD401:block 16x16|}, {|SPD103:{|SPD401:block 48x48|}|}\")]");
+        string source = Declarations.WithGridLines("[Grid(\"pattern\", \"block 16x16, {|SPD103:block 48x48|}\")]");
         AnalyzerHarness.Verify(source);
 
         var diagnostic = AnalyzerHarness.Single(Markup.Parse(source).Source, "SPD103");

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace SparseDsl.Analyzers.Tests.Rules;
 
-/// <summary>SPD105: a [Sparse] sparsity contradicts its pattern (N:M fixes density N/M). N:M also warns SPD401.</summary>
+/// <summary>SPD105: a [Sparse] sparsity contradicts its pattern (N:M fixes density N/M). </summary>
 public sealed class SPD105Tests
 {
     [Fact]
@@ -10,24 +10,24 @@ public sealed class SPD105Tests
         AnalyzerHarness.Verify(Declarations.File(Declarations.Model));
 
     [Fact]
-    public void SparsityMatchingNOfM_OnlyWarnsSPD401() =>
-        AnalyzerHarness.Verify(Declarations.WithHidden2Sparse("{|SPD401:\"2:4\"|}, 0.5"));
+    public void SparsityMatchingNOfM_NoDiagnostic() =>
+        AnalyzerHarness.Verify(Declarations.WithHidden2Sparse("\"2:4\", 0.5"));
 
     [Fact]
-    public void NOfMWithoutSparsity_OnlyWarnsSPD401() =>
-        AnalyzerHarness.Verify(Declarations.WithHidden2Sparse("{|SPD401:\"1:4\"|}"));
+    public void NOfMWithoutSparsity_NoDiagnostic() =>
+        AnalyzerHarness.Verify(Declarations.WithHidden2Sparse("\"1:4\""));
 
     [Fact]
     public void BlockWithAnySparsity_NoSPD105() =>
-        AnalyzerHarness.Verify(Declarations.WithHidden2Sparse("{|SPD401:\"block 16x16\"|}, 0.9"));
+        AnalyzerHarness.Verify(Declarations.WithHidden2Sparse("\"block 16x16\", 0.9"));
 
     [Fact]
     public void SparsityContradictingNOfM_ReportsSPD105AtTheSparsityArgument() =>
-        AnalyzerHarness.Verify(Declarations.WithHidden2Sparse("{|SPD401:\"2:4\"|}, {|SPD105:0.9|}"));
+        AnalyzerHarness.Verify(Declarations.WithHidden2Sparse("\"2:4\", {|SPD105:0.9|}"));
 
     [Fact]
     public void ZeroSparsityOnNOfM_ReportsSPD105AtTheSparsityArgument() =>
-        AnalyzerHarness.Verify(Declarations.WithHidden2Sparse("{|SPD401:\"1:4\"|}, {|SPD105:0|}"));
+        AnalyzerHarness.Verify(Declarations.WithHidden2Sparse("\"1:4\", {|SPD105:0|}"));
 
     [Fact]
     public void SparsityContradictingNOfM_MessageGivesTheImpliedSparsity() =>
@@ -42,13 +42,13 @@ public sealed class SPD105Tests
     [Fact]
     public void SparsityRestatingOneOfThreeRounded_NoSPD105() =>
         AnalyzerHarness.Verify(Declarations.File(Declarations.Model
-            .Replace("[Dense(256, Activation = Activation.Relu), Sparse(\"unstructured\", 0.95)]", "[Dense(255, Activation = Activation.Relu), Sparse({|SPD401:\"1:3\"|}, 0.667)]")
+            .Replace("[Dense(256, Activation = Activation.Relu), Sparse(\"unstructured\", 0.95)]", "[Dense(255, Activation = Activation.Relu), Sparse(\"1:3\", 0.667)]")
             .Replace("[Input(784)]", "[Input(783)]").Replace("[Dense(256, Activation = Activation.Relu)]", "[Dense(255, Activation = Activation.Relu)]")));
 
     [Fact]
     public void SparsityOffOneOfThreeByMoreThanRounding_ReportsSPD105() =>
         AnalyzerHarness.Verify(Declarations.File(Declarations.Model
-            .Replace("[Dense(256, Activation = Activation.Relu), Sparse(\"unstructured\", 0.95)]", "[Dense(255, Activation = Activation.Relu), Sparse({|SPD401:\"1:3\"|}, {|SPD105:0.66|})]")
+            .Replace("[Dense(256, Activation = Activation.Relu), Sparse(\"unstructured\", 0.95)]", "[Dense(255, Activation = Activation.Relu), Sparse(\"1:3\", {|SPD105:0.66|})]")
             .Replace("[Input(784)]", "[Input(783)]").Replace("[Dense(256, Activation = Activation.Relu)]", "[Dense(255, Activation = Activation.Relu)]")));
 
     [Fact]

@@ -51,7 +51,7 @@ public sealed class SPD106Tests
             public partial class Tiny
             {
                 [Input(8)] public partial Layer Features { get; }
-                [Dense(8), Sparse({|SPD401:"2:4"|})] public partial Layer Hidden { get; }
+                [Dense(8), Sparse("2:4")] public partial Layer Hidden { get; }
                 [Dense(2), KeepDense] public partial Layer Output { get; }
             }
             """));

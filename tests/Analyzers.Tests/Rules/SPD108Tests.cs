@@ -10,16 +10,16 @@ public sealed class SPD108Tests
         AnalyzerHarness.Verify(Declarations.File(Declarations.Model));
 
     [Fact]
-    public void BlockAsLargeAsTheLayer_OnlyWarnsSPD401() =>
-        AnalyzerHarness.Verify(Declarations.File(Tiny("{|SPD401:\"block 16x64\"|}")));
+    public void BlockAsLargeAsTheLayer_NoDiagnostic() =>
+        AnalyzerHarness.Verify(Declarations.File(Tiny("\"block 16x64\"")));
 
     [Fact]
     public void BlockRowsAboveOutputs_ReportsSPD108AtThePatternAndNoSPD103() =>
-        AnalyzerHarness.Verify(Declarations.File(Tiny("{|SPD401:\"block {|SPD108:32x32|}\"|}")));
+        AnalyzerHarness.Verify(Declarations.File(Tiny("\"block {|SPD108:32x32|}\"")));
 
     [Fact]
     public void BlockColumnsAboveInputs_ReportsSPD108AtThePattern() =>
-        AnalyzerHarness.Verify(Declarations.File(Tiny("{|SPD401:\"block {|SPD108:16x128|}\"|}")));
+        AnalyzerHarness.Verify(Declarations.File(Tiny("\"block {|SPD108:16x128|}\"")));
 
     [Fact]
     public void BlockLargerThanLayer_MessageGivesTheLayerShapeAndTheLargestBlock() =>

@@ -114,7 +114,7 @@ public sealed class SPD307Tests
     public void ScheduleAndPatternAxes_NoSPD307() =>
         AnalyzerHarness.Verify(Declarations.WithGridLines("""
             [Grid("schedule", "static, set every=100, 'rigl every=100 drop=0.3'")]
-            [Grid("pattern", "unstructured, {|SPD401:block 16x16|}")]
+            [Grid("pattern", "unstructured, block 16x16")]
             """));
 
     [Fact]

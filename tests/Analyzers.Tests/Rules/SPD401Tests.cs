@@ -4,8 +4,8 @@ using Microsoft.CodeAnalysis;
 namespace SparseDsl.Analyzers.Tests.Rules;
 
 /// <summary>
-/// SPD401 (warning): a pattern (block, N:M, rows) or a regrowth criterion (momentum) this version cannot run yet:
-/// SparseDsl generates nothing for the declaration (no network, no experiment program). Reported at the declaration's argument.
+/// SPD401 (warning): what this version cannot run yet — regrowth by momentum (SNFS) — gets nothing generated (no
+/// experiment program), reported at the grow option; every pattern and schedule kind runs.
 /// </summary>
 public sealed class SPD401Tests
 {
@@ -45,17 +45,9 @@ public sealed class SPD401Tests
     [InlineData("\"block 16x16\"")]
     [InlineData("\"rows\"")]
     [InlineData("\"block 16x16\", 0.9")]
-    public void UnsupportedPattern_WarnsSPD401AtThePatternArgument(string sparse)
-    {
-        int comma = sparse.IndexOf(',', StringComparison.Ordinal);
-        string pattern = comma < 0 ? sparse : sparse.Substring(0, comma);
-        string rest = comma < 0 ? "" : sparse.Substring(comma);
-        AnalyzerHarness.Verify(Pattern("{|SPD401:" + pattern + "|}" + rest));
-    }
-
-    [Fact]
-    public void NOfMPattern_WarnsSPD401AtThePatternArgument() =>
-        AnalyzerHarness.Verify(Pattern("{|SPD401:\"2:4\"|}"));
+    [InlineData("\"2:4\"")]
+    public void EveryPattern_NoDiagnostic(string sparse) =>
+        AnalyzerHarness.Verify(Pattern(sparse));
 
     [Fact]
     public void MomentumRegrowth_IsAWarningThatSaysWhatRunsInstead()
@@ -70,22 +62,10 @@ public sealed class SPD401Tests
     }
 
     [Fact]
-    public void UnsupportedPattern_IsAWarningThatSaysWhatRunsInstead()
-    {
-        var diagnostic = AnalyzerHarness.Single(Pattern("\"block 16x16\""), "SPD401");
-        string message = diagnostic.GetMessage(CultureInfo.InvariantCulture);
-
-        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
-        Assert.Contains("Pattern 'block 16x16' of layer 'Hidden2' is not supported by this version yet", message);
-        Assert.Contains("SparseDsl generates no network for this model", message);
-        Assert.Contains("supported now: unstructured", message);
-    }
-
-    [Fact]
-    public void GridScheduleAndPatternValues_WarnSPD401AtEachUnsupportedValue() =>
+    public void GridScheduleAndPatternValues_WarnSPD401AtTheMomentumScheduleOnly() =>
         AnalyzerHarness.Verify(Declarations.WithGridLines("""
             [Grid("schedule", "static, set, \"smet\", {|SPD401:'set grow=momentum'|}")]
-            [Grid("pattern", "unstructured, {|SPD206:{|SPD401:2:4|}|}, {|SPD401:rows|}")]
+            [Grid("pattern", "unstructured, {|SPD206:2:4|}, rows")]
             """));
 
     [Fact]

@@ -2,13 +2,23 @@ using SparseDsl.Kernels;
 
 namespace SparseDsl.Sparse;
 
-/// <summary>Unstructured sparsity: the active weights in CSR (<see cref="CsrMatrix"/>), SpMM forward, SDDMM dW, transpose-gather dX.</summary>
+/// <summary>
+/// Single weights as units — unstructured sparsity, and N:M (whose groups the mask updater keeps at N each) — stored
+/// as CSR (<see cref="CsrMatrix"/>): SpMM forward, SDDMM dW, transpose-gather dX.
+/// </summary>
 public sealed class CsrFormat : WeightFormat
 {
     /// <summary>The CSR matrix over <paramref name="matrix"/>.Values, which become this format's stored values.</summary>
-    public CsrFormat(CsrMatrix matrix)
-        : base(UnitLayout.Unstructured(matrix.Rows, matrix.Cols), matrix.Values)
+    /// <param name="matrix">The active weights.</param>
+    /// <param name="layout">Unstructured (the default) or N:M on the matrix's shape: units are single weights.</param>
+    public CsrFormat(CsrMatrix matrix, UnitLayout? layout = null)
+        : base(layout ?? UnitLayout.Unstructured(matrix.Rows, matrix.Cols), matrix.Values)
     {
+        if (Layout.UnitSize != 1 || Layout.Rows != matrix.Rows || Layout.Cols != matrix.Cols)
+        {
+            throw new ArgumentException($"CSR stores single weights of a [{matrix.Rows}, {matrix.Cols}] matrix; got {Layout}", nameof(layout));
+        }
+
         Matrix = matrix;
     }
 
@@ -32,9 +42,10 @@ public sealed class CsrFormat : WeightFormat
         return units;
     }
 
-    /// <summary>The CSR format of sorted active <paramref name="units"/> over <paramref name="values"/> (one per unit).</summary>
-    public static CsrFormat FromUnits(int rows, int cols, int[] units, float[] values)
+    /// <summary>The CSR format of sorted active <paramref name="units"/> of <paramref name="layout"/> over <paramref name="values"/> (one per unit).</summary>
+    public static CsrFormat FromUnits(UnitLayout layout, int[] units, float[] values)
     {
+        int rows = layout.Rows, cols = layout.Cols;
         var rowPtr = new int[rows + 1];
         var colIdx = new int[units.Length];
         for (int k = 0; k < units.Length; k++)
@@ -49,7 +60,7 @@ public sealed class CsrFormat : WeightFormat
             rowPtr[r + 1] += rowPtr[r];
         }
 
-        return new CsrFormat(new CsrMatrix(rows, cols, rowPtr, colIdx, values));
+        return new CsrFormat(new CsrMatrix(rows, cols, rowPtr, colIdx, values), layout);
     }
 
     public override void Forward<TShape>(float[] bias, float[] x, float[] y, int batch) =>

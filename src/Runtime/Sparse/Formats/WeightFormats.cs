@@ -8,7 +8,8 @@ public static class WeightFormats
     /// <summary>
     /// The format of the sorted active <paramref name="units"/> of <paramref name="layout"/> over <paramref name="values"/>
     /// (units stored whole, in order): dense when every unit is active and unit order is row-major order (the
-    /// GEMM kernels are fastest there), else the pattern's sparse format. Block layers are block-CSR even with every
+    /// GEMM kernels are fastest there), else the pattern's sparse format: CSR for unstructured and N:M (a dedicated N:M
+    /// kernel is not built yet), block-CSR for blocks and for rows (a row is a 1 × Cols tile). Block layers are block-CSR even with every
     /// tile active: their values are tile-major, which is not the dense kernels' row-major order.
     /// </summary>
     public static WeightFormat Create(UnitLayout layout, int[] units, float[] values)
@@ -28,8 +29,9 @@ public static class WeightFormats
 
         return layout.Pattern switch
         {
-            PatternKind.Unstructured => CsrFormat.FromUnits(layout.Rows, layout.Cols, units, values),
-            PatternKind.Block => BlockCsrFormat.FromUnits(layout, units, values),
+            // N:M is CSR with the layout's groups (the mask updater keeps N per group); rows are 1 × Cols tiles.
+            PatternKind.Unstructured or PatternKind.NOfM => CsrFormat.FromUnits(layout, units, values),
+            PatternKind.Block or PatternKind.Rows => BlockCsrFormat.FromUnits(layout, units, values),
             _ => throw new NotSupportedException($"pattern {layout.Pattern} has no storage format in this version yet"),
         };
     }

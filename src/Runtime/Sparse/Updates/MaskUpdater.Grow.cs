@@ -221,77 +221,100 @@ public static partial class MaskUpdater
     }
 
     /// <summary>
-    /// The <c>capacity</c> best (score, unit) pairs: a binary min-heap on parallel arrays whose root is the worst kept
-    /// (lowest score, and among equal scores the highest unit), so a candidate needs one comparison with the root.
+    /// The <c>capacity</c> best (score, unit) pairs — higher score first, the lower unit among equal scores — kept in a
+    /// buffer of twice the capacity: when it fills, a quickselect keeps the best half and raises <see cref="Threshold"/>
+    /// to the worst kept score, so the scan offers fewer and fewer units (amortized linear, no per-offer heap work).
     /// </summary>
     private sealed class BestUnits(int capacity) : IScoreSink
     {
-        private readonly float[] scores = new float[capacity];
-        private readonly int[] units = new int[capacity];
+        private readonly float[] scores = new float[Math.Max(2 * capacity, 16)];
+        private readonly int[] units = new int[Math.Max(2 * capacity, 16)];
         private int count;
 
-        public float Threshold => count < capacity ? float.NegativeInfinity : scores[0];
+        public float Threshold { get; private set; } = float.NegativeInfinity;
 
         public void Offer(int unit, float score)
         {
-            if (count < capacity)
-            {
-                int at = count++;
-                while (at > 0)
-                {
-                    int parent = (at - 1) >> 1;
-                    if (!Worse(score, unit, scores[parent], units[parent]))
-                    {
-                        break;
-                    }
-
-                    scores[at] = scores[parent];
-                    units[at] = units[parent];
-                    at = parent;
-                }
-
-                scores[at] = score;
-                units[at] = unit;
-                return;
-            }
-
-            if (capacity == 0 || !Worse(scores[0], units[0], score, unit))
+            if (capacity == 0)
             {
                 return;
             }
 
-            // Replace the root and sift down.
-            int i = 0;
-            while (true)
+            scores[count] = score;
+            units[count++] = unit;
+            if (count == scores.Length)
             {
-                int child = 2 * i + 1;
-                if (child >= count)
-                {
-                    break;
-                }
-
-                if (child + 1 < count && Worse(scores[child + 1], units[child + 1], scores[child], units[child]))
-                {
-                    child++;
-                }
-
-                if (!Worse(scores[child], units[child], score, unit))
-                {
-                    break;
-                }
-
-                scores[i] = scores[child];
-                units[i] = units[child];
-                i = child;
+                Compact();
             }
-
-            scores[i] = score;
-            units[i] = unit;
         }
 
-        public int[] Units() => units[..count];
+        public int[] Units()
+        {
+            Compact();
+            return units[..count];
+        }
 
-        /// <summary>Whether (a, ua) ranks below (b, ub): a lower score, or the same score at a higher unit.</summary>
-        private static bool Worse(float a, int ua, float b, int ub) => a < b || (a == b && ua > ub);
+        /// <summary>Keeps the best <c>capacity</c> entries in front and drops the rest.</summary>
+        private void Compact()
+        {
+            if (count <= capacity)
+            {
+                return;
+            }
+
+            int left = 0, right = count - 1, k = capacity - 1;
+            while (left < right)
+            {
+                int middle = left + ((right - left) >> 1);
+                float pivotScore = scores[middle];
+                int pivotUnit = units[middle];
+                int i = left, j = right;
+                while (i <= j)
+                {
+                    while (Better(scores[i], units[i], pivotScore, pivotUnit))
+                    {
+                        i++;
+                    }
+
+                    while (Better(pivotScore, pivotUnit, scores[j], units[j]))
+                    {
+                        j--;
+                    }
+
+                    if (i <= j)
+                    {
+                        (scores[i], scores[j]) = (scores[j], scores[i]);
+                        (units[i], units[j]) = (units[j], units[i]);
+                        i++;
+                        j--;
+                    }
+                }
+
+                if (k <= j)
+                {
+                    right = j;
+                }
+                else if (k >= i)
+                {
+                    left = i;
+                }
+                else
+                {
+                    break;
+                }
+            }
+
+            count = capacity;
+            float worst = float.PositiveInfinity;
+            for (int n = 0; n < count; n++)
+            {
+                worst = Math.Min(worst, scores[n]);
+            }
+
+            Threshold = worst;
+        }
+
+        /// <summary>Whether (a, ua) ranks above (b, ub): a higher score, or the same score at a lower unit.</summary>
+        private static bool Better(float a, int ua, float b, int ub) => a > b || (a == b && ua < ub);
     }
 }

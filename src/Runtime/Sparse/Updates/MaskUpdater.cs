@@ -84,7 +84,7 @@ public static partial class MaskUpdater
         return magnitude;
     }
 
-    /// <summary>The <paramref name="count"/> smallest magnitudes, ties to the lower rank, in O(n) (quickselect of the threshold).</summary>
+    /// <summary>The <paramref name="count"/> smallest magnitudes, ties to the lower rank, in O(n) (radix select of the threshold).</summary>
     private static bool[] DropLowest(float[] magnitude, int count)
     {
         var dropped = new bool[magnitude.Length];
@@ -93,7 +93,7 @@ public static partial class MaskUpdater
             return dropped;
         }
 
-        float threshold = Select((float[])magnitude.Clone(), count - 1);
+        float threshold = SmallestAt(magnitude, count - 1);
         int below = 0;
         foreach (float m in magnitude)
         {
@@ -182,6 +182,37 @@ public static partial class MaskUpdater
         }
 
         return new TopologyChange(units, oldRank, droppedCount, grown.Length);
+    }
+
+    /// <summary>
+    /// The <paramref name="k"/>-th smallest (0-based) of non-negative <paramref name="values"/>: their bit patterns order
+    /// as the values do, so one pass histograms the top 16 bits, and a quickselect finishes within the one bucket.
+    /// </summary>
+    private static float SmallestAt(float[] values, int k)
+    {
+        var histogram = new int[1 << 16];
+        foreach (float v in values)
+        {
+            histogram[BitConverter.SingleToUInt32Bits(v) >> 16]++;
+        }
+
+        int bucket = 0, below = 0;
+        while (below + histogram[bucket] <= k)
+        {
+            below += histogram[bucket++];
+        }
+
+        var inBucket = new float[histogram[bucket]];
+        int n = 0;
+        foreach (float v in values)
+        {
+            if (BitConverter.SingleToUInt32Bits(v) >> 16 == (uint)bucket)
+            {
+                inBucket[n++] = v;
+            }
+        }
+
+        return Select(inBucket, k - below);
     }
 
     /// <summary>The <paramref name="k"/>-th smallest element (0-based) of <paramref name="a"/>, which it reorders.</summary>

@@ -195,7 +195,7 @@ internal sealed class DeviceLayer : IDisposable
         var format = layer.Weight.Format;
         if (!format.IsDense && format is not CsrFormat)
         {
-            throw new NotSupportedException($"{layer.Name} is stored as {layer.Weight.Layout.Pattern}; the device backends run dense and unstructured (CSR) layers only in this version; use --backend cpu");
+            throw new NotSupportedException($"{layer.Name} is a {layer.Weight.Layout.Pattern.ToString().ToLowerInvariant()} layer; the device backends run dense, unstructured and N:M (CSR) layers only in this version; use --backend cpu");
         }
 
         if (format.IsDense && denseSet is null)
