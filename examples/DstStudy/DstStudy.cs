@@ -47,3 +47,40 @@ public static partial class DenseBaseline;
 [Grid("sparsity", "0.9")]
 [Grid("seed", "1..3")]
 public static partial class SpikeStudy;
+
+// BLaST's pattern in the same MLP: whole 16×16 tiles against single weights at 90 % and 95 %, and 2:4 against
+// unstructured at its fixed 50 %. The hidden layers are 1024 wide so 16 divides them. `dotnet run -- BlockStudy run`
+[SparseModel(Loss = Loss.SoftmaxCrossEntropy, Sparsity = 0.9, Distribution = Distribution.Uniform)]
+public partial class BlockMlp
+{
+    [Input(784)]
+    public partial Layer Pixels { get; }
+
+    [Dense(1024, Activation = Activation.Relu)]
+    public partial Layer Hidden1 { get; }
+
+    [Dense(1024, Activation = Activation.Relu)]
+    public partial Layer Hidden2 { get; }
+
+    [Dense(1024, Activation = Activation.Relu)]
+    public partial Layer Hidden3 { get; }
+
+    [Dense(10), KeepDense]
+    public partial Layer Output { get; }
+}
+
+[Experiment(typeof(BlockMlp), Data = "fashion-mnist", Steps = 2345, Batch = 128, EvalEvery = 469)]
+[Optimizer("adamw lr=1e-3 wd=1e-4")]
+[SparsitySchedule("set every=100 drop=0.3")]
+[Grid("pattern", "unstructured, block 16x16")]
+[Grid("sparsity", "0.9, 0.95")]
+[Grid("seed", "1..3")]
+public static partial class BlockStudy;
+
+[Experiment(typeof(BlockMlp), Data = "fashion-mnist", Steps = 2345, Batch = 128, EvalEvery = 469)]
+[Optimizer("adamw lr=1e-3 wd=1e-4")]
+[SparsitySchedule("set every=100 drop=0.3")]
+[Grid("pattern", "unstructured, 2:4")]
+[Grid("sparsity", "0.5")]
+[Grid("seed", "1..3")]
+public static partial class NmStudy;

@@ -40,6 +40,11 @@ internal static class ReportCommand
             }
 
             AnsiConsole.Write(table);
+            if (SeedSummary.Table(runs, axes, json => AxisValues(json, axes).ToList()) is { } summary)
+            {
+                AnsiConsole.Write(summary);
+            }
+
             WriteTopology(results, runs, axes, parse.GetValue(plot), parse.GetValue(allUpdates));
             string? jsonPath = parse.GetValue(json);
             if (jsonPath is not null)
