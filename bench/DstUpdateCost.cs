@@ -93,15 +93,19 @@ internal static class DstUpdateCost
         var set = DynamicSparsity.For(network, ParseSchedule(SetText), TotalSteps)!;
         long[] active = [.. network.Layers.Select(l => l.ActiveWeights)];
         Action normal = () => batch.Train(optimizer, 0);
+        // As Trainer's hook: RigL's gradient sources captured, the loss just before, the update, the loss just after.
         Action riglStep = () =>
         {
             batch.Train(optimizer, 0);
-            rigl.Update(UpdateStep);
+            var gradients = Capture(rigl);
+            batch.LossAfterUpdate();
+            rigl.Update(UpdateStep, gradients);
             batch.LossAfterUpdate();
         };
         Action setStep = () =>
         {
             batch.Train(optimizer, 0);
+            batch.LossAfterUpdate();
             set.Update(UpdateStep);
             batch.LossAfterUpdate();
         };
@@ -126,7 +130,7 @@ internal static class DstUpdateCost
         var tile = new float[(long)tileRows * layer.Inputs];
         long moved = 0;
         Action setUpdate = () => moved = set.Update(UpdateStep)[0].Grown;
-        Action riglUpdate = () => rigl.Update(UpdateStep);
+        Action riglUpdate = () => rigl.Update(UpdateStep, Capture(rigl));
         // SET's planning alone, as DynamicSparsity.Update plans (its apply is the rest of "SET update").
         Action setPlan = () =>
         {
@@ -136,9 +140,10 @@ internal static class DstUpdateCost
         };
         Action denseGradient = () =>
         {
+            var rows = layer.CaptureDenseGradient();
             for (int first = 0; first < layer.Outputs; first += tileRows)
             {
-                layer.DenseGradientRows(first, Math.Min(tileRows, layer.Outputs - first), tile);
+                rows(first, Math.Min(tileRows, layer.Outputs - first), tile);
             }
         };
         Warm(options, setUpdate, riglUpdate);
@@ -182,4 +187,11 @@ internal static class DstUpdateCost
     }
 
     internal static string Verdict(bool met) => met ? "**met**" : "**missed**";
+
+    /// <summary>Each updated layer's dense gradient sources copied, as the trainer does before a RigL update.</summary>
+    private static Func<Linear, DenseGradientRows> Capture(DynamicSparsity dynamic)
+    {
+        var captured = dynamic.Layers.ToDictionary(l => l, l => l.CaptureDenseGradient());
+        return layer => captured[layer];
+    }
 }

@@ -60,6 +60,7 @@ public sealed class DeviceDynamicSparsityTests(ITestOutputHelper output) : IDisp
 
         foreach (var (c, d) in cpuUpdates.Zip(deviceUpdates))
         {
+            Assert.Equal(c.LossBefore, d.LossBefore, RelativeTolerance * Math.Abs(c.LossBefore));
             Assert.Equal(c.LossAfter, d.LossAfter, RelativeTolerance * Math.Abs(c.LossAfter));
         }
 

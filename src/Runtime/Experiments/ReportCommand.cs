@@ -66,7 +66,7 @@ internal static class ReportCommand
             var metrics = results.GetMetrics(run.Id);
             var updates = TopologyMetrics.Read(metrics);
             string label = string.Join(" ", axes.Zip(AxisValues(run.ConfigJson, axes), (axis, value) => axis + "=" + value));
-            if (TopologyReport.Table(run, label, updates, all) is { } table)
+            if (TopologyReport.Table(run, label, updates, metrics, all) is { } table)
             {
                 AnsiConsole.Write(table);
                 if (plotDirectory is not null)

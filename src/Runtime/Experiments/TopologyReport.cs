@@ -15,7 +15,7 @@ internal static class TopologyReport
     /// <summary>Updates shown at each end of a long table unless every one is asked for.</summary>
     public const int EdgeRows = 10;
 
-    public static Table? Table(RunRecord run, string label, IReadOnlyList<TopologyUpdate> updates, bool all)
+    public static Table? Table(RunRecord run, string label, IReadOnlyList<TopologyUpdate> updates, IReadOnlyList<MetricRecord> metrics, bool all)
     {
         if (updates.Count == 0)
         {
@@ -24,7 +24,8 @@ internal static class TopologyReport
 
         var layers = updates[0].Layers.Select(l => l.Layer).ToList();
         var table = new Table()
-            .Title($"topology updates of {Markup.Escape(run.Id)} ({Markup.Escape(label)}): {updates.Count}, mean loss jump {Number(updates.Average(u => u.LossAfter - u.LossBefore), "+0.0000;-0.0000")}")
+            .Title($"topology updates of {Markup.Escape(run.Id)} ({Markup.Escape(label)}): {updates.Count}; mean jump on the same batch {Number(updates.Average(u => u.LossAfter - u.LossBefore), "+0.0000;-0.0000")}; "
+                + $"mean training loss over the {LossAroundUpdates.Window} steps after an update minus the {LossAroundUpdates.Window} before {Number(WindowChange(updates, metrics), "+0.0000;-0.0000")}")
             .Caption("per layer: density after the update, weights dropped (−) and grown (+)")
             .AddColumns(new[] { "step", "loss before", "loss after", "jump" }.Concat(layers).ToArray());
         for (int i = 0; i < updates.Count; i++)
@@ -91,6 +92,27 @@ internal static class TopologyReport
         plot.SavePng(png, 800, 560);
         plot.SaveSvg(Path.Combine(directory, run.Id + "-updates.svg"), 800, 560);
         return png;
+    }
+
+    /// <summary>
+    /// The mean over updates of (mean batch loss of the steps after the update) − (mean of the steps up to it): the
+    /// spike that follows an update as the regrown weights take their first steps; NaN without the window's losses.
+    /// </summary>
+    internal static double WindowChange(IReadOnlyList<TopologyUpdate> updates, IReadOnlyList<MetricRecord> metrics)
+    {
+        var byStep = metrics.Where(m => m.Name == LossAroundUpdates.Name).ToDictionary(m => m.Step, m => m.Value);
+        var changes = new List<double>();
+        foreach (var update in updates)
+        {
+            var before = Enumerable.Range(update.Step - LossAroundUpdates.Window + 1, LossAroundUpdates.Window).Where(s => byStep.ContainsKey(s)).Select(s => byStep[s]).ToList();
+            var after = Enumerable.Range(update.Step + 1, LossAroundUpdates.Window).Where(s => byStep.ContainsKey(s)).Select(s => byStep[s]).ToList();
+            if (before.Count > 0 && after.Count > 0)
+            {
+                changes.Add(after.Average() - before.Average());
+            }
+        }
+
+        return changes.Count == 0 ? double.NaN : changes.Average();
     }
 
     private static string Number(double value, string format) =>

@@ -22,21 +22,15 @@ public sealed class DynamicSparsity
 {
     private readonly TopologySchedule schedule;
     private readonly Linear[] layers;
-    private readonly Func<Linear, DenseGradientRows> gradientOf;
 
-    private DynamicSparsity(TopologySchedule schedule, Linear[] layers, Func<Linear, DenseGradientRows> gradientOf)
+    private DynamicSparsity(TopologySchedule schedule, Linear[] layers)
     {
         this.schedule = schedule;
         this.layers = layers;
-        this.gradientOf = gradientOf;
     }
 
-    /// <summary>
-    /// The updates of <paramref name="network"/> under <paramref name="spec"/>, or null when its topology never changes.
-    /// <paramref name="gradientOf"/> gives a layer's dense gradient rows for RigL's growth (default: the layer's own, from
-    /// its last CPU backward; the device trainer passes the device layer's).
-    /// </summary>
-    public static DynamicSparsity? For(ISparseNetwork network, SparsityScheduleSpec? spec, int totalSteps, Func<Linear, DenseGradientRows>? gradientOf = null)
+    /// <summary>The updates of <paramref name="network"/> under <paramref name="spec"/>, or null when its topology never changes.</summary>
+    public static DynamicSparsity? For(ISparseNetwork network, SparsityScheduleSpec? spec, int totalSteps)
     {
         ArgumentNullException.ThrowIfNull(network);
         if (spec is null || spec.Kind == ScheduleKind.Static)
@@ -46,7 +40,7 @@ public sealed class DynamicSparsity
 
         // Layers that are or will become sparse; [KeepDense] and density-1 layers stay as built.
         var sparse = network.Layers.OfType<Linear>().Where(l => l.Plan.TargetDensity < 1).ToArray();
-        return new DynamicSparsity(new TopologySchedule(spec, totalSteps), sparse, gradientOf ?? (layer => layer.DenseGradientRows));
+        return new DynamicSparsity(new TopologySchedule(spec, totalSteps), sparse);
     }
 
     public TopologySchedule Schedule => schedule;
@@ -54,9 +48,24 @@ public sealed class DynamicSparsity
     /// <summary>Whether <see cref="Update"/> runs after completed step <paramref name="step"/>.</summary>
     public bool UpdatesAfter(int step) => schedule.UpdatesAfter(step);
 
-    /// <summary>Updates every sparse layer's mask after completed step <paramref name="step"/> (its gradients are the step's).</summary>
-    public IReadOnlyList<LayerTopologyUpdate> Update(int step)
+    /// <summary>Whether an update needs each layer's dense gradient (RigL's growth): the trainer captures it first.</summary>
+    public bool NeedsGradient => schedule.Grow == GrowCriterion.Gradient;
+
+    /// <summary>The layers whose topology changes, in order.</summary>
+    public IReadOnlyList<Linear> Layers => layers;
+
+    /// <summary>
+    /// Updates every sparse layer's mask after completed step <paramref name="step"/>. <paramref name="gradientOf"/>
+    /// gives a layer's dense gradient rows of the step's batch when <see cref="NeedsGradient"/> (the trainer captured
+    /// them before anything could overwrite the step's activations).
+    /// </summary>
+    public IReadOnlyList<LayerTopologyUpdate> Update(int step, Func<Linear, DenseGradientRows>? gradientOf = null)
     {
+        if (NeedsGradient && gradientOf is null)
+        {
+            throw new ArgumentNullException(nameof(gradientOf), "gradient growth needs each layer's dense gradient rows");
+        }
+
         var updates = new List<LayerTopologyUpdate>(layers.Length);
         foreach (var layer in layers)
         {
@@ -73,7 +82,7 @@ public sealed class DynamicSparsity
             }
 
             var random = new Random(SeedMix.Of(layer.Plan.Seed, step));
-            DenseGradientRows? gradient = schedule.Grow == GrowCriterion.Gradient ? gradientOf(layer) : null;
+            DenseGradientRows? gradient = NeedsGradient ? gradientOf!(layer) : null;
             TopologyChange change = MaskUpdater.Plan(layout, active, weight.Parameter.Values, drop, schedule.Grow, random, gradient);
             weight.Apply(change);
             updates.Add(new LayerTopologyUpdate(layer.Name, weight.Format.Density, (long)change.Dropped * layout.UnitSize, (long)change.Grown * layout.UnitSize));

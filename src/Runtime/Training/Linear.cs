@@ -70,17 +70,21 @@ public abstract class Linear : Layer
     public abstract float[]? Backward(float[] outputGradient, int batch, bool needInputGradient);
 
     /// <summary>
-    /// |∂loss/∂W| of the last Backward for the weight rows [firstRow, firstRow + rowCount), inactive positions included,
-    /// into <paramref name="buffer"/> [rowCount, in]: RigL's grow score, computed tile by tile on update steps only.
+    /// RigL's grow score of the last Backward: |∂loss/∂W| for weight rows [firstRow, firstRow + rowCount), inactive
+    /// positions included, computed tile by tile on update steps only from copies of the step's input and ∂loss/∂z
+    /// taken now (a forward after this call cannot change them).
     /// </summary>
-    public void DenseGradientRows(int firstRow, int rowCount, float[] buffer)
+    public DenseGradientRows CaptureDenseGradient()
     {
         if (lastInput is null || lastOutputGradient is null)
         {
             throw new InvalidOperationException($"{Name}: the dense gradient needs a Forward and a Backward first");
         }
 
-        AbsoluteGradientRows(lastOutputGradient, lastInput, Inputs, lastBatch, firstRow, rowCount, buffer);
+        int batch = lastBatch;
+        float[] x = lastInput[..(Inputs * batch)];          // [in, batch]
+        float[] dz = lastOutputGradient[..(Outputs * batch)]; // [out, batch]
+        return (firstRow, rowCount, buffer) => AbsoluteGradientRows(dz, x, Inputs, batch, firstRow, rowCount, buffer);
     }
 
     /// <summary>

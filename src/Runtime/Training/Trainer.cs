@@ -45,16 +45,20 @@ public sealed class Trainer(ISparseNetwork network, Dataset data, TrainingSettin
             StepCompleted,
             Evaluated,
             cancellation,
-            dynamic is null ? null : (completed, labels, lossBefore) =>
+            dynamic is null ? null : (completed, labels) =>
             {
                 if (!dynamic.UpdatesAfter(completed))
                 {
                     return null;
                 }
 
-                var layers = dynamic.Update(completed);
-                var (lossAfter, _) = LossFunctions.Compute(settings.Loss, network.Forward(x, batch), labels, network.OutputSize, batch, gradient);
-                return new TopologyUpdate(completed, lossBefore, lossAfter / batch, layers);
+                // The same batch with the step's new weights, before and after the update: the jump is the update's alone.
+                // RigL's gradient sources are copied first, since the forward for the loss before overwrites activations.
+                var gradients = dynamic.NeedsGradient ? dynamic.Layers.ToDictionary(l => l, l => l.CaptureDenseGradient()) : null;
+                double BatchLoss() => LossFunctions.Compute(settings.Loss, network.Forward(x, batch), labels, network.OutputSize, batch, gradient).LossSum / batch;
+                double before = BatchLoss();
+                var layers = dynamic.Update(completed, gradients is null ? null : layer => gradients[layer]);
+                return new TopologyUpdate(completed, before, BatchLoss(), layers);
             },
             TopologyUpdated);
 

@@ -14,11 +14,11 @@ internal static class TrainingLoop
     public delegate (double Loss, long Hits) Step(int step, int[] labels);
 
     /// <summary>
-    /// The step hook of a dynamic schedule, after completed step <paramref name="completed"/> (1-based) whose batch is
-    /// still in the trainer's buffers: updates the topology when the schedule says so and returns what it did, with
-    /// the batch-mean loss of that batch after the update; null when no update is due.
+    /// The step hook of a dynamic schedule, after completed step <paramref name="completed"/> (1-based, optimizer step
+    /// taken) whose batch is still in the trainer's buffers: updates the topology when the schedule says so and returns
+    /// what it did, with the batch-mean loss of that batch just before and just after the update; null when no update is due.
     /// </summary>
-    public delegate TopologyUpdate? Topology(int completed, int[] labels, double lossBefore);
+    public delegate TopologyUpdate? Topology(int completed, int[] labels);
 
     /// <summary>
     /// Runs <paramref name="settings"/>.Steps steps; <paramref name="fillBatch"/> receives each batch's sample indices
@@ -60,7 +60,7 @@ internal static class TrainingLoop
             correct += hits;
             seenSinceEval += batch;
             stepCompleted?.Invoke(step + 1, loss / batch);
-            if (topology?.Invoke(step + 1, labels, loss / batch) is TopologyUpdate update)
+            if (topology?.Invoke(step + 1, labels) is TopologyUpdate update)
             {
                 topologyUpdated?.Invoke(update);
             }

@@ -77,4 +77,36 @@ public sealed class TopologyReportTests : IDisposable
         Assert.Equal(["dynamic-updates.png", "dynamic-updates.svg"], Directory.GetFiles(folder).Select(Path.GetFileName).Order());
         Assert.True(new FileInfo(Path.Combine(folder, "dynamic-updates.png")).Length > 5000);
     }
+
+    [Fact]
+    public void WindowChange_IsTheMeanOfAfterMinusBeforeOverUpdates()
+    {
+        var random = new Random(9);
+        var metrics = new List<MetricRecord>();
+        var updates = new List<TopologyUpdate>();
+        double expected = 0;
+        foreach (int at in new[] { 100, 200 })
+        {
+            double before = 0, after = 0;
+            for (int step = at - LossAroundUpdates.Window + 1; step <= at + LossAroundUpdates.Window; step++)
+            {
+                double loss = random.NextDouble();
+                metrics.Add(new MetricRecord("r", step, LossAroundUpdates.Name, loss));
+                if (step <= at)
+                {
+                    before += loss;
+                }
+                else
+                {
+                    after += loss;
+                }
+            }
+
+            expected += (after - before) / LossAroundUpdates.Window / 2;
+            updates.Add(new TopologyUpdate(at, 1, 1, []));
+        }
+
+        Assert.Equal(expected, TopologyReport.WindowChange(updates, metrics), 12);
+        Assert.True(double.IsNaN(TopologyReport.WindowChange(updates, [])));
+    }
 }

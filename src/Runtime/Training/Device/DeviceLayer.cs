@@ -27,8 +27,6 @@ internal sealed class DeviceLayer : IDisposable
     private readonly SparseKernelSet? sparseSet;
     private CsrBuffers? csr;
     private int uploadedVersion;
-    private float[]? hostInput;    // [in, batch], the last input downloaded for the dense gradient of an update step
-    private float[]? hostGradient; // [out, batch], the last ∂loss/∂z, likewise
     private MemoryBuffer1D<float, Stride1D.Dense>? output;        // [out, capacity]
     private MemoryBuffer1D<float, Stride1D.Dense>? inputGradient; // [in, capacity]
     private ArrayView<float> lastInput;                           // [in, batch], kept from Forward for Backward
@@ -139,8 +137,6 @@ internal sealed class DeviceLayer : IDisposable
     {
         Weights.DownloadAll();
         Bias.DownloadAll();
-        hostInput = null;
-        hostGradient = null;
     }
 
     /// <summary>
@@ -162,23 +158,17 @@ internal sealed class DeviceLayer : IDisposable
     }
 
     /// <summary>
-    /// |∂loss/∂W| of the last backward for weight rows [firstRow, firstRow + rowCount) into <paramref name="buffer"/>
-    /// [rowCount, in], from the layer's input and ∂loss/∂z downloaded once per update (RigL's grow score; the same
-    /// product as <see cref="Linear.DenseGradientRows"/> on the host).
+    /// RigL's grow score of the last backward (the same product as <see cref="Linear.CaptureDenseGradient"/> on the host),
+    /// from the layer's input and ∂loss/∂z copied off the device now.
     /// </summary>
-    public void DenseGradientRows(int firstRow, int rowCount, float[] buffer)
+    public Sparse.DenseGradientRows CaptureDenseGradient()
     {
         int batch = lastBatch;
-        if (hostInput is null || hostGradient is null)
-        {
-            accelerator.Synchronize();
-            hostInput = new float[(long)inputs * batch];
-            hostGradient = new float[(long)outputs * batch];
-            lastInput.SubView(0, hostInput.Length).CopyToCPU(hostInput);
-            lastGradient.SubView(0, hostGradient.Length).CopyToCPU(hostGradient);
-        }
-
-        Linear.AbsoluteGradientRows(hostGradient, hostInput, inputs, batch, firstRow, rowCount, buffer);
+        var x = new float[(long)inputs * batch];   // [in, batch]
+        var dz = new float[(long)outputs * batch]; // [out, batch]
+        lastInput.SubView(0, x.Length).CopyToCPU(x);
+        lastGradient.SubView(0, dz.Length).CopyToCPU(dz);
+        return (firstRow, rowCount, buffer) => Linear.AbsoluteGradientRows(dz, x, inputs, batch, firstRow, rowCount, buffer);
     }
 
     public void Dispose()

@@ -104,9 +104,16 @@ public sealed class DeviceNetwork : IDisposable
         }
     }
 
-    /// <summary>RigL's dense gradient rows of <paramref name="layer"/> (a host layer of this network) from the device's last backward.</summary>
-    public Sparse.DenseGradientRows DenseGradientRowsOf(Linear layer) =>
-        layers.First(l => ReferenceEquals(l.Host, layer)).DenseGradientRows;
+    /// <summary>
+    /// RigL's dense gradient rows of every layer from the device's last backward, its input and ∂loss/∂z copied to the
+    /// host now (a later forward cannot change them); looked up by the host layer.
+    /// </summary>
+    public Func<Linear, Sparse.DenseGradientRows> CaptureDenseGradients()
+    {
+        Accelerator.Synchronize();
+        var captured = layers.ToDictionary(l => l.Host, l => l.CaptureDenseGradient());
+        return layer => captured[layer];
+    }
 
     /// <summary>Waits for the device, then copies every parameter's values and gradient into the CPU network.</summary>
     public void CopyToHost()

@@ -30,7 +30,7 @@ public sealed class DeviceTrainer(DeviceNetwork network, Dataset data, TrainingS
         var accelerator = network.Accelerator;
         using var optimizer = new DeviceOptimizer(accelerator, settings.Optimizer, network.Parameters, settings.Steps);
         using var loss = new DeviceLoss(accelerator, settings.Loss, network.OutputSize);
-        var dynamic = DynamicSparsity.For(network.Host, settings.Schedule, settings.Steps, network.DenseGradientRowsOf);
+        var dynamic = DynamicSparsity.For(network.Host, settings.Schedule, settings.Steps);
         int batch = settings.Batch;
         var x = new float[network.InputSize * batch]; // [in, batch]
         using var input = accelerator.Allocate1D<float>(x.Length); // [in, batch]
@@ -51,19 +51,23 @@ public sealed class DeviceTrainer(DeviceNetwork network, Dataset data, TrainingS
             StepCompleted,
             Evaluated,
             cancellation,
-            dynamic is null ? null : (completed, labels, lossBefore) =>
+            dynamic is null ? null : (completed, labels) =>
             {
                 if (!dynamic.UpdatesAfter(completed))
                 {
                     return null;
                 }
 
-                // The update runs on the host over the downloaded state, then the changed layers go up again.
+                // As the CPU trainer: the same batch just before and just after the update, RigL's gradient sources
+                // (the step's activations and ∂loss/∂z) copied to the host first. The update runs on the host over the
+                // downloaded values and state, then the changed layers go up again.
+                var gradients = dynamic.NeedsGradient ? network.CaptureDenseGradients() : null;
+                double BatchLoss() => loss.Compute(network.Forward(input.View, batch), labels, batch).LossSum / batch;
+                double before = BatchLoss();
                 network.DownloadForUpdate();
-                var layers = dynamic.Update(completed);
+                var layers = dynamic.Update(completed, gradients);
                 network.UploadAfterUpdate();
-                var (lossAfter, _, _) = loss.Compute(network.Forward(input.View, batch), labels, batch);
-                return new TopologyUpdate(completed, lossBefore, lossAfter / batch, layers);
+                return new TopologyUpdate(completed, before, BatchLoss(), layers);
             },
             TopologyUpdated);
 
