@@ -88,6 +88,33 @@ public sealed class DynamicSparsityTests
     }
 
     [Fact]
+    public void StudyRunner_Gmp_StoresTheActiveCountAtTheEnd()
+    {
+        var study = new StudyDefinition(
+            "GmpStudy", CheckMlp.Spec, "synthetic", Steps: 60, Batch: 32, EvalEvery: 30,
+            Optimizer: "adamw lr=1e-2", Schedule: "gmp from=0 to=0.6 every=10 start=0 end=50%",
+            Grid: [new GridAxisText("seed", "1")],
+            CreateNetwork: options => new CheckMlp(options));
+        string path = Path.Combine(Path.GetTempPath(), "sparsedsl-gmp-" + Guid.NewGuid().ToString("N") + ".db");
+        try
+        {
+            using var store = ResultStores.Open(path);
+            var point = StudyPlan.Resolve(study).Single();
+            var expected = new CheckMlp(new NetworkOptions(0.6, Distribution.Uniform, 1)).Layers.Sum(l => l.ActiveWeights);
+            new StudyRunner(study, store, Data).Run(point);
+
+            var run = store.GetRun(point.Id)!;
+            Assert.Equal(expected, run.ActiveParameters);
+            Assert.True(run.ActiveParameters < run.DenseParameters);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void StudyRunner_StoresEveryUpdateInTheMetricsTable()
     {
         var study = new StudyDefinition(

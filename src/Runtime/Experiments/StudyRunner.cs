@@ -56,7 +56,9 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
         try
         {
             var summary = Train(network, settings, point, cancellation);
-            store.FinishRun(point.Id, new FinalMetrics(summary.Final.TrainLoss, summary.Final.TestLoss, summary.Final.TestAccuracy, summary.WallSeconds, summary.SamplesSeen, summary.PeakManagedBytes));
+            // The active count at the end: gradual pruning ends sparser than it started.
+            store.FinishRun(point.Id, new FinalMetrics(summary.Final.TrainLoss, summary.Final.TestLoss, summary.Final.TestAccuracy, summary.WallSeconds, summary.SamplesSeen, summary.PeakManagedBytes,
+                network.Layers.Sum(l => l.ActiveWeights)));
             return summary;
         }
         catch (Exception error) when (error is not OperationCanceledException)
