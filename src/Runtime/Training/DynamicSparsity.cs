@@ -66,29 +66,30 @@ public sealed class DynamicSparsity
             throw new ArgumentNullException(nameof(gradientOf), "gradient growth needs each layer's dense gradient rows");
         }
 
-        var updates = new List<LayerTopologyUpdate>(layers.Length);
-        foreach (var layer in layers)
-        {
-            SparseWeight weight = layer.Weight;
-            UnitLayout layout = weight.Layout;
-            int[] active = weight.Format.ActiveUnits();
-            int drop = schedule.IsPruning
-                ? (int)(active.Length - ModelShapes.ActiveWeights(layout.UnitCount, PrunedDensity(layer, step)))
-                : (int)Math.Floor(active.Length * schedule.DropFraction(step));
-            if (drop <= 0)
-            {
-                updates.Add(new LayerTopologyUpdate(layer.Name, weight.Format.Density, 0, 0));
-                continue;
-            }
+        // Layers are independent (each has its own seed), so they update side by side; the result keeps layer order.
+        var updates = new LayerTopologyUpdate[layers.Length];
+        Parallel.For(0, layers.Length, i => updates[i] = UpdateLayer(layers[i], step, gradientOf));
+        return updates;
+    }
 
-            var random = new Random(SeedMix.Of(layer.Plan.Seed, step));
-            DenseGradientRows? gradient = NeedsGradient ? gradientOf!(layer) : null;
-            TopologyChange change = MaskUpdater.Plan(layout, active, weight.Parameter.Values, drop, schedule.Grow, random, gradient);
-            weight.Apply(change);
-            updates.Add(new LayerTopologyUpdate(layer.Name, weight.Format.Density, (long)change.Dropped * layout.UnitSize, (long)change.Grown * layout.UnitSize));
+    private LayerTopologyUpdate UpdateLayer(Linear layer, int step, Func<Linear, DenseGradientRows>? gradientOf)
+    {
+        SparseWeight weight = layer.Weight;
+        UnitLayout layout = weight.Layout;
+        int[] active = weight.Format.ActiveUnits();
+        int drop = schedule.IsPruning
+            ? (int)(active.Length - ModelShapes.ActiveWeights(layout.UnitCount, PrunedDensity(layer, step)))
+            : (int)Math.Floor(active.Length * schedule.DropFraction(step));
+        if (drop <= 0)
+        {
+            return new LayerTopologyUpdate(layer.Name, weight.Format.Density, 0, 0);
         }
 
-        return updates;
+        var random = new Random(SeedMix.Of(layer.Plan.Seed, step));
+        DenseGradientRows? gradient = NeedsGradient ? gradientOf!(layer) : null;
+        TopologyChange change = MaskUpdater.Plan(layout, active, weight.Parameter.Values, drop, schedule.Grow, random, gradient);
+        weight.Apply(change);
+        return new LayerTopologyUpdate(layer.Name, weight.Format.Density, (long)change.Dropped * layout.UnitSize, (long)change.Grown * layout.UnitSize);
     }
 
     private double PrunedDensity(Linear layer, int step) =>
