@@ -1,47 +1,45 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using SparseDsl.Kernels;
 using SparseDsl.Sparse;
 
 namespace SparseDsl.Bench;
 
 /// <summary>
-/// The CSR gather as of 517afb8 (no prefetch; dX gathers the values into transpose order first), kept in the bench so
-/// that <c>-- csr</c> can time it side by side with the current kernels in one process.
+/// The CSR dX as of c1e3815, kept in the bench so that <c>-- csr</c> can time it side by side with the row-wise
+/// scatter that replaced it: a gather column by column over a transpose map (<see cref="CsrTransposeMap"/>, which the
+/// matrix held then: 8 bytes per active weight), each value read through its position, the source row four entries
+/// ahead prefetched, from a 64-byte-aligned copy of a misaligned dy.
 /// </summary>
 internal static unsafe class CsrBaseline
 {
-    internal static void Forward(CsrMatrix w, float[] bias, float[] x, float[] y, int batch) =>
-        GatherRows(w.RowPtr, w.ColIdx, w.Values, bias, x, y, w.Rows, batch, w.Nnz);
+    private const int PrefetchAhead = 4;
 
-    /// <summary>dX only, into <paramref name="dx"/>; <paramref name="scratch"/> has nnz entries.</summary>
-    internal static void InputGradient(CsrMatrix w, float[] dy, float[] dx, float[] scratch, int batch) =>
-        GatherRows(w.TransposePtr, w.TransposeRows, w.Values, null, dy, dx, w.Cols, batch, w.Nnz, w.TransposePositions, scratch);
+    [ThreadStatic] private static float[]? gatherScratch;
 
-    private static void GatherRows(
-        int[] ptr, int[] index, float[] values, float[]? bias, float[] src, float[] dst, int rows, int batch, int nnz,
-        int[]? positions = null, float[]? scratch = null)
+    /// <summary>dX only, into <paramref name="dx"/> (overwritten); <paramref name="map"/> is <paramref name="w"/>'s transpose.</summary>
+    internal static void InputGradient(CsrMatrix w, CsrTransposeMap map, float[] dy, float[] dx, int batch)
     {
-        SparseDsl.Kernels.Workers.ForRange(rows, (long)nnz * batch < 1 << 15 ? 1 : Math.Min(rows, 8 * SparseDsl.Kernels.Workers.Count), (r0, r1) =>
+        var (src, offset) = AlignedSource(dy, (long)w.Rows * batch, batch);
+        int[] ptr = map.Ptr, index = map.Rows, positions = map.Positions;
+        float[] values = w.Values;
+        int rows = w.Cols, nnz = w.Nnz;
+        Workers.ForRange(rows, (long)nnz * batch < 1 << 15 ? 1 : Math.Min(rows, 8 * Workers.Count), (r0, r1) =>
         {
-            if (positions is not null)
-            {
-                for (int j = ptr[r0]; j < ptr[r1]; j++)
-                {
-                    scratch![j] = values[positions[j]];
-                }
-            }
-
-            fixed (int* pp = ptr, pi = index)
-            fixed (float* pv = positions is null ? values : scratch, ps = src, pd = dst)
+            fixed (int* pp = ptr, pi = index, pos = positions)
+            fixed (float* pv = values, src0 = src, pd = dx)
             {
                 for (int r = r0; r < r1; r++)
                 {
-                    GatherRow(pp[r], pp[r + 1], pi, pv, ps, pd + (long)r * batch, bias is null ? 0f : bias[r], batch);
+                    GatherRow(pp[r], pp[r + 1], nnz - 1, pi, pv, pos, src0 + offset, pd + (long)r * batch, batch);
                 }
             }
         });
     }
 
-    private static void GatherRow(int start, int end, int* index, float* values, float* src, float* dst, float init, int batch)
+    private static void GatherRow(int start, int end, int last, int* index, float* values, int* positions, float* src, float* dst, int batch)
     {
         int b = 0;
         if (Vector512.IsHardwareAccelerated)
@@ -49,10 +47,23 @@ internal static unsafe class CsrBaseline
             for (; b + 128 <= batch; b += 128)
             {
                 Vector512<float> a0, a1, a2, a3, a4, a5, a6, a7;
-                a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = Vector512.Create(init);
+                a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = Vector512<float>.Zero;
                 for (int k = start; k < end; k++)
                 {
-                    Vector512<float> v = Vector512.Create(values[k]);
+                    if (Sse.IsSupported)
+                    {
+                        byte* row = (byte*)(src + (long)index[Math.Min(k + PrefetchAhead, last)] * batch + b);
+                        Sse.Prefetch0(row);
+                        Sse.Prefetch0(row + 64);
+                        Sse.Prefetch0(row + 128);
+                        Sse.Prefetch0(row + 192);
+                        Sse.Prefetch0(row + 256);
+                        Sse.Prefetch0(row + 320);
+                        Sse.Prefetch0(row + 384);
+                        Sse.Prefetch0(row + 448);
+                    }
+
+                    Vector512<float> v = Vector512.Create(values[positions[k]]);
                     float* s = src + (long)index[k] * batch + b;
                     a0 = Vector512.FusedMultiplyAdd(v, Vector512.Load(s), a0);
                     a1 = Vector512.FusedMultiplyAdd(v, Vector512.Load(s + 16), a1);
@@ -71,10 +82,10 @@ internal static unsafe class CsrBaseline
 
             for (; b + 16 <= batch; b += 16)
             {
-                Vector512<float> a0 = Vector512.Create(init);
+                Vector512<float> a0 = Vector512<float>.Zero;
                 for (int k = start; k < end; k++)
                 {
-                    a0 = Vector512.FusedMultiplyAdd(Vector512.Create(values[k]), Vector512.Load(src + (long)index[k] * batch + b), a0);
+                    a0 = Vector512.FusedMultiplyAdd(Vector512.Create(values[positions[k]]), Vector512.Load(src + (long)index[k] * batch + b), a0);
                 }
 
                 a0.Store(dst + b);
@@ -83,14 +94,42 @@ internal static unsafe class CsrBaseline
 
         for (; b < batch; b++)
         {
-            float acc = init;
+            float acc = 0f;
             for (int k = start; k < end; k++)
             {
-                acc = MathF.FusedMultiplyAdd(values[k], src[(long)index[k] * batch + b], acc);
+                acc = MathF.FusedMultiplyAdd(values[positions[k]], src[(long)index[k] * batch + b], acc);
             }
 
             dst[b] = acc;
         }
     }
 
+    /// <summary>dy itself when it starts on a 64-byte boundary (or cannot be aligned row by row), else an aligned copy.</summary>
+    private static (float[] Array, int Offset) AlignedSource(float[] src, long elements, int batch)
+    {
+        if (!Vector512.IsHardwareAccelerated || batch % 16 != 0 || elements < 4096 || elements > Array.MaxLength - 16)
+        {
+            return (src, 0);
+        }
+
+        int length = (int)elements;
+        fixed (float* ps = src)
+        {
+            if ((nuint)ps % 64 == 0)
+            {
+                return (src, 0);
+            }
+
+            if (gatherScratch is null || gatherScratch.Length < length + 16)
+            {
+                gatherScratch = GC.AllocateUninitializedArray<float>(length + 16, pinned: true);
+            }
+
+            nuint start = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(gatherScratch));
+            int offset = (int)(((64 - start % 64) % 64) / sizeof(float));
+            float[] copy = gatherScratch;
+            Workers.ForRange(length, Workers.Count, (s, e) => src.AsSpan(s, e - s).CopyTo(copy.AsSpan(offset + s, e - s)));
+            return (copy, offset);
+        }
+    }
 }

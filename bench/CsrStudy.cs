@@ -5,8 +5,10 @@ using SparseDsl.Sparse;
 namespace SparseDsl.Bench;
 
 /// <summary>
-/// <c>-- csr [--reps N]</c>: the CSR kernels side by side with <see cref="CsrBaseline"/> (the gather as of 517afb8), per
-/// product, at the example's hidden-layer shapes, interleaved in one process. SDDMM + db is the same code on both sides.
+/// <c>-- csr [--reps N]</c>: the CSR backward's dX, the row-wise scatter against <see cref="CsrBaseline"/> (c1e3815's
+/// gather over a transpose map), alone and inside a whole forward + backward, at the example's hidden-layer shapes,
+/// interleaved in one process. The forward and SDDMM + db are the same code on both sides; both dX results are checked
+/// equal bit for bit.
 /// </summary>
 internal static class CsrStudy
 {
@@ -15,7 +17,7 @@ internal static class CsrStudy
     internal static int Run(string[] args)
     {
         int reps = Timing.Repetitions(args, 30);
-
+        Console.WriteLine($"CPU: {Peak.CpuModel()}; {Environment.ProcessorCount} cores; batch {Batch}; medians of interleaved repetitions ({reps} per contender)");
         foreach (double sparsity in new[] { 0.9, 0.95 })
         {
             Study<Hidden1Shape>(reps, sparsity);
@@ -29,33 +31,38 @@ internal static class CsrStudy
     {
         int i = T.In, o = T.Out;
         CsrMatrix csr = CsrMatrix.RandomMask(o, i, (long)Math.Round((1 - sparsity) * o * i), new Random(7));
+        CsrTransposeMap map = csr.Transpose();
         var rng = new Random(8);
         float[] Rand(int n) => Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
         Rand(csr.Nnz).CopyTo(csr.Values, 0);
         float[] bias = Rand(o), x = Rand(i * Batch), dy = Rand(o * Batch), y = new float[o * Batch];
-        float[] dv = new float[csr.Nnz], db = new float[o], dx = new float[i * Batch], scratch = new float[csr.Nnz];
+        float[] dv = new float[csr.Nnz], db = new float[o], dx = new float[i * Batch], dxOld = new float[i * Batch];
+        CsrBaseline.InputGradient(csr, map, dy, dxOld, Batch);
+        CsrKernels.Backward<T>(csr, x, dy, dv, db, dx, Batch);
+        if (!dx.AsSpan().SequenceEqual(dxOld))
+        {
+            Console.WriteLine($"WARNING: {i}->{o} {sparsity}: the scatter's dx differs from the gather's");
+        }
+
         (double[] t, double[] ratio) = Timing.Interleaved(reps,
-            () => CsrBaseline.Forward(csr, bias, x, y, Batch),
-            () => CsrKernels.Forward<T>(csr, bias, x, y, Batch),
-            () => CsrBaseline.InputGradient(csr, dy, dx, scratch, Batch),
+            () => CsrBaseline.InputGradient(csr, map, dy, dxOld, Batch),
             () => CsrKernels.Backward<T>(csr, x, dy, dv, db, dx, Batch),
             () => CsrKernels.Backward<T>(csr, x, dy, dv, db, null, Batch),
             () =>
             {
-                CsrBaseline.Forward(csr, bias, x, y, Batch);
+                CsrKernels.Forward<T>(csr, bias, x, y, Batch);
                 CsrKernels.Backward<T>(csr, x, dy, dv, db, null, Batch);
-                CsrBaseline.InputGradient(csr, dy, dx, scratch, Batch);
+                CsrBaseline.InputGradient(csr, map, dy, dxOld, Batch);
             },
             () =>
             {
                 CsrKernels.Forward<T>(csr, bias, x, y, Batch);
                 CsrKernels.Backward<T>(csr, x, dy, dv, db, dx, Batch);
             });
-        double flops = 2.0 * csr.Nnz * Batch;
-        string G(double s) => (flops / s / 1e9).ToString("F1", CultureInfo.InvariantCulture);
         string Ms(double s) => (s * 1e3).ToString("F3", CultureInfo.InvariantCulture);
         string R(double r) => r.ToString("F2", CultureInfo.InvariantCulture);
-        Console.WriteLine($"{i}->{o} {sparsity}: fwd old {Ms(t[0])} ({G(t[0])} GFLOP/s) new {Ms(t[1])} ({G(t[1])}) new/old {R(ratio[1])}; " +
-            $"dx old {Ms(t[2])} new {Ms(t[3] - t[4])} (sddmm+db {Ms(t[4])}); fwd+bwd old {Ms(t[5])} new {Ms(t[6])} new/old {R(ratio[6] / ratio[5])}");
+        double dxNew = t[1] - t[2];
+        Console.WriteLine($"{i}->{o} {sparsity}: dx old (gather) {Ms(t[0])} new (scatter) {Ms(dxNew)} new/old {R(dxNew / t[0])} (sddmm+db {Ms(t[2])}); " +
+            $"fwd+bwd old {Ms(t[3])} new {Ms(t[4])} new/old {R(ratio[4] / ratio[3])}");
     }
 }

@@ -26,14 +26,14 @@ internal static class DstMemory
         Console.WriteLine("## 3. Training state of dynamic sparse training at 90 % sparsity against the dense model");
         Console.WriteLine();
         Console.WriteLine($"EpochMlp at 90 % (ERK) trained {steps} steps; counted after every step and right after every topology update: weights, gradients,");
-        Console.WriteLine("optimizer state (AdamW m and v; SMET adds a 4-byte step per value) and index arrays (CSR row pointers and column indices,");
-        Console.WriteLine("and the transpose map CsrMatrix.TransposePtr/TransposeRows/TransposePositions) of every layer, biases and the dense output");
+        Console.WriteLine("optimizer state (AdamW m and v; SMET adds a 2-byte age per value) and index arrays (CSR row pointers and column indices;");
+        Console.WriteLine("the CPU's dX scatters row by row and keeps no transpose map) of every layer, biases and the dense output");
         Console.WriteLine($"layer included. Dense: weights + gradients + AdamW m, v of the dense model = {Mib(denseBytes)} MiB. The maximum over steps as a");
         Console.WriteLine("fraction of dense; target ≤ 15 %. \"allocated by an update\" is what one topology update allocated (GC count): old and new");
         Console.WriteLine("arrays live side by side for a moment, so it bounds the transient above the steady state.");
         Console.WriteLine();
-        Console.WriteLine("| run | schedule; optimizer | updates | max state (MiB) | of dense | target ≤ 15 % | weights | gradients | optimizer state | CSR row ptr + col idx | transpose map | allocated by an update, max (MiB) |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| run | schedule; optimizer | updates | max state (MiB) | of dense | target ≤ 15 % | weights | gradients | optimizer state | CSR row ptr + col idx | allocated by an update, max (MiB) |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         var notes = new List<string>();
         foreach ((string name, string scheduleFormat, string optimizerText) in Runs)
         {
@@ -70,15 +70,15 @@ internal static class DstMemory
             }.Run();
             double fraction = (double)max.Total / denseBytes;
             Console.WriteLine($"| {name} | `{scheduleText}`; `{optimizerText}` | {updates} | {Mib(max.Total)} | {F(100 * fraction, "F1")} % | {DstUpdateCost.Verdict(fraction <= 0.15)} | " +
-                $"{Part(max.Values, max)} | {Part(max.Gradients, max)} | {Part(max.Optimizer, max)} | {Part(max.CsrIndices, max)} | {Part(max.TransposeMap, max)} | {Mib(allocatedByUpdate)} |");
+                $"{Part(max.Values, max)} | {Part(max.Gradients, max)} | {Part(max.Optimizer, max)} | {Part(max.CsrIndices, max)} | {Mib(allocatedByUpdate)} |");
             notes.Add($"{name}: at the maximum the largest part is {max.Largest()}.");
         }
 
         Console.WriteLine();
         notes.ForEach(Console.WriteLine);
-        Console.WriteLine("Per active weight a CSR layer stores 4 floats (value, gradient, m, v; SMET one int more) and 3 ints (column index, transpose");
-        Console.WriteLine("row, transpose position) against the dense model's 4 floats per weight, so the hidden layers at 90 % alone come to 10 % × 28/16 = 17.5 %");
-        Console.WriteLine("of their dense state (SMET 20 %), before the dense output layer and the biases. SMET's shared per-age coefficient table");
+        Console.WriteLine("Per active weight a CSR layer stores 4 floats (value, gradient, m, v; SMET a 2-byte age more, 4 bytes if its age cap were");
+        Console.WriteLine("above 65,535) and 1 int (column index) against the dense model's 4 floats per weight, so the hidden layers at 90 % alone come");
+        Console.WriteLine("to 10 % × 20/16 = 12.5 % of their dense state (SMET 10 % × 22/16 = 13.75 %), before the dense output layer and the biases. SMET's shared per-age coefficient table");
         Console.WriteLine("(≈166 KB, docs/optimizers.md) is not counted. Activation buffers (batch × layer width, the same for dense and sparse) are not counted.");
         Console.WriteLine();
     }
@@ -89,13 +89,13 @@ internal static class DstMemory
 }
 
 /// <summary>Bytes of a network's training state by kind, from the arrays its layers hold now.</summary>
-internal readonly record struct TrainingState(long Values, long Gradients, long Optimizer, long CsrIndices, long TransposeMap)
+internal readonly record struct TrainingState(long Values, long Gradients, long Optimizer, long CsrIndices)
 {
-    public long Total => Values + Gradients + Optimizer + CsrIndices + TransposeMap;
+    public long Total => Values + Gradients + Optimizer + CsrIndices;
 
     public static TrainingState Of(ISparseNetwork network)
     {
-        long values = 0, gradients = 0, optimizer = 0, csr = 0, transpose = 0;
+        long values = 0, gradients = 0, optimizer = 0, csr = 0;
         foreach (Linear layer in network.Layers.OfType<Linear>())
         {
             foreach (Parameter parameter in layer.Parameters)
@@ -108,19 +108,18 @@ internal readonly record struct TrainingState(long Values, long Gradients, long 
             if (layer.Weight.Format is CsrFormat { Matrix: var m })
             {
                 csr += ((long)m.RowPtr.Length + m.ColIdx.Length) * sizeof(int);
-                transpose += ((long)m.TransposePtr.Length + m.TransposeRows.Length + m.TransposePositions.Length) * sizeof(int);
             }
         }
 
-        return new TrainingState(values, gradients, optimizer, csr, transpose);
+        return new TrainingState(values, gradients, optimizer, csr);
     }
 
     /// <summary>The largest kind and its share, e.g. "optimizer state 36 %".</summary>
     public string Largest()
     {
         (string Name, long Bytes)[] parts =
-            [("weights", Values), ("gradients", Gradients), ("optimizer state", Optimizer), ("CSR indices", CsrIndices), ("transpose map", TransposeMap)];
+            [("weights", Values), ("gradients", Gradients), ("optimizer state", Optimizer), ("CSR indices", CsrIndices)];
         var top = parts.MaxBy(p => p.Bytes);
-        return $"{top.Name} {F(100.0 * top.Bytes / Total, "F0")} %; index arrays together {F(100.0 * (CsrIndices + TransposeMap) / Total, "F0")} %";
+        return $"{top.Name} {F(100.0 * top.Bytes / Total, "F0")} %; index arrays {F(100.0 * CsrIndices / Total, "F0")} %";
     }
 }

@@ -10,7 +10,7 @@ namespace SparseDsl.Bench;
 /// Parts 1 and 2 of <see cref="DstStudy"/>: what one topology update costs, per layer against that layer's training
 /// step, and per network step against a normal step. Updates run through <see cref="DynamicSparsity.Update"/>, so
 /// they cost what they cost in training: planning (magnitudes, drop, growth; RigL's dense gradient tile by tile) and
-/// applying (values, gradient, AdamW m and v moved; CSR and its transpose map rebuilt).
+/// applying (values, gradient, AdamW m and v moved; CSR rebuilt).
 /// </summary>
 internal static class DstUpdateCost
 {
@@ -37,7 +37,7 @@ internal static class DstUpdateCost
         Console.WriteLine("backward alone (Hidden1 computes no dx, as in the network). Update: `DynamicSparsity.Update` over that layer alone: drop 30 %");
         Console.WriteLine($"of its active weights by magnitude, regrow as many (SET `{SetText}`: at random; RigL `{RiglText}`: by |dense");
         Console.WriteLine($"gradient|, {MaskUpdater.GradientTileRows} rows at a time from the layer's last input and ∂loss/∂z), then `SparseWeight.Apply` (values, gradient, m, v moved;");
-        Console.WriteLine("CSR and its transpose map rebuilt). \"planning\" is SET's `MaskUpdater.Plan` alone (the rest of its update is applying);");
+        Console.WriteLine("CSR rebuilt). \"planning\" is SET's `MaskUpdater.Plan` alone (the rest of its update is applying);");
         Console.WriteLine("\"dense gradient\" is RigL's gradient tiles alone. Each update runs 40 times untimed first (tiered JIT). Medians of interleaved");
         Console.WriteLine("repetitions; ratios are medians of per-round ratios. Target: an update costs at most 2 layer steps.");
         Console.WriteLine();

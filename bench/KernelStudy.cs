@@ -168,7 +168,7 @@ internal static class KernelStudy
         CheckSame(dx, dx2, $"CSR {i}→{o} dx");
     }
 
-    /// <summary>Weights + gradients + Adam m and v (+ CSR indices and transpose map) of 784-1000-1000-10.</summary>
+    /// <summary>Weights + gradients + Adam m and v (+ CSR indices) of 784-1000-1000-10.</summary>
     private static void TrainingStateMemory(List<string> table)
     {
         (int In, int Out)[] layers = [(784, 1000), (1000, 1000), (1000, 10)];
@@ -186,11 +186,11 @@ internal static class KernelStudy
             CsrMatrix m = CsrMatrix.RandomMask(o, i, (long)Math.Round(0.05 * i * o), new Random(1));
             long values = m.Nnz + o; // active weights + bias
             long floats = 4 * values; // values, grads, Adam m, v
-            long ints = m.ColIdx.Length + m.RowPtr.Length + m.TransposePtr.Length + m.TransposeRows.Length + m.TransposePositions.Length;
+            long ints = m.ColIdx.Length + m.RowPtr.Length;
             sparse += floats * sizeof(float) + ints * sizeof(int);
         }
 
-        table.Add($"| training state 784-1000-1000-10, hidden layers 95% sparse (values, grads, Adam m, v, CSR indices, transpose map) | {F(sparse / 1048576.0, "F2")} MiB | dense {F(dense / 1048576.0, "F2")} MiB | {F((double)dense / sparse, "F1")}× smaller |");
+        table.Add($"| training state 784-1000-1000-10, hidden layers 95% sparse (values, grads, Adam m, v, CSR indices) | {F(sparse / 1048576.0, "F2")} MiB | dense {F(dense / 1048576.0, "F2")} MiB | {F((double)dense / sparse, "F1")}× smaller |");
     }
 
     private static void CheckSame(float[] expected, float[] actual, string what)

@@ -31,6 +31,8 @@ public sealed class DeviceTrainingTests(ITestOutputHelper output) : IDisposable
     [InlineData("sgd lr=0.2 momentum=0.9", Loss.SoftmaxCrossEntropy)]
     [InlineData("sgd lr=0.1 momentum=0.9 nesterov", Loss.SoftmaxCrossEntropy)]
     [InlineData("adamw lr=5e-2 wd=0.01 warmup=2 cosine moment-warmup=4", Loss.SoftmaxCrossEntropy)]
+    [InlineData("adamw lr=5e-2 wd=0.01 betas=0.9,0.9999 moment-warmup=4", Loss.SoftmaxCrossEntropy)] // ages in 4 bytes (cap 207,934)
+    [InlineData("adamw lr=1e-2 betas=0.3,0.3 moment-warmup=2", Loss.SoftmaxCrossEntropy)] // ages saturate at 18 within the run
     [InlineData("adamw lr=1e-2", Loss.MeanSquaredError)]
     [InlineData("sgd lr=0.5 momentum=0.9", Loss.MeanSquaredError)]
     public void DeviceTraining_MatchesCpuLossPerStep_AndLossFalls(string optimizerText, Loss loss)

@@ -98,9 +98,10 @@ public sealed class GpuKernelTests : IDisposable
         double[] expectedValues = Enumerable.Range(0, matrix.Nnz).Select(k => denseGradient[rows[k] * 23 + matrix.ColIdx[k]]).ToArray();
         TensorAssert.Close(expectedValues, Download(dValues), 1e-5, 1e-4, "Hidden2SparseWeightGradient");
 
-        using var columnStart = Upload(matrix.TransposePtr);
-        using var transposedRow = Upload(matrix.TransposeRows);
-        using var transposedValue = Upload(matrix.TransposePositions);
+        CsrTransposeMap transpose = matrix.Transpose();
+        using var columnStart = Upload(transpose.Ptr);
+        using var transposedRow = Upload(transpose.Rows);
+        using var transposedValue = Upload(transpose.Positions);
         using var dx = accelerator.Allocate1D<float>(23 * Batch);
         var inputGradient = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(CheckMlp.GpuKernels.Hidden2SparseInputGradient);
         inputGradient(new Index2D(Batch, 23), columnStart.View, transposedRow.View, transposedValue.View, values.View, dzs.View, dx.View, Batch);

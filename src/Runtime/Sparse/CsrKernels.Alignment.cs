@@ -7,20 +7,24 @@ namespace SparseDsl.Sparse;
 
 public static unsafe partial class CsrKernels
 {
-    /// <summary>Whether <see cref="AlignedSource"/> copies a misaligned source; off only to measure what it buys (bench).</summary>
+    /// <summary>
+    /// Whether the backward works on aligned copies of misaligned arrays: <see cref="AlignedSource"/>'s copy of x, and
+    /// dX's scatter into an aligned scratch (<see cref="ScatterTransposed"/>); off only to measure what they buy (bench).
+    /// </summary>
     internal static bool CopyMisalignedSources = true;
 
-    // Per calling thread, pinned, grown on demand: the aligned copies of the gathered source ([rows, batch]).
-    [ThreadStatic] private static float[]? gatherScratch; // dy, for dX
-    [ThreadStatic] private static float[]? sddmmScratch;  // x, for dW
+    // Per calling thread, pinned, grown on demand: the aligned copy of x ([in, batch]) that SDDMM gathers from.
+    [ThreadStatic] private static float[]? sddmmScratch;
 
     /// <summary>
-    /// The source of a backward gather as (array, offset of element 0): <paramref name="src"/> itself, or a copy in
+    /// The source of SDDMM's gather as (array, offset of element 0): <paramref name="src"/> itself, or a copy in
     /// <paramref name="scratch"/> that starts at a 64-byte boundary. The gathers load whole rows with Vector512; a .NET
     /// array's data is only 8-byte aligned, and when it is off a boundary every one of those loads straddles two cache
     /// lines: on the Intel host the forward and backward ran 1.2–1.7× slower than on aligned rows, measured side by side
-    /// (bench `alignment`). Copying x (for dW) and dy (for dX) brought the backward to 1.03–1.47× of aligned in six runs
-    /// (1.29–1.71× without); the forward gained nothing it did not pay for in its copy, so it has none. Rows share the source's
+    /// (bench `alignment`). Copying x (for dW) and dy (for the dX gather of then) brought the backward to 1.03–1.47× of
+    /// aligned in six runs (1.29–1.71× without); the forward gained nothing it did not pay for in its copy, so it has
+    /// none. dX now scatters (<see cref="ScatterTransposed"/>): it loads each dy row once, so dy needs no copy; its target,
+    /// dx, is what it keeps aligned instead. Rows share the source's
     /// alignment only when a row is a whole number of 64-byte lines (batch a multiple of 16); otherwise no copy can align
     /// them all and none is made.
     /// </summary>

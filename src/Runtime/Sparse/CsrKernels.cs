@@ -7,8 +7,8 @@ namespace SparseDsl.Sparse;
 
 /// <summary>
 /// An unstructured sparse linear layer on the CPU: CSR weights times feature-major activations
-/// (<c>x[in, batch]</c>, element (i,b) at <c>x[i*batch + b]</c>), every inner loop vectorized over the batch,
-/// rows (or, for dX, columns) split across cores. <typeparamref name="TShape"/> gives In = Cols, Out = Rows.
+/// (<c>x[in, batch]</c>, element (i,b) at <c>x[i*batch + b]</c>), every inner loop vectorized over the batch;
+/// the forward and dW split W's rows across cores, dX its columns. <typeparamref name="TShape"/> gives In = Cols, Out = Rows.
 /// </summary>
 public static unsafe partial class CsrKernels
 {
@@ -28,13 +28,13 @@ public static unsafe partial class CsrKernels
         DenseKernels.Check(y, (long)outputs * batch, nameof(y));
         // No aligned copy of x here (unlike the backward's sources): measured side by side (bench `alignment`) the copy
         // cost about what it saved in the forward gather, 0.84–1.3× either way over six runs.
-        GatherRows(w.RowPtr, w.ColIdx, w.Values, bias, x, 0, y, outputs, batch, w.Nnz);
+        GatherRows(w.RowPtr, w.ColIdx, w.Values, bias, x, y, outputs, batch, w.Nnz);
     }
 
     /// <summary>
     /// Gradients, overwritten (not accumulated): <c>dValues[k] = Σ_b dy[row(k),b]·x[ColIdx[k],b]</c> (SDDMM, only
     /// at active positions), <c>db[o] = Σ_b dy[o,b]</c>, and <c>dx[i,b] = Σ_{k: ColIdx[k]=i} Values[k]·dy[row(k),b]</c>
-    /// through the transpose map.
+    /// scattered row by row (<see cref="ScatterTransposed"/>).
     /// </summary>
     /// <param name="w">Weights [Out, In] in CSR.</param>
     /// <param name="x">The forward input [In, batch].</param>
@@ -57,8 +57,7 @@ public static unsafe partial class CsrKernels
         if (dx is not null)
         {
             DenseKernels.Check(dx, (long)inputs * batch, nameof(dx));
-            var (dySource, dyOffset) = AlignedSource(dy, (long)outputs * batch, batch, ref gatherScratch);
-            GatherRows(w.TransposePtr, w.TransposeRows, w.Values, null, dySource, dyOffset, dx, inputs, batch, w.Nnz, w.TransposePositions);
+            ScatterTransposed(w, dy, dx, batch);
         }
     }
 
@@ -78,57 +77,22 @@ public static unsafe partial class CsrKernels
     }
 
     /// <summary>
-    /// <c>dst[r,:] = (bias?[r] ?? 0) + Σ_{k in [ptr[r], ptr[r+1])} value(k)·src[index[k], :]</c>, vectorized over the
-    /// batch, with value(k) = <c>values[k]</c>, or <c>values[positions[k]]</c> when <paramref name="positions"/> is given.
-    /// The forward SpMM (CSR rows) and dX (transpose map with its value positions) are both this; <paramref name="src"/>
-    /// is read from element <paramref name="srcOffset"/> on (an aligned copy, see <see cref="AlignedSource"/>).
+    /// The forward SpMM: <c>dst[r,:] = bias[r] + Σ_{k in [ptr[r], ptr[r+1])} values[k]·src[index[k], :]</c>,
+    /// vectorized over the batch, rows split across cores.
     /// </summary>
-    /// <remarks>
-    /// dX reads each value through its position in the inner loop: one more load per entry (values is 0.4 MiB at the
-    /// example's 90 % layers, L2-resident), which costs less than first gathering all values into transpose order in a
-    /// scratch (a pass over three nnz-sized arrays before the gather can start): measured side by side, dX was ~25 %
-    /// faster without that pass.
-    /// </remarks>
-    internal static void GatherRows(
-        int[] ptr, int[] index, float[] values, float[]? bias, float[] src, int srcOffset, float[] dst, int rows, int batch, int nnz,
-        int[]? positions = null)
+    private static void GatherRows(int[] ptr, int[] index, float[] values, float[] bias, float[] src, float[] dst, int rows, int batch, int nnz)
     {
         Workers.ForRange(rows, Chunks(rows, nnz, batch), (r0, r1) =>
         {
-            fixed (int* pp = ptr, pi = index, pos = positions)
-            fixed (float* pv = values, src0 = src, pd = dst)
+            fixed (int* pp = ptr, pi = index)
+            fixed (float* pv = values, ps = src, pd = dst)
             {
-                float* ps = src0 + srcOffset;
                 for (int r = r0; r < r1; r++)
                 {
-                    float init = bias is null ? 0f : bias[r];
-                    if (pos is null)
-                    {
-                        GatherRow<Direct>(pp[r], pp[r + 1], nnz - 1, pi, pv, null, ps, pd + (long)r * batch, init, batch);
-                    }
-                    else
-                    {
-                        GatherRow<Mapped>(pp[r], pp[r + 1], nnz - 1, pi, pv, pos, ps, pd + (long)r * batch, init, batch);
-                    }
+                    GatherRow(pp[r], pp[r + 1], nnz - 1, pi, pv, ps, pd + (long)r * batch, bias[r], batch);
                 }
             }
         });
-    }
-
-    /// <summary>Where entry k's value is; a struct type argument so the JIT compiles one gather loop per case.</summary>
-    private interface IValueAt
-    {
-        static abstract float At(float* values, int* positions, int k);
-    }
-
-    private readonly struct Direct : IValueAt
-    {
-        public static float At(float* values, int* positions, int k) => values[k];
-    }
-
-    private readonly struct Mapped : IValueAt
-    {
-        public static float At(float* values, int* positions, int k) => values[positions[k]];
     }
 
     /// <summary>
@@ -139,9 +103,7 @@ public static unsafe partial class CsrKernels
     private const int PrefetchAhead = 4;
 
     /// <summary>One row of the gather over entries [start, end); <paramref name="last"/> is the last valid entry (prefetch bound).</summary>
-    private static void GatherRow<TValue>(
-        int start, int end, int last, int* index, float* values, int* positions, float* src, float* dst, float init, int batch)
-        where TValue : struct, IValueAt
+    private static void GatherRow(int start, int end, int last, int* index, float* values, float* src, float* dst, float init, int batch)
     {
         int b = 0;
         if (Vector512.IsHardwareAccelerated)
@@ -157,7 +119,7 @@ public static unsafe partial class CsrKernels
                         PrefetchRow((byte*)(src + (long)index[Math.Min(k + PrefetchAhead, last)] * batch + b));
                     }
 
-                    Vector512<float> v = Vector512.Create(TValue.At(values, positions, k));
+                    Vector512<float> v = Vector512.Create(values[k]);
                     float* s = src + (long)index[k] * batch + b;
                     a0 = Vector512.FusedMultiplyAdd(v, Vector512.Load(s), a0);
                     a1 = Vector512.FusedMultiplyAdd(v, Vector512.Load(s + 16), a1);
@@ -179,7 +141,7 @@ public static unsafe partial class CsrKernels
                 Vector512<float> a0 = Vector512.Create(init);
                 for (int k = start; k < end; k++)
                 {
-                    a0 = Vector512.FusedMultiplyAdd(Vector512.Create(TValue.At(values, positions, k)), Vector512.Load(src + (long)index[k] * batch + b), a0);
+                    a0 = Vector512.FusedMultiplyAdd(Vector512.Create(values[k]), Vector512.Load(src + (long)index[k] * batch + b), a0);
                 }
 
                 a0.Store(dst + b);
@@ -191,7 +153,7 @@ public static unsafe partial class CsrKernels
             float acc = init;
             for (int k = start; k < end; k++)
             {
-                acc = MathF.FusedMultiplyAdd(TValue.At(values, positions, k), src[(long)index[k] * batch + b], acc);
+                acc = MathF.FusedMultiplyAdd(values[k], src[(long)index[k] * batch + b], acc);
             }
 
             dst[b] = acc;

@@ -3,12 +3,12 @@ namespace SparseDsl.Sparse;
 /// <summary>
 /// An unstructured sparse weight matrix [Rows, Cols] in compressed sparse row form. <see cref="Values"/> is the
 /// trainable array (one entry per active weight, length nnz); optimizer state is kept parallel to it.
-/// A transpose map (for each column, the rows and value positions that touch it) lets the backward pass compute
-/// <c>dX = Wᵀ·dY</c> as a gather over active weights with no atomics.
+/// It holds no transpose: the CPU's <c>dX = Wᵀ·dY</c> scatters row by row (<see cref="CsrKernels"/>), and a backend
+/// that gathers by column builds its own map with <see cref="Transpose"/>.
 /// </summary>
 public sealed class CsrMatrix
 {
-    /// <summary>Builds a matrix from its CSR arrays (taken, not copied) and computes the transpose map.</summary>
+    /// <summary>Builds a matrix from its CSR arrays (taken, not copied).</summary>
     /// <param name="rows">Number of rows (outputs).</param>
     /// <param name="cols">Number of columns (inputs).</param>
     /// <param name="rowPtr">Length rows+1, non-decreasing, rowPtr[0] = 0, rowPtr[rows] = nnz.</param>
@@ -53,10 +53,6 @@ public sealed class CsrMatrix
         RowPtr = rowPtr;
         ColIdx = colIdx;
         Values = values;
-        TransposePtr = new int[cols + 1];
-        TransposeRows = new int[colIdx.Length];
-        TransposePositions = new int[colIdx.Length];
-        RebuildTranspose();
     }
 
     public int Rows { get; }
@@ -78,43 +74,8 @@ public sealed class CsrMatrix
     /// <summary>Fraction of stored weights: nnz / (Rows·Cols).</summary>
     public double Density => Rows == 0 || Cols == 0 ? 0 : (double)Nnz / ((long)Rows * Cols);
 
-    /// <summary>Transpose map: column c is touched by entries [TransposePtr[c], TransposePtr[c+1]) of the two arrays below.</summary>
-    public int[] TransposePtr { get; }
-
-    /// <summary>Transpose map: the row of each entry (ascending within a column).</summary>
-    public int[] TransposeRows { get; }
-
-    /// <summary>Transpose map: the position in <see cref="Values"/> of each entry.</summary>
-    public int[] TransposePositions { get; }
-
-    /// <summary>
-    /// Recomputes the transpose map from <see cref="RowPtr"/> and <see cref="ColIdx"/>. Call it after editing the
-    /// column indices in place (a topology update that keeps nnz per row); changing values needs nothing.
-    /// </summary>
-    public void RebuildTranspose()
-    {
-        Array.Clear(TransposePtr);
-        foreach (int c in ColIdx)
-        {
-            TransposePtr[c + 1]++;
-        }
-
-        for (int c = 0; c < Cols; c++)
-        {
-            TransposePtr[c + 1] += TransposePtr[c];
-        }
-
-        int[] next = TransposePtr[..Cols];
-        for (int r = 0; r < Rows; r++)
-        {
-            for (int k = RowPtr[r]; k < RowPtr[r + 1]; k++)
-            {
-                int slot = next[ColIdx[k]]++;
-                TransposeRows[slot] = r;
-                TransposePositions[slot] = k;
-            }
-        }
-    }
+    /// <summary>The transpose map of the current topology, computed now (not kept: rebuild it after a topology change).</summary>
+    public CsrTransposeMap Transpose() => new(this);
 
     /// <summary>
     /// A mask of exactly <paramref name="nnz"/> distinct positions drawn uniformly from the Rows·Cols grid

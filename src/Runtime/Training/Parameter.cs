@@ -2,7 +2,7 @@ namespace SparseDsl.Training;
 
 /// <summary>
 /// A trainable array (dense weights, a sparse weight's stored values, or a bias) and everything kept parallel to it:
-/// its gradient and the optimizer's state slots (momentum; Adam m and v; SMET's per-weight step). This object is the
+/// its gradient and the optimizer's state slots (momentum; Adam m and v; SMET's per-weight ages). This object is the
 /// one owner of those arrays: a topology change (<see cref="Remap"/>) replaces all of them in one operation, and
 /// nothing else keeps a reference that could go stale, so state memory always follows the number of stored values.
 /// </summary>
@@ -42,14 +42,17 @@ public sealed class Parameter
     /// <summary>The optimizer's state arrays, each as long as <see cref="Values"/> (none before an optimizer takes this parameter).</summary>
     public IReadOnlyList<float[]> Slots => slots;
 
-    /// <summary>Each value's own step count (SMET's per-weight steps), or null when the optimizer keeps one shared step.</summary>
-    public int[]? Steps { get; private set; }
+    /// <summary>Each value's own step count (SMET's per-weight ages), or null when the optimizer keeps one shared step.</summary>
+    public WeightAges? Ages { get; private set; }
 
     /// <summary>Bytes of optimizer state held for this parameter.</summary>
-    public long StateBytes => (long)Length * (slots.Length * sizeof(float) + (Steps is null ? 0 : sizeof(int)));
+    public long StateBytes => (long)Length * (slots.Length * sizeof(float) + (Ages?.BytesPerAge ?? 0));
 
-    /// <summary>Gives this parameter fresh zero optimizer state: <paramref name="slotCount"/> slots, and per-value steps when asked.</summary>
-    internal void AllocateState(int slotCount, bool perWeightSteps)
+    /// <summary>
+    /// Gives this parameter fresh zero optimizer state: <paramref name="slotCount"/> slots, and per-value ages
+    /// saturating at <paramref name="ageLimit"/> when one is given.
+    /// </summary>
+    internal void AllocateState(int slotCount, int? ageLimit)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(slotCount);
         slots = new float[slotCount][];
@@ -58,14 +61,14 @@ public sealed class Parameter
             slots[s] = new float[Length];
         }
 
-        Steps = perWeightSteps ? new int[Length] : null;
+        Ages = ageLimit is int limit ? new WeightAges(Length, limit) : null;
     }
 
     /// <summary>
     /// One topology change (only through the owning <see cref="Sparse.SparseWeight"/>, which rebuilds its format over
     /// the new values): the parameter becomes <paramref name="oldPositionOfNew"/>.Length values long, position
-    /// <c>i</c> taking the value and every state slot (and step) of old position <c>oldPositionOfNew[i]</c> bit for
-    /// bit, or zeros when that is -1 (a grown weight: value 0, fresh state, step 0). The gradient is zeroed.
+    /// <c>i</c> taking the value and every state slot (and age) of old position <c>oldPositionOfNew[i]</c> bit for
+    /// bit, or zeros when that is -1 (a grown weight: value 0, fresh state, age 0). The gradient is zeroed.
     /// </summary>
     internal void Remap(ReadOnlySpan<int> oldPositionOfNew)
     {
@@ -85,15 +88,12 @@ public sealed class Parameter
             slots[s] = Gather(slots[s], oldPositionOfNew);
         }
 
-        if (Steps is int[] steps)
-        {
-            Steps = Gather(steps, oldPositionOfNew);
-        }
+        Ages = Ages?.Gather(oldPositionOfNew);
 
         Grad = new float[length];
     }
 
-    /// <summary>Zeroes every state slot and the per-value step of the given positions (e.g. weights regrown in place).</summary>
+    /// <summary>Zeroes every state slot and the per-value age of the given positions (e.g. weights regrown in place).</summary>
     public void ResetState(ReadOnlySpan<int> positions)
     {
         foreach (int position in positions)
@@ -108,16 +108,14 @@ public sealed class Parameter
                 slot[position] = 0f;
             }
 
-            if (Steps is not null)
-            {
-                Steps[position] = 0;
-            }
+            Ages?.Reset(position);
         }
     }
 
     public override string ToString() => $"{Name} ({Length} values)";
 
-    private static T[] Gather<T>(T[] old, ReadOnlySpan<int> oldPositionOfNew)
+    /// <summary>Entry i of the result is <c>old[oldPositionOfNew[i]]</c>, or default where that is -1.</summary>
+    internal static T[] Gather<T>(T[] old, ReadOnlySpan<int> oldPositionOfNew)
     {
         var fresh = new T[oldPositionOfNew.Length];
         for (int i = 0; i < fresh.Length; i++)

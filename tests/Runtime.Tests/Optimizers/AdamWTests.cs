@@ -78,7 +78,7 @@ public class AdamWTests
 
         var smet = new AdamW(OptimizerSpec.Default(OptimizerKind.AdamW) with { MomentWarmupSteps = 100 }, [sparse, bias], 10);
         Assert.Equal(77, smet.WeightSteps(sparse).Length);
-        Assert.Equal((2L * sizeof(float) + sizeof(int)) * (77 + 5), smet.StateBytes);
+        Assert.Equal((2L * sizeof(float) + sizeof(ushort)) * (77 + 5), smet.StateBytes); // ages in 2 bytes at the default betas
     }
 
     [Fact]

@@ -94,6 +94,71 @@ public class SmetTests
         Assert.Equal([1, 16, 16, 16], optimizer.WeightSteps(weight).ToArray());
     }
 
+    /// <summary>
+    /// Ages are stored saturated at the coefficient table's cap (the age from which its entries stop changing), in 2
+    /// bytes when the cap fits, else 4. A run past the cap, with resets before and after it, gives the same floats bit
+    /// for bit as the update computed here with unbounded int ages: a float32 twin of the kernel, one rounding per
+    /// operation in the kernel's order (no FMA either side), over the same double-computed table.
+    /// </summary>
+    [Theory]
+    [InlineData(0.999, 20_785, 21_000, sizeof(ushort))]
+    [InlineData(0.9999, 207_934, 208_200, sizeof(int))]
+    public void AgesPastTheTableCap_Saturate_AndUpdatesStayBitIdentical(double beta2, int cap, int steps, int bytesPerAge)
+    {
+        const int length = 37;
+        const int warmup = 50;
+        var random = new Random(7);
+        Parameter weight = RandomParameter(random, "w", length);
+        var spec = Adam with { LearningRate = 1e-3, WeightDecay = 0.01, Beta2 = beta2, MomentWarmupSteps = warmup };
+        var optimizer = new AdamW(spec, [weight], steps);
+        Assert.Equal(cap, weight.Ages!.Limit);
+        Assert.Equal(bytesPerAge, weight.Ages.BytesPerAge);
+        Assert.Equal((2L * sizeof(float) + bytesPerAge) * length, optimizer.StateBytes);
+
+        float[] theta = (float[])weight.Values.Clone(), m = new float[length], v = new float[length];
+        int[] ages = new int[length];
+        float[] stepScale = new float[cap + 1], inverse = new float[cap + 1];
+        for (int t = 1; t <= cap; t++)
+        {
+            stepScale[t] = (float)(Math.Min(t / (double)warmup, 1.0) / (1.0 - Math.Pow(spec.Beta1, t)));
+            inverse[t] = (float)(1.0 / Math.Sqrt(1.0 - Math.Pow(spec.Beta2, t)));
+        }
+
+        float beta1f = (float)spec.Beta1, beta2f = (float)spec.Beta2, epsilon = (float)spec.Epsilon;
+        float oneMinusBeta1 = (float)(1.0 - spec.Beta1), oneMinusBeta2 = (float)(1.0 - spec.Beta2);
+        for (int step = 0; step < steps; step++)
+        {
+            int[] reset = step == 100 ? [1, 5] : step == steps - 60 ? [2, 6, 30] : [];
+            weight.ResetState(reset);
+            foreach (int i in reset)
+            {
+                m[i] = v[i] = ages[i] = 0;
+            }
+
+            FillGradient(random, weight);
+            double lr = optimizer.LearningRate(weight, step);
+            float lrf = (float)lr, decay = (float)(1.0 - lr * spec.WeightDecay);
+            for (int i = 0; i < length; i++)
+            {
+                int index = Math.Min(++ages[i], cap);
+                float g = weight.Grad[i];
+                m[i] = beta1f * m[i] + oneMinusBeta1 * g;
+                v[i] = beta2f * v[i] + oneMinusBeta2 * (g * g);
+                float denominator = MathF.Sqrt(v[i]) * inverse[index] + epsilon;
+                theta[i] = theta[i] * decay - lrf * stepScale[index] * m[i] / denominator;
+            }
+
+            optimizer.Step(step);
+        }
+
+        Assert.Equal(theta, weight.Values);
+        Assert.Equal(m, optimizer.FirstMoment(weight).ToArray());
+        Assert.Equal(v, optimizer.SecondMoment(weight).ToArray());
+        Assert.Equal(ages.Select(a => Math.Min(a, cap)), optimizer.WeightSteps(weight).ToArray());
+        Assert.Contains(cap, optimizer.WeightSteps(weight).ToArray());
+        Assert.Equal(60, optimizer.WeightSteps(weight)[30]);
+    }
+
     [Theory]
     [InlineData(null, 1.0)]
     [InlineData(1.0, 4.0)]
@@ -173,7 +238,7 @@ public class SmetTests
         Assert.Equal([oldV[2], 0, oldV[0], oldV[4], 0, 0], optimizer.SecondMoment(weight).ToArray());
         Assert.Equal([4, 0, 4, 4, 0, 0], optimizer.WeightSteps(weight).ToArray());
         Assert.Equal(6, weight.Grad.Length);
-        Assert.Equal((2 * sizeof(float) + sizeof(int)) * (6 + 3), optimizer.StateBytes);
+        Assert.Equal((2 * sizeof(float) + sizeof(ushort)) * (6 + 3), optimizer.StateBytes);
 
         FillGradient(random, weight);
         optimizer.Step(4);

@@ -84,6 +84,86 @@ public class CsrKernelsTests
         }
     }
 
+    /// <summary>
+    /// dX alone (the row-wise scatter) against a float64 sum over the active weights, at batches that take every path:
+    /// 1 and under 16 (one scalar slice on the calling thread), 16 and 64 (whole vectors), 17, 33, 65, 100, 129 (a
+    /// partial vector or scalar tail in the last core's slice) and past 128; low densities leave rows and columns empty.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 0.1)]
+    [InlineData(1, 0.5)]
+    [InlineData(3, 0.05)]
+    [InlineData(15, 0.2)]
+    [InlineData(16, 0.1)]
+    [InlineData(17, 0.1)]
+    [InlineData(33, 0.05)]
+    [InlineData(64, 0.1)]
+    [InlineData(65, 0.02)]
+    [InlineData(100, 0.1)]
+    [InlineData(129, 0.05)]
+    [InlineData(257, 0.01)]
+    public void InputGradient_MatchesFloat64Reference(int batch, double density)
+    {
+        Check<S784x1000>(batch, density);
+        Check<S1000x10>(batch, density);
+        Check<S100x70>(batch, density);
+        Check<S257x129>(batch, density);
+        Check<S33x17>(batch, density);
+        Check<S1x1>(batch, 1.0);
+
+        static void Check<T>(int batch, double density) where T : ILayerShape
+        {
+            CsrMatrix w = RandomWeights<T>(density, 50);
+            float[] x = TestTensors.Random(T.In * batch, 51), dz = TestTensors.Random(T.Out * batch, 52);
+            float[] dValues = new float[w.Nnz], db = new float[T.Out], dx = TestTensors.Random(T.In * batch, 53);
+            var expected = new double[T.In * batch];
+            for (int r = 0; r < w.Rows; r++)
+            {
+                for (int k = w.RowPtr[r]; k < w.RowPtr[r + 1]; k++)
+                {
+                    for (int b = 0; b < batch; b++)
+                    {
+                        expected[w.ColIdx[k] * batch + b] += (double)w.Values[k] * dz[r * batch + b];
+                    }
+                }
+            }
+
+            CsrKernels.Backward<T>(w, x, dz, dValues, db, dx, batch);
+            TestTensors.AssertClose(expected, dx, 1e-5 + 1e-6 * T.Out, 1e-5, $"dx {T.Out}x{T.In} density {density} batch {batch}");
+        }
+    }
+
+    /// <summary>
+    /// Whatever the batch split across cores, every dx element is its column's entries summed in ascending row order,
+    /// one float FMA each from zero (the order the transpose gather used): equal bit for bit to that sum done here.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(17)]
+    [InlineData(128)]
+    [InlineData(130)]
+    public void InputGradient_SumsEachColumnInRowOrder_BitForBit(int batch)
+    {
+        CsrMatrix w = RandomWeights<S784x1000>(0.1, 60);
+        float[] x = TestTensors.Random(784 * batch, 61), dz = TestTensors.Random(1000 * batch, 62);
+        float[] dValues = new float[w.Nnz], db = new float[1000], dx = TestTensors.Random(784 * batch, 63);
+        var expected = new float[784 * batch];
+        for (int r = 0; r < w.Rows; r++)
+        {
+            for (int k = w.RowPtr[r]; k < w.RowPtr[r + 1]; k++)
+            {
+                for (int b = 0; b < batch; b++)
+                {
+                    int at = w.ColIdx[k] * batch + b;
+                    expected[at] = MathF.FusedMultiplyAdd(w.Values[k], dz[r * batch + b], expected[at]);
+                }
+            }
+        }
+
+        CsrKernels.Backward<S784x1000>(w, x, dz, dValues, db, dx, batch);
+        Assert.Equal(expected, dx);
+    }
+
     [Fact]
     public void Backward_AfterValuesChange_UsesNewValues()
     {
@@ -146,7 +226,8 @@ public class CsrKernelsTests
     [InlineData(32)]
     public void Backward_SameResultsAtEveryAlignmentOfTheActivations_WithAndWithoutTheAlignedCopy(int batch)
     {
-        // The backward gathers copy a misaligned x and dy to a 64-byte boundary first; the copy must change speed only.
+        // SDDMM gathers from a 64-byte-aligned copy of a misaligned x, and dX scatters into an aligned scratch when dx is
+        // misaligned (in place when it is aligned); the copies must change speed only.
         CsrMatrix w = RandomWeights<S784x1000>(0.1, 40);
         float[] xValues = TestTensors.Random(784 * batch, 41), dyValues = TestTensors.Random(1000 * batch, 42);
         float[] eW = new float[1000 * 784], eb = new float[1000], ex = new float[784 * batch];
@@ -160,7 +241,7 @@ public class CsrKernelsTests
                 for (int offset = 0; offset < 64; offset += 8)
                 {
                     float[] x = PinnedAt(offset, xValues), dy = PinnedAt(offset, dyValues);
-                    float[] dValues = new float[w.Nnz], db = new float[1000], dx = new float[784 * batch];
+                    float[] dValues = new float[w.Nnz], db = new float[1000], dx = PinnedAt(offset, new float[784 * batch]);
                     CsrKernels.Backward<S784x1000>(w, x, dy, dValues, db, dx, batch);
                     Assert.Equal(xValues, x);   // the inputs are read, never written
                     Assert.Equal(dyValues, dy);

@@ -99,17 +99,18 @@ public class CsrMatrixTests
         }
 
         float[] dense = m.ToDense();
-        Assert.Equal(m.Nnz, m.TransposePtr[m.Cols]);
+        CsrTransposeMap t = m.Transpose();
+        Assert.Equal(m.Nnz, t.Ptr[m.Cols]);
         int count = 0;
         for (int c = 0; c < m.Cols; c++)
         {
             int previousRow = -1;
-            for (int j = m.TransposePtr[c]; j < m.TransposePtr[c + 1]; j++)
+            for (int j = t.Ptr[c]; j < t.Ptr[c + 1]; j++)
             {
-                int r = m.TransposeRows[j];
+                int r = t.Rows[j];
                 Assert.True(r > previousRow);
                 previousRow = r;
-                Assert.Equal(dense[r * m.Cols + c], m.Values[m.TransposePositions[j]]);
+                Assert.Equal(dense[r * m.Cols + c], m.Values[t.Positions[j]]);
                 count++;
             }
         }

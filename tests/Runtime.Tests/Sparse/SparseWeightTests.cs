@@ -53,14 +53,14 @@ public class SparseWeightTests
                 Assert.Equal(BitConverter.SingleToInt32Bits(dense[unit]), BitConverter.SingleToInt32Bits(after[unit]));
                 Assert.Equal(BitConverter.SingleToInt32Bits(m[old]), BitConverter.SingleToInt32Bits(weight.Parameter.Slots[0][j]));
                 Assert.Equal(BitConverter.SingleToInt32Bits(v[old]), BitConverter.SingleToInt32Bits(weight.Parameter.Slots[1][j]));
-                Assert.Equal(5, weight.Parameter.Steps![j]);
+                Assert.Equal(5, weight.Parameter.Ages![j]);
             }
             else
             {
                 Assert.Equal(0f, weight.Parameter.Values[j]);
                 Assert.Equal(0f, weight.Parameter.Slots[0][j]);
                 Assert.Equal(0f, weight.Parameter.Slots[1][j]);
-                Assert.Equal(0, weight.Parameter.Steps![j]);
+                Assert.Equal(0, weight.Parameter.Ages![j]);
             }
         }
 
@@ -72,7 +72,7 @@ public class SparseWeightTests
 
         // the optimizer keeps training the same parameter object over its new arrays
         optimizer.Step(5);
-        Assert.Contains(1, weight.Parameter.Steps!);
+        Assert.Contains(1, weight.Parameter.Ages!.ToArray());
     }
 
     [Fact]

@@ -4,7 +4,7 @@ namespace SparseDsl.Sparse;
 
 /// <summary>
 /// Single weights as units — unstructured sparsity, and N:M (whose groups the mask updater keeps at N each) — stored
-/// as CSR (<see cref="CsrMatrix"/>): SpMM forward, SDDMM dW, transpose-gather dX.
+/// as CSR (<see cref="CsrMatrix"/>): SpMM forward, SDDMM dW, dX scattered row by row (no transpose map).
 /// </summary>
 public sealed class CsrFormat : WeightFormat
 {

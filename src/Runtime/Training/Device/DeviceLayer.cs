@@ -213,7 +213,7 @@ internal sealed class DeviceLayer : IDisposable
         capacity = batch;
     }
 
-    /// <summary>The CSR index arrays of a sparse layer, plus the per-value row the weight-gradient kernel needs.</summary>
+    /// <summary>The CSR index arrays of a sparse layer, plus the per-value row the weight-gradient kernel needs and the transpose map of the dX gather.</summary>
     private sealed class CsrBuffers : IDisposable
     {
         public CsrBuffers(Accelerator accelerator, CsrMatrix matrix)
@@ -225,12 +225,14 @@ internal sealed class DeviceLayer : IDisposable
                 Array.Fill(row, o, matrix.RowPtr[o], matrix.RowPtr[o + 1] - matrix.RowPtr[o]);
             }
 
-            RowStart = accelerator.Allocate1D(matrix.RowPtr);             // [out + 1]
-            Column = accelerator.Allocate1D(matrix.ColIdx);               // [nnz]
-            Row = accelerator.Allocate1D(row);                            // [nnz]
-            ColumnStart = accelerator.Allocate1D(matrix.TransposePtr);    // [in + 1]
-            TransposedRow = accelerator.Allocate1D(matrix.TransposeRows); // [nnz]
-            TransposedValue = accelerator.Allocate1D(matrix.TransposePositions); // [nnz]
+            // The device gathers dX by column (no atomics), so it keeps the transpose map the CPU's scatter does without.
+            CsrTransposeMap transpose = matrix.Transpose();
+            RowStart = accelerator.Allocate1D(matrix.RowPtr);               // [out + 1]
+            Column = accelerator.Allocate1D(matrix.ColIdx);                 // [nnz]
+            Row = accelerator.Allocate1D(row);                              // [nnz]
+            ColumnStart = accelerator.Allocate1D(transpose.Ptr);            // [in + 1]
+            TransposedRow = accelerator.Allocate1D(transpose.Rows);         // [nnz]
+            TransposedValue = accelerator.Allocate1D(transpose.Positions);  // [nnz]
         }
 
         public int Nnz { get; }

@@ -15,7 +15,9 @@ public sealed class DeviceOptimizer : IDisposable
     private readonly IReadOnlyList<DeviceParameter> parameters;
     private readonly Accelerator accelerator;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamWScalars>? adamW;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, AdamWPerWeightScalars>? adamWPerWeight;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<ushort>, ArrayView<float>, ArrayView<float>, AdamWPerWeightScalars>? adamWPerWeight;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, AdamWPerWeightScalars>? adamWPerWeightWide;
+    private readonly int ageLimit;
     private MemoryBuffer1D<float, Stride1D.Dense>? ageStepScale;                  // [entries], per age: min(t/W, 1)/(1 − β1^t)
     private MemoryBuffer1D<float, Stride1D.Dense>? ageInverseSqrtCorrection2;     // [entries], per age: 1/√(1 − β2^t)
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, SgdScalars>? sgd;
@@ -37,16 +39,24 @@ public sealed class DeviceOptimizer : IDisposable
             OptimizerKind.AdamW => 2,
             _ => spec.Momentum != 0 ? 1 : 0,
         };
-        bool perWeightSteps = spec.Kind == OptimizerKind.AdamW && spec.MomentWarmupSteps is not null;
+        int? limit = spec.Kind == OptimizerKind.AdamW ? AdamW.AgeLimit(spec) : null;
         foreach (var parameter in parameters)
         {
             // The state lives on each device parameter (its one owner), so a topology change moves it with the values.
-            parameter.AllocateState(slotCount, perWeightSteps);
+            parameter.AllocateState(slotCount, limit);
         }
 
-        if (perWeightSteps)
+        if (limit is int ages)
         {
-            adamWPerWeight = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, AdamWPerWeightScalars>(RuntimeKernels.AdamWPerWeightStep);
+            ageLimit = ages;
+            if (ages <= ushort.MaxValue)
+            {
+                adamWPerWeight = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<ushort>, ArrayView<float>, ArrayView<float>, AdamWPerWeightScalars>(RuntimeKernels.AdamWPerWeightStep);
+            }
+            else
+            {
+                adamWPerWeightWide = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, AdamWPerWeightScalars>(RuntimeKernels.AdamWPerWeightStepWide);
+            }
         }
         else if (spec.Kind == OptimizerKind.AdamW)
         {
@@ -75,7 +85,8 @@ public sealed class DeviceOptimizer : IDisposable
         // As AdamW.BeginStep: the bias corrections of the shared step t, in double.
         double stepSizeFactor = 1.0 / (1.0 - Math.Pow(Spec.Beta1, stepCount));
         double inverseSqrtCorrection2 = 1.0 / Math.Sqrt(1.0 - Math.Pow(Spec.Beta2, stepCount));
-        int lastEntry = adamWPerWeight is null ? 0 : UploadCorrectionTables(stepCount);
+        bool perWeight = adamWPerWeight is not null || adamWPerWeightWide is not null;
+        int lastEntry = perWeight ? UploadCorrectionTables(stepCount) : 0;
         for (int p = 0; p < parameters.Count; p++)
         {
             var parameter = parameters[p];
@@ -90,11 +101,19 @@ public sealed class DeviceOptimizer : IDisposable
             {
                 float decay = parameter.Host.Decays ? (float)(1.0 - lr * Spec.WeightDecay) : 1f;
                 float beta1 = (float)Spec.Beta1, beta2 = (float)Spec.Beta2, oneMinusBeta1 = (float)(1.0 - Spec.Beta1), oneMinusBeta2 = (float)(1.0 - Spec.Beta2);
-                if (adamWPerWeight is not null)
+                if (perWeight)
                 {
-                    var perWeight = new AdamWPerWeightScalars(decay, beta1, beta2, oneMinusBeta1, oneMinusBeta2, (float)lr, (float)Spec.Epsilon, lastEntry);
-                    adamWPerWeight(parameter.Length, parameter.Values.View, parameter.Grad.View, state[0].View, state[1].View, parameter.Steps!.View,
-                        ageStepScale!.View, ageInverseSqrtCorrection2!.View, perWeight);
+                    var scalars = new AdamWPerWeightScalars(decay, beta1, beta2, oneMinusBeta1, oneMinusBeta2, (float)lr, (float)Spec.Epsilon, lastEntry, ageLimit);
+                    if (adamWPerWeight is not null)
+                    {
+                        adamWPerWeight(parameter.Length, parameter.Values.View, parameter.Grad.View, state[0].View, state[1].View, parameter.NarrowAges!.View,
+                            ageStepScale!.View, ageInverseSqrtCorrection2!.View, scalars);
+                    }
+                    else
+                    {
+                        adamWPerWeightWide!(parameter.Length, parameter.Values.View, parameter.Grad.View, state[0].View, state[1].View, parameter.WideAges!.View,
+                            ageStepScale!.View, ageInverseSqrtCorrection2!.View, scalars);
+                    }
                 }
                 else
                 {

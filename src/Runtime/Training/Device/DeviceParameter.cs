@@ -4,7 +4,7 @@ using ILGPU.Runtime;
 namespace SparseDsl.Training.Device;
 
 /// <summary>
-/// A <see cref="Parameter"/> on the device: its values, gradient and optimizer state (slots, and per-value steps with
+/// A <see cref="Parameter"/> on the device: its values, gradient and optimizer state (slots, and per-value ages with
 /// SMET) in device buffers, owned here as the host parameter owns its arrays. The host parameter stays the source of
 /// its name, decay flag and density. A topology change runs on the host (<see cref="DownloadAll"/>, the change,
 /// <see cref="UploadAll"/>), which re-sizes every buffer together.
@@ -34,14 +34,23 @@ public sealed class DeviceParameter : IDisposable
     /// <summary>Optimizer state slots (m and v, or momentum), each <see cref="Length"/> long.</summary>
     public IReadOnlyList<MemoryBuffer1D<float, Stride1D.Dense>> Slots => slots;
 
-    /// <summary>Each value's step count (SMET's per-weight steps), or null with a shared step.</summary>
-    public MemoryBuffer1D<int, Stride1D.Dense>? Steps { get; private set; }
+    /// <summary>
+    /// Each value's age (SMET's per-weight steps) in 2 bytes, as the host keeps them (<see cref="WeightAges"/>) when
+    /// the age limit fits; null otherwise and with a shared step.
+    /// </summary>
+    public MemoryBuffer1D<ushort, Stride1D.Dense>? NarrowAges { get; private set; }
+
+    /// <summary>Each value's age in 4 bytes when the age limit is above 65,535; else null.</summary>
+    public MemoryBuffer1D<int, Stride1D.Dense>? WideAges { get; private set; }
 
     /// <summary>Bytes of optimizer state on the device.</summary>
-    public long StateBytes => (long)Length * (slots.Length * sizeof(float) + (Steps is null ? 0 : sizeof(int)));
+    public long StateBytes =>
+        (long)Length * (slots.Length * sizeof(float) + (NarrowAges is not null ? sizeof(ushort) : WideAges is not null ? sizeof(int) : 0));
 
-    /// <summary>Fresh zero optimizer state: <paramref name="slotCount"/> slots, and per-value steps when asked.</summary>
-    internal void AllocateState(int slotCount, bool perWeightSteps)
+    private int? AgeLimit { get; set; }
+
+    /// <summary>Fresh zero optimizer state: <paramref name="slotCount"/> slots, and per-value ages saturating at <paramref name="ageLimit"/> when it is given.</summary>
+    internal void AllocateState(int slotCount, int? ageLimit)
     {
         DisposeState();
         slots = new MemoryBuffer1D<float, Stride1D.Dense>[slotCount];
@@ -51,10 +60,20 @@ public sealed class DeviceParameter : IDisposable
             slots[s].MemSetToZero();
         }
 
-        if (perWeightSteps)
+        AgeLimit = ageLimit;
+        if (ageLimit is int limit)
         {
-            Steps = accelerator.Allocate1D<int>(Length);
-            Steps.MemSetToZero();
+            // The same width the host chooses for this limit (WeightAges), so that up- and downloads are plain copies.
+            if (limit <= ushort.MaxValue)
+            {
+                NarrowAges = accelerator.Allocate1D<ushort>(Length);
+                NarrowAges.MemSetToZero();
+            }
+            else
+            {
+                WideAges = accelerator.Allocate1D<int>(Length);
+                WideAges.MemSetToZero();
+            }
         }
     }
 
@@ -69,20 +88,20 @@ public sealed class DeviceParameter : IDisposable
     internal void DownloadAll()
     {
         CopyToHost();
-        Host.AllocateState(slots.Length, Steps is not null);
+        Host.AllocateState(slots.Length, AgeLimit);
         for (int s = 0; s < slots.Length; s++)
         {
             slots[s].View.CopyToCPU(Host.Slots[s]);
         }
 
-        Steps?.View.CopyToCPU(Host.Steps!);
+        NarrowAges?.View.CopyToCPU(Host.Ages!.Narrow!);
+        WideAges?.View.CopyToCPU(Host.Ages!.Wide!);
     }
 
     /// <summary>The host parameter's values and state after a topology change, into buffers of its new length (gradient zeroed).</summary>
     internal void UploadAll()
     {
         int slotCount = slots.Length;
-        bool perWeightSteps = Steps is not null;
         Values.Dispose();
         Grad.Dispose();
         Values = accelerator.Allocate1D(Host.Values);
@@ -95,7 +114,14 @@ public sealed class DeviceParameter : IDisposable
             slots[s] = accelerator.Allocate1D(Host.Slots[s]);
         }
 
-        Steps = perWeightSteps ? accelerator.Allocate1D(Host.Steps!) : null;
+        if (Host.Ages?.Narrow is ushort[] narrow)
+        {
+            NarrowAges = accelerator.Allocate1D(narrow);
+        }
+        else if (Host.Ages?.Wide is int[] wide)
+        {
+            WideAges = accelerator.Allocate1D(wide);
+        }
     }
 
     public void Dispose()
@@ -113,7 +139,9 @@ public sealed class DeviceParameter : IDisposable
         }
 
         slots = [];
-        Steps?.Dispose();
-        Steps = null;
+        NarrowAges?.Dispose();
+        NarrowAges = null;
+        WideAges?.Dispose();
+        WideAges = null;
     }
 }

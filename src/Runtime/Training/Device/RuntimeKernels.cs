@@ -87,16 +87,35 @@ internal static class RuntimeKernels
         AdamUpdate(i, values, grad, m, v, s.Decay, s.Beta1, s.Beta2, s.OneMinusBeta1, s.OneMinusBeta2, s.Epsilon, s.StepSize, s.InverseSqrtCorrection2);
 
     /// <summary>
-    /// AdamW with per-weight steps (SMET, see <see cref="AdamW"/>), per value i: its age t_i is incremented, then the
+    /// AdamW with per-weight steps (SMET, see <see cref="AdamW"/>), per value i: its age t_i is incremented (and stored
+    /// saturated at <see cref="AdamWPerWeightScalars.AgeLimit"/>, as <see cref="WeightAges"/> does), then the
     /// coefficients η·min(t_i/W, 1)/(1 − β1^t_i) and 1/√(1 − β2^t_i) come from the host's table (clamped to its last
-    /// entry), and the update is the shared-step one with them.
+    /// entry), and the update is the shared-step one with them. Ages in 2 bytes (the usual case; see
+    /// <see cref="AdamWPerWeightStepWide"/> for limits above 65,535).
     /// </summary>
     public static void AdamWPerWeightStep(
-        Index1D i, ArrayView<float> values, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v, ArrayView<int> steps,
+        Index1D i, ArrayView<float> values, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v, ArrayView<ushort> ages,
         ArrayView<float> stepScale, ArrayView<float> inverseSqrtCorrection2, AdamWPerWeightScalars s)
     {
-        int age = steps[i] + 1;
-        steps[i] = age;
+        int age = ages[i] + 1;
+        ages[i] = (ushort)(age < s.AgeLimit ? age : s.AgeLimit);
+        AgedUpdate(i, values, grad, m, v, age, stepScale, inverseSqrtCorrection2, s);
+    }
+
+    /// <summary><see cref="AdamWPerWeightStep"/> with ages in 4 bytes.</summary>
+    public static void AdamWPerWeightStepWide(
+        Index1D i, ArrayView<float> values, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v, ArrayView<int> ages,
+        ArrayView<float> stepScale, ArrayView<float> inverseSqrtCorrection2, AdamWPerWeightScalars s)
+    {
+        int age = ages[i] + 1;
+        ages[i] = age < s.AgeLimit ? age : s.AgeLimit;
+        AgedUpdate(i, values, grad, m, v, age, stepScale, inverseSqrtCorrection2, s);
+    }
+
+    private static void AgedUpdate(
+        int i, ArrayView<float> values, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v, int age,
+        ArrayView<float> stepScale, ArrayView<float> inverseSqrtCorrection2, AdamWPerWeightScalars s)
+    {
         int index = age < s.LastEntry ? age : s.LastEntry;
         AdamUpdate(i, values, grad, m, v, s.Decay, s.Beta1, s.Beta2, s.OneMinusBeta1, s.OneMinusBeta2, s.Epsilon,
             s.LearningRate * stepScale[index], inverseSqrtCorrection2[index]);
@@ -144,7 +163,7 @@ public readonly record struct AdamWScalars(
 
 /// <summary>The per-parameter constants of one per-weight-step AdamW update (public for the same reason).</summary>
 public readonly record struct AdamWPerWeightScalars(
-    float Decay, float Beta1, float Beta2, float OneMinusBeta1, float OneMinusBeta2, float LearningRate, float Epsilon, int LastEntry);
+    float Decay, float Beta1, float Beta2, float OneMinusBeta1, float OneMinusBeta2, float LearningRate, float Epsilon, int LastEntry, int AgeLimit);
 
 /// <summary>The per-parameter constants of one SGD step (public for the same reason); <see cref="Nesterov"/> is 0 or 1.</summary>
 public readonly record struct SgdScalars(float Eta, float Lambda, float Mu, int Nesterov);

@@ -11,7 +11,7 @@ public sealed partial class AdamW
     /// updated with vectors.
     /// </summary>
     private sealed class PerWeightKernel(
-        float[] values, float[] grad, float[] m, float[] v, int[] steps, BiasCorrectionTable table,
+        float[] values, float[] grad, float[] m, float[] v, WeightAges ages, BiasCorrectionTable table,
         float lr, float decay, float beta1, float beta2, float oneMinusBeta1, float oneMinusBeta2, float epsilon)
     {
         private const int Block = 256;
@@ -20,16 +20,17 @@ public sealed partial class AdamW
         {
             Span<float> stepSizes = stackalloc float[Block];
             Span<float> inverseSqrtCorrections = stackalloc float[Block];
+            Span<int> entries = stackalloc int[Block];
             float[] stepScale = table.StepScale;
             float[] inverseSqrtCorrection2 = table.InverseSqrtCorrection2;
             int last = table.Count - 1;
             for (int blockStart = start; blockStart < end; blockStart += Block)
             {
                 int count = Math.Min(Block, end - blockStart);
+                ages.Advance(blockStart, blockStart + count, last, entries);
                 for (int j = 0; j < count; j++)
                 {
-                    int age = ++steps[blockStart + j];
-                    int index = age < last ? age : last;
+                    int index = entries[j];
                     stepSizes[j] = lr * stepScale[index];
                     inverseSqrtCorrections[j] = inverseSqrtCorrection2[index];
                 }
@@ -91,7 +92,7 @@ public sealed partial class AdamW
     /// </summary>
     private sealed class BiasCorrectionTable(double beta1, double beta2, int warmupSteps)
     {
-        private readonly int _cap = (int)Math.Min(int.MaxValue - 1, Math.Max(warmupSteps, Math.Max(Saturation(beta1), Saturation(beta2))));
+        private readonly int _cap = Cap(beta1, beta2, warmupSteps);
 
         public float[] StepScale { get; private set; } = [0f];
 
@@ -124,6 +125,10 @@ public sealed partial class AdamW
             InverseSqrtCorrection2 = inverse;
             Count = length;
         }
+
+        /// <summary>The last age the table needs an entry for: every older age uses that entry.</summary>
+        public static int Cap(double beta1, double beta2, int warmupSteps) =>
+            (int)Math.Min(int.MaxValue - 1, Math.Max(warmupSteps, Math.Max(Saturation(beta1), Saturation(beta2))));
 
         private static double Saturation(double beta) =>
             beta <= 0 ? 1 : Math.Ceiling(-30 * Math.Log(2) / Math.Log(beta));

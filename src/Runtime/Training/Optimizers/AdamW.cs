@@ -14,7 +14,7 @@ namespace SparseDsl.Training;
 /// </code>
 /// With a shared step (default) t is the optimizer's step count and s = 1. With <c>MomentWarmupSteps = W</c>
 /// (SMET) each value keeps its own age t_i (incremented every step, reset to 0 by <see cref="Parameter.ResetState"/>
-/// or when a topology change grows it),
+/// or when a topology change grows it; stored saturated where the coefficients stop changing, see <see cref="WeightAges"/>),
 /// used for its bias correction, and s = min(t_i / W, 1) scales its first moment in the update (m itself is stored unscaled).
 /// </summary>
 public sealed partial class AdamW : Optimizer
@@ -29,7 +29,7 @@ public sealed partial class AdamW : Optimizer
     private double _inverseSqrtCorrection2;
 
     public AdamW(OptimizerSpec spec, IEnumerable<Parameter> parameters, int totalSteps)
-        : base(Validate(spec), parameters, totalSteps, slotCount: 2, perWeightSteps: spec.MomentWarmupSteps is not null)
+        : base(Validate(spec), parameters, totalSteps, slotCount: 2, AgeLimit(spec))
     {
         _beta1 = (float)spec.Beta1;
         _beta2 = (float)spec.Beta2;
@@ -51,8 +51,18 @@ public sealed partial class AdamW : Optimizer
     /// <summary>The second moment v of <paramref name="parameter"/>.</summary>
     public ReadOnlySpan<float> SecondMoment(Parameter parameter) => Member(parameter).Slots[1];
 
-    /// <summary>The per-value step counts t_i of <paramref name="parameter"/>; empty with a shared step.</summary>
-    public ReadOnlySpan<int> WeightSteps(Parameter parameter) => Member(parameter).Steps ?? [];
+    /// <summary>
+    /// The per-value step counts t_i of <paramref name="parameter"/> (a copy; each saturated at
+    /// <see cref="WeightAges.Limit"/>); empty with a shared step.
+    /// </summary>
+    public ReadOnlySpan<int> WeightSteps(Parameter parameter) => Member(parameter).Ages?.ToArray() ?? [];
+
+    /// <summary>
+    /// With per-weight steps, the age from which the per-age coefficients no longer change (the table's cap,
+    /// <see cref="WeightAges.Limit"/>); null with a shared step.
+    /// </summary>
+    internal static int? AgeLimit(OptimizerSpec spec) =>
+        spec.MomentWarmupSteps is int warmup ? BiasCorrectionTable.Cap(spec.Beta1, spec.Beta2, warmup) : null;
 
     /// <summary>
     /// The per-age coefficient tables grown to cover <paramref name="age"/> (per-weight steps only), entry t for age t,
@@ -88,9 +98,9 @@ public sealed partial class AdamW : Optimizer
         float[] m = parameter.Slots[0];
         float[] v = parameter.Slots[1];
         float decay = parameter.Decays ? (float)(1.0 - lr * Spec.WeightDecay) : 1f;
-        if (parameter.Steps is int[] steps)
+        if (parameter.Ages is WeightAges ages)
         {
-            var kernel = new PerWeightKernel(values, grad, m, v, steps, _table!, (float)lr, decay, _beta1, _beta2, _oneMinusBeta1, _oneMinusBeta2, _epsilon);
+            var kernel = new PerWeightKernel(values, grad, m, v, ages, _table!, (float)lr, decay, _beta1, _beta2, _oneMinusBeta1, _oneMinusBeta2, _epsilon);
             ForChunks(values.Length, kernel.Run);
             return;
         }

@@ -14,9 +14,7 @@ public abstract class Optimizer : IOptimizer
     private readonly List<Parameter> _parameters;
     private readonly HashSet<Parameter> _members = new(ReferenceEqualityComparer.Instance);
     private readonly int _slotCount;
-    private readonly bool _perWeightSteps;
-
-    private protected Optimizer(OptimizerSpec spec, IEnumerable<Parameter> parameters, int totalSteps, int slotCount, bool perWeightSteps)
+    private protected Optimizer(OptimizerSpec spec, IEnumerable<Parameter> parameters, int totalSteps, int slotCount, int? ageLimit)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(parameters);
@@ -28,7 +26,6 @@ public abstract class Optimizer : IOptimizer
         Spec = spec;
         Schedule = new LearningRateSchedule(spec, totalSteps);
         _slotCount = slotCount;
-        _perWeightSteps = perWeightSteps;
         _parameters = [.. parameters];
         foreach (Parameter parameter in _parameters)
         {
@@ -38,7 +35,7 @@ public abstract class Optimizer : IOptimizer
             }
 
             // The state lives on the parameter (its one owner), so a topology change moves it with the values.
-            parameter.AllocateState(slotCount, perWeightSteps);
+            parameter.AllocateState(slotCount, ageLimit);
         }
     }
 

@@ -16,7 +16,7 @@ namespace SparseDsl.Training;
 public sealed class Sgd : Optimizer
 {
     public Sgd(OptimizerSpec spec, IEnumerable<Parameter> parameters, int totalSteps)
-        : base(Validate(spec), parameters, totalSteps, slotCount: spec.Momentum != 0 ? 1 : 0, perWeightSteps: false)
+        : base(Validate(spec), parameters, totalSteps, slotCount: spec.Momentum != 0 ? 1 : 0, ageLimit: null)
     {
     }
 
