@@ -57,7 +57,7 @@ public static partial class MaskUpdater
         int[] grown = grow == GrowCriterion.None || droppedCount == 0
             ? []
             : Grow(layout, active, droppedPerGroup, grow, random, gradient);
-        return Merge(active, dropped, grown, droppedCount);
+        return Merge(layout, active, dropped, grown, droppedCount);
     }
 
     /// <summary>Σ|w| over each active unit's stored weights.</summary>
@@ -155,9 +155,9 @@ public static partial class MaskUpdater
     }
 
     /// <summary>Survivors and grown units merged in ascending order, with each one's old rank (-1 when grown).</summary>
-    private static TopologyChange Merge(int[] active, bool[] dropped, int[] grown, int droppedCount)
+    private static TopologyChange Merge(UnitLayout layout, int[] active, bool[] dropped, int[] grown, int droppedCount)
     {
-        Array.Sort(grown);
+        SortDistinct(grown, layout.UnitCount);
         int total = active.Length - droppedCount + grown.Length;
         var units = new int[total];
         var oldRank = new int[total];
@@ -182,6 +182,28 @@ public static partial class MaskUpdater
         }
 
         return new TopologyChange(units, oldRank, droppedCount, grown.Length);
+    }
+
+    /// <summary>
+    /// Sorts distinct units in [0, <paramref name="total"/>) in place through a bitmap: O(total/64 + count), where a
+    /// comparison sort of the ~30 % of a layer that grows cost most of an update.
+    /// </summary>
+    private static void SortDistinct(int[] units, int total)
+    {
+        var bits = new ulong[(total + 63) / 64];
+        foreach (int unit in units)
+        {
+            bits[unit >> 6] |= 1UL << (unit & 63);
+        }
+
+        int n = 0;
+        for (int w = 0; w < bits.Length; w++)
+        {
+            for (ulong word = bits[w]; word != 0; word &= word - 1)
+            {
+                units[n++] = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(word);
+            }
+        }
     }
 
     /// <summary>
