@@ -53,8 +53,8 @@ internal static class BlockStudy
         int tiles = (int)Math.Round((1 - sparsity) * layout.UnitCount);
         var random = new Random(7);
         int[] units = [.. Enumerable.Range(0, layout.UnitCount).OrderBy(_ => random.Next()).Take(tiles).Order()];
-        var block = (BlockCsrFormat)WeightFormats.Create(layout, units, Random(tiles * layout.UnitSize, 8));
-        float[] w = block.ToDense(), bias = Random(o, 4), x = Random(i * Batch, 5), dy = Random(o * Batch, 6);
+        var block = (BlockCsrFormat)WeightFormats.Create(layout, units, KernelStudy.Random(tiles * layout.UnitSize, 8));
+        float[] w = block.ToDense(), bias = KernelStudy.Random(o, 4), x = KernelStudy.Random(i * Batch, 5), dy = KernelStudy.Random(o * Batch, 6);
         float[] y = new float[o * Batch], dW = new float[o * i], db = new float[o], dx = new float[i * Batch];
         float[] y2 = new float[o * Batch], dValues = new float[block.StoredValues], db2 = new float[o], dx2 = new float[i * Batch];
         var contenders = new List<Action>
@@ -84,9 +84,9 @@ internal static class BlockStudy
             : "";
         table.Add($"| block {tileRows}x{tileCols} {i}→{o} at {F(100 * sparsity, "F0")}% sparsity fwd+bwd | {F(t[0] * 1e3, "F3")} ms " +
             $"({F(flops / t[0] / 1e9)} GFLOP/s){parts} | our dense {F(t[1] * 1e3, "F3")} ms | {F(ratio[1], "F2")}× faster than our dense |");
-        CheckSame(y, y2, $"block {i}→{o} y");
-        CheckSame(dx, dx2, $"block {i}→{o} dx");
-        CheckSame(BlockGradient(block, dW), dValues, $"block {i}→{o} dW");
+        KernelStudy.CheckSame(y, y2, $"block {i}→{o} y");
+        KernelStudy.CheckSame(dx, dx2, $"block {i}→{o} dx");
+        KernelStudy.CheckSame(BlockGradient(block, dW), dValues, $"block {i}→{o} dW");
     }
 
     /// <summary>The dense gradient at the block format's stored positions, in its storage order.</summary>
@@ -107,31 +107,4 @@ internal static class BlockStudy
     }
 
     private static string F(double v, string format = "F1") => v.ToString(format, CultureInfo.InvariantCulture);
-
-    private static void CheckSame(float[] expected, float[] actual, string what)
-    {
-        double max = 0, scale = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            max = Math.Max(max, Math.Abs(expected[i] - actual[i]));
-            scale = Math.Max(scale, Math.Abs(expected[i]));
-        }
-
-        if (max > 1e-4 * Math.Max(1, scale))
-        {
-            Console.WriteLine($"WARNING: {what} differs: max |err| {max:G3} (scale {scale:G3})");
-        }
-    }
-
-    private static float[] Random(int length, int seed)
-    {
-        var rng = new Random(seed);
-        var a = new float[length];
-        for (int i = 0; i < a.Length; i++)
-        {
-            a[i] = (float)(rng.NextDouble() * 2 - 1);
-        }
-
-        return a;
-    }
 }

@@ -193,7 +193,8 @@ internal static class KernelStudy
         table.Add($"| training state 784-1000-1000-10, hidden layers 95% sparse (values, grads, Adam m, v, CSR indices) | {F(sparse / 1048576.0, "F2")} MiB | dense {F(dense / 1048576.0, "F2")} MiB | {F((double)dense / sparse, "F1")}× smaller |");
     }
 
-    private static void CheckSame(float[] expected, float[] actual, string what)
+    /// <summary>Warns when a kernel under study disagrees with its reference (shared by the kernel studies).</summary>
+    internal static void CheckSame(float[] expected, float[] actual, string what)
     {
         double max = 0, scale = 0;
         for (int i = 0; i < expected.Length; i++)
@@ -208,7 +209,8 @@ internal static class KernelStudy
         }
     }
 
-    private static float[] Random(int length, int seed)
+    /// <summary>Uniform values in [−1, 1) from <paramref name="seed"/>.</summary>
+    internal static float[] Random(int length, int seed)
     {
         var rng = new Random(seed);
         var a = new float[length];
