@@ -82,15 +82,38 @@ public sealed class Parameter
             }
         }
 
-        Values = Gather(Values, oldPositionOfNew);
+        // When the length stays (SET, RigL, SMET), each retired array takes the next gather: one allocation, not one
+        // per array (large-object allocations are what let the GC interrupt an update); nothing is kept after it.
+        float[]? spare = null;
+        Values = GatherInto(Values, oldPositionOfNew, ref spare);
         for (int s = 0; s < slots.Length; s++)
         {
-            slots[s] = Gather(slots[s], oldPositionOfNew);
+            slots[s] = GatherInto(slots[s], oldPositionOfNew, ref spare);
         }
 
         Ages = Ages?.Gather(oldPositionOfNew);
+        if (Grad.Length == length)
+        {
+            Array.Clear(Grad);
+        }
+        else
+        {
+            Grad = new float[length];
+        }
+    }
 
-        Grad = new float[length];
+    /// <summary><see cref="Gather{T}"/> into <paramref name="spare"/> when it has the new length; <paramref name="old"/> becomes the spare.</summary>
+    private static float[] GatherInto(float[] old, ReadOnlySpan<int> oldPositionOfNew, ref float[]? spare)
+    {
+        float[] fresh = spare is { } reused && reused.Length == oldPositionOfNew.Length ? reused : new float[oldPositionOfNew.Length];
+        for (int i = 0; i < fresh.Length; i++)
+        {
+            int from = oldPositionOfNew[i];
+            fresh[i] = from >= 0 ? old[from] : 0f;
+        }
+
+        spare = old;
+        return fresh;
     }
 
     /// <summary>Zeroes every state slot and the per-value age of the given positions (e.g. weights regrown in place).</summary>
