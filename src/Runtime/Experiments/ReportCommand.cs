@@ -79,10 +79,22 @@ internal static class ReportCommand
 
     private static string Format(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "";
 
-    private static IEnumerable<string> AxisValues(string json, IReadOnlyList<string> axes)
+    /// <summary>
+    /// Each axis's value in a run's config: its key, or for <c>update_every</c> and <c>drop</c> (which change the schedule
+    /// text rather than add a key) the option read back from the run's schedule.
+    /// </summary>
+    internal static IEnumerable<string> AxisValues(string json, IReadOnlyList<string> axes)
     {
         using var document = System.Text.Json.JsonDocument.Parse(json);
         var root = document.RootElement;
-        return axes.Select(axis => root.TryGetProperty(axis, out var value) ? value.ToString() : "").ToList();
+        var schedule = root.TryGetProperty("schedule", out var text) && text.ValueKind == System.Text.Json.JsonValueKind.String
+            ? Language.Expressions.ParseSchedule(text.GetString()!).Value
+            : null;
+        return axes.Select(axis => root.TryGetProperty(axis, out var value) ? value.ToString() : axis switch
+        {
+            Language.GridAxes.UpdateEvery when schedule is not null => schedule.Every.ToString(CultureInfo.InvariantCulture),
+            Language.GridAxes.Drop when schedule is not null => schedule.Drop.ToString("R", CultureInfo.InvariantCulture),
+            _ => "",
+        }).ToList();
     }
 }

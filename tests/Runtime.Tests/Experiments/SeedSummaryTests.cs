@@ -44,6 +44,15 @@ public sealed class SeedSummaryTests
         Assert.Null(SeedSummary.Table(runs, ["schedule"], json => [Values(json)[0]]));
     }
 
+    [Fact]
+    public void AxisValues_ReadUpdateEveryAndDropBackFromTheSchedule()
+    {
+        string config = """{"schedule":"rigl every=50 drop=0.25 cosine until=75%","sparsity":0.9,"seed":2}""";
+
+        Assert.Equal(["50", "0.25", "0.9", "2", ""], ReportCommand.AxisValues(config, ["update_every", "drop", "sparsity", "seed", "lr"]));
+        Assert.Equal(["", ""], ReportCommand.AxisValues("""{"schedule":"static x"}""", ["update_every", "drop"]));
+    }
+
     private static RunRecord Finished(string id, string config, double accuracy) => new()
     {
         Id = id,
