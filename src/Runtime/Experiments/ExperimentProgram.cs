@@ -99,4 +99,11 @@ public static class ExperimentProgram
 }
 
 /// <summary>A problem with what the user asked for: printed as one line, exit code 2, no stack trace.</summary>
-public sealed class UserInputException(string message) : Exception(message);
+public sealed class UserInputException(string message) : Exception(message)
+{
+    /// <summary>The value of a parsed expression, or one line naming <paramref name="what"/>, the text and the column.</summary>
+    public static T Parsed<T>(Language.ParseResult<T> result, string what, string text) =>
+        result.Success
+            ? result.Value!
+            : throw new UserInputException($"{what} \"{text}\" does not parse at column {result.Error!.Column}: {result.Error.Message}");
+}

@@ -84,13 +84,7 @@ public static class StudyPlan
     /// </summary>
     private static string ScheduleWith(string text, int? every, double? drop)
     {
-        var parsed = Expressions.ParseSchedule(text);
-        if (!parsed.Success)
-        {
-            throw new UserInputException($"schedule \"{text}\" does not parse at column {parsed.Error!.Column}: {parsed.Error.Message}");
-        }
-
-        var schedule = parsed.Value!;
+        var schedule = UserInputException.Parsed(Expressions.ParseSchedule(text), "schedule", text);
         if (every is not null && schedule.Kind == ScheduleKind.Static)
         {
             throw new UserInputException($"grid axis '{GridAxes.UpdateEvery}' cannot change schedule \"{text}\", which never updates the mask");

@@ -18,29 +18,16 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
     public TrainingSummary Run(StudyPoint point, CancellationToken cancellation = default)
     {
         var config = point.Config;
-        var optimizer = Expressions.ParseOptimizer(config.Optimizer);
-        if (!optimizer.Success)
-        {
-            throw new UserInputException($"optimizer \"{config.Optimizer}\" does not parse at column {optimizer.Error!.Column}: {optimizer.Error.Message}");
-        }
-
-        var schedule = Expressions.ParseSchedule(config.Schedule);
-        if (!schedule.Success)
-        {
-            throw new UserInputException($"schedule \"{config.Schedule}\" does not parse at column {schedule.Error!.Column}: {schedule.Error.Message}");
-        }
-
-        SparsityPatternSpec? pattern = null;
-        if (config.Pattern is string patternText)
-        {
-            var parsedPattern = Expressions.ParsePattern(patternText);
-            pattern = parsedPattern.Value ?? throw new UserInputException($"pattern \"{patternText}\" does not parse at column {parsedPattern.Error!.Column}: {parsedPattern.Error.Message}");
-        }
+        var optimizer = UserInputException.Parsed(Expressions.ParseOptimizer(config.Optimizer), "optimizer", config.Optimizer);
+        var schedule = UserInputException.Parsed(Expressions.ParseSchedule(config.Schedule), "schedule", config.Schedule);
+        SparsityPatternSpec? pattern = config.Pattern is string patternText
+            ? UserInputException.Parsed(Expressions.ParsePattern(patternText), "pattern", patternText)
+            : null;
 
         // SMET's method in the schedule (warm-up, density-aware lr) resolves onto the optimizer.
-        var optimizerSpec = SmetMethod.EffectiveOptimizer(optimizer.Value!, schedule.Value!);
+        var optimizerSpec = SmetMethod.EffectiveOptimizer(optimizer, schedule);
         optimizerSpec = config.LearningRate is double lr ? optimizerSpec with { LearningRate = lr } : optimizerSpec;
-        var network = study.CreateNetwork(new NetworkOptions(config.Sparsity, config.Distribution, config.Seed, pattern, schedule.Value));
+        var network = study.CreateNetwork(new NetworkOptions(config.Sparsity, config.Distribution, config.Seed, pattern, schedule));
         long dense = network.Layers.Sum(l => l.DenseWeights);
         long active = network.Layers.Sum(l => l.ActiveWeights);
 
@@ -52,7 +39,7 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
             ActiveParameters = active,
             DenseParameters = dense,
         });
-        var settings = new TrainingSettings(config.Steps, config.Batch, config.EvalEvery, optimizerSpec, study.Model.Loss, config.Seed, schedule.Value);
+        var settings = new TrainingSettings(config.Steps, config.Batch, config.EvalEvery, optimizerSpec, study.Model.Loss, config.Seed, schedule);
         try
         {
             var summary = Train(network, settings, point, cancellation);

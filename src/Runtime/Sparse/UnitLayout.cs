@@ -49,7 +49,4 @@ public sealed record UnitLayout(PatternKind Pattern, int Rows, int Cols, int Uni
 
         return layout;
     }
-
-    /// <summary>Value positions [start, start + UnitSize) of the unit stored <paramref name="rank"/>-th: units are stored whole, in order.</summary>
-    public int FirstValueOf(int rank) => rank * UnitSize;
 }
