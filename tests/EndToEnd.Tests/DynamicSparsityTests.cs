@@ -90,36 +90,31 @@ public sealed class DynamicSparsityTests
     [Fact]
     public void StudyRunner_Gmp_StoresTheActiveCountAtTheEnd()
     {
-        var study = new StudyDefinition(
-            "GmpStudy", CheckMlp.Spec, "synthetic", Steps: 60, Batch: 32, EvalEvery: 30,
-            Optimizer: "adamw lr=1e-2", Schedule: "gmp from=0 to=0.6 every=10 start=0 end=50%",
-            Grid: [new GridAxisText("seed", "1")],
-            CreateNetwork: options => new CheckMlp(options));
-        string path = Path.Combine(Path.GetTempPath(), "sparsedsl-gmp-" + Guid.NewGuid().ToString("N") + ".db");
-        try
+        var expected = new CheckMlp(new NetworkOptions(0.6, Distribution.Uniform, 1)).Layers.Sum(l => l.ActiveWeights);
+        RunOnePoint("gmp from=0 to=0.6 every=10 start=0 end=50%", (store, id) =>
         {
-            using var store = ResultStores.Open(path);
-            var point = StudyPlan.Resolve(study).Single();
-            var expected = new CheckMlp(new NetworkOptions(0.6, Distribution.Uniform, 1)).Layers.Sum(l => l.ActiveWeights);
-            new StudyRunner(study, store, Data).Run(point);
-
-            var run = store.GetRun(point.Id)!;
+            var run = store.GetRun(id)!;
             Assert.Equal(expected, run.ActiveParameters);
             Assert.True(run.ActiveParameters < run.DenseParameters);
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            File.Delete(path);
-        }
+        });
     }
 
     [Fact]
-    public void StudyRunner_StoresEveryUpdateInTheMetricsTable()
+    public void StudyRunner_StoresEveryUpdateInTheMetricsTable() =>
+        RunOnePoint("set every=20", (store, id) =>
+        {
+            var updates = TopologyMetrics.Read(store.GetMetrics(id));
+            Assert.Equal([20, 40], updates.Select(u => u.Step));
+            Assert.All(updates, u => Assert.Equal(["Hidden1", "Hidden2", "Hidden3"], u.Layers.Select(l => l.Layer)));
+            Assert.All(updates.SelectMany(u => u.Layers), l => Assert.True(l.Dropped > 0 && l.Dropped == l.Grown));
+        });
+
+    /// <summary>Runs CheckMlp's one point (60 steps, seed 1) under <paramref name="schedule"/> into a temporary store, then checks it.</summary>
+    private static void RunOnePoint(string schedule, Action<IResultStore, string> check)
     {
         var study = new StudyDefinition(
             "DynamicStudy", CheckMlp.Spec, "synthetic", Steps: 60, Batch: 32, EvalEvery: 30,
-            Optimizer: "adamw lr=1e-2", Schedule: "set every=20",
+            Optimizer: "adamw lr=1e-2", Schedule: schedule,
             Grid: [new GridAxisText("seed", "1")],
             CreateNetwork: options => new CheckMlp(options));
         string path = Path.Combine(Path.GetTempPath(), "sparsedsl-dst-" + Guid.NewGuid().ToString("N") + ".db");
@@ -128,11 +123,7 @@ public sealed class DynamicSparsityTests
             using var store = ResultStores.Open(path);
             var point = StudyPlan.Resolve(study).Single();
             new StudyRunner(study, store, Data).Run(point);
-
-            var updates = TopologyMetrics.Read(store.GetMetrics(point.Id));
-            Assert.Equal([20, 40], updates.Select(u => u.Step));
-            Assert.All(updates, u => Assert.Equal(["Hidden1", "Hidden2", "Hidden3"], u.Layers.Select(l => l.Layer)));
-            Assert.All(updates.SelectMany(u => u.Layers), l => Assert.True(l.Dropped > 0 && l.Dropped == l.Grown));
+            check(store, point.Id);
         }
         finally
         {
