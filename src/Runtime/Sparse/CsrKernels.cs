@@ -285,7 +285,7 @@ public static unsafe partial class CsrKernels
 
     /// <summary>The 16-lane partial products of one active weight over 128 batch entries: Σ lanes = Σ_b g[b]·s[b].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Dot(
+    internal static Vector512<float> Dot(
         float* s, Vector512<float> g0, Vector512<float> g1, Vector512<float> g2, Vector512<float> g3,
         Vector512<float> g4, Vector512<float> g5, Vector512<float> g6, Vector512<float> g7)
     {

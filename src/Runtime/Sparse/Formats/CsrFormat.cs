@@ -27,6 +27,8 @@ public sealed class CsrFormat : WeightFormat
 
     public override bool IsDense => false;
 
+    public override CsrMatrix AsCsr() => Matrix;
+
     /// <summary>Unit = position <c>row·Cols + col</c>: CSR order is ascending unit order.</summary>
     public override int[] ActiveUnits()
     {

@@ -44,6 +44,12 @@ public abstract class WeightFormat(UnitLayout layout, float[] values)
     public abstract void Backward<TShape>(float[] x, float[] dz, float[] dValues, float[] db, float[]? dx, int batch)
         where TShape : ILayerShape;
 
+    /// <summary>
+    /// The weights as CSR over <see cref="Values"/> (same order) for the backends that run single-weight patterns as CSR
+    /// (the device); null for formats whose units are not single weights, and for dense.
+    /// </summary>
+    public virtual CsrMatrix? AsCsr() => null;
+
     /// <summary>Writes <paramref name="values"/> (parallel to <see cref="Values"/>) into dense [Rows, Cols], zeros elsewhere.</summary>
     public abstract void Scatter(ReadOnlySpan<float> values, Span<float> dense);
 

@@ -8,9 +8,11 @@ public static class WeightFormats
     /// <summary>
     /// The format of the sorted active <paramref name="units"/> of <paramref name="layout"/> over <paramref name="values"/>
     /// (units stored whole, in order): dense when every unit is active and unit order is row-major order (the
-    /// GEMM kernels are fastest there), else the pattern's sparse format: CSR for unstructured and N:M (a dedicated N:M
-    /// kernel is not built yet), block-CSR for blocks and for rows (a row is a 1 × Cols tile). Block layers are block-CSR even with every
-    /// tile active: their values are tile-major, which is not the dense kernels' row-major order.
+    /// GEMM kernels are fastest there), else the pattern's sparse format: CSR for unstructured, <see cref="NOfMFormat"/> for
+    /// N:M with every group full (CSR on a machine without AVX-512, where its kernels have no vector path, and for a
+    /// group short of N, which only a caller building units by hand produces), block-CSR for blocks and for rows (a row
+    /// is a 1 × Cols tile). Block layers are block-CSR even with every tile active: their values are tile-major, which is
+    /// not the dense kernels' row-major order.
     /// </summary>
     public static WeightFormat Create(UnitLayout layout, int[] units, float[] values)
     {
@@ -29,8 +31,11 @@ public static class WeightFormats
 
         return layout.Pattern switch
         {
-            // N:M is CSR with the layout's groups (the mask updater keeps N per group); rows are 1 × Cols tiles.
-            PatternKind.Unstructured or PatternKind.NOfM => CsrFormat.FromUnits(layout, units, values),
+            PatternKind.Unstructured => CsrFormat.FromUnits(layout, units, values),
+            PatternKind.NOfM => (NOfMKernels.BestPath == VectorPath.Vector512 ? NOfMFormat.TryFromUnits(layout, units, values) : null)
+                ?? (WeightFormat)CsrFormat.FromUnits(layout, units, values),
+
+            // Rows are 1 × Cols tiles.
             PatternKind.Block or PatternKind.Rows => BlockCsrFormat.FromUnits(layout, units, values),
             _ => throw new NotSupportedException($"pattern {layout.Pattern} has no storage format in this version yet"),
         };

@@ -71,7 +71,7 @@ internal sealed class DeviceLayer : IDisposable
             denseInputGradient = accelerator.LoadAutoGroupedStreamKernel(denseSet.InputGradient);
         }
 
-        csr = (layer.Weight.Format as CsrFormat)?.Matrix is { } matrix ? new CsrBuffers(accelerator, matrix) : null;
+        csr = layer.Weight.Format.AsCsr() is { } matrix ? new CsrBuffers(accelerator, matrix) : null;
         uploadedVersion = layer.Weight.Version;
     }
 
@@ -153,7 +153,7 @@ internal sealed class DeviceLayer : IDisposable
         CheckKernels(host);
         Weights.UploadAll();
         csr?.Dispose();
-        csr = (host.Weight.Format as CsrFormat)?.Matrix is { } matrix ? new CsrBuffers(accelerator, matrix) : null;
+        csr = host.Weight.Format.AsCsr() is { } matrix ? new CsrBuffers(accelerator, matrix) : null;
         uploadedVersion = host.Weight.Version;
     }
 
@@ -183,7 +183,7 @@ internal sealed class DeviceLayer : IDisposable
     private void CheckKernels(Linear layer)
     {
         var format = layer.Weight.Format;
-        if (!format.IsDense && format is not CsrFormat)
+        if (!format.IsDense && format.AsCsr() is null)
         {
             throw new NotSupportedException($"{layer.Name} is a {layer.Weight.Layout.Pattern.ToString().ToLowerInvariant()} layer; the device backends run dense, unstructured and N:M (CSR) layers only in this version; use --backend cpu");
         }
@@ -193,7 +193,7 @@ internal sealed class DeviceLayer : IDisposable
             throw new ArgumentException($"{layer.Name} is dense but the generator emitted no dense kernels for it.");
         }
 
-        if (format is CsrFormat && sparseSet is null)
+        if (format.AsCsr() is not null && sparseSet is null)
         {
             throw new ArgumentException($"{layer.Name} is sparse but the generator emitted no CSR kernels for it.");
         }
