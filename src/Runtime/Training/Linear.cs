@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using SparseDsl.Kernels;
 using SparseDsl.Sparse;
 
@@ -96,7 +97,13 @@ public abstract class Linear : Layer
         var rows = new float[(long)rowCount * batch]; // [rowCount, batch]
         Array.Copy(dz, (long)firstRow * batch, rows, 0, rows.Length);
         Gemm.Multiply(false, true, rowCount, inputs, batch, rows, x, buffer);
-        for (long i = 0, n = (long)rowCount * inputs; i < n; i++)
+        int n = rowCount * inputs, i = 0;
+        for (; i + Vector512<float>.Count <= n; i += Vector512<float>.Count)
+        {
+            Vector512.Abs(Vector512.LoadUnsafe(ref buffer[i])).StoreUnsafe(ref buffer[i]);
+        }
+
+        for (; i < n; i++)
         {
             buffer[i] = MathF.Abs(buffer[i]);
         }

@@ -72,6 +72,29 @@ public class MaskUpdaterTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 3)]
+    [InlineData(2, 40)]
+    public void GradientGrowth_EqualScores_TheLowerUnitWins_ThroughSeveralCompactions(int seed, int levels)
+    {
+        // Scores on a few levels (many ties), a layer large enough that the best-units buffer compacts several times.
+        var random = new Random(seed);
+        var layout = UnitLayout.Unstructured(96, 200);
+        int[] active = RandomUnits(random, layout.UnitCount, layout.UnitCount * 3 / 10);
+        float[] values = RandomValues(random, active.Length);
+        float[] scores = [.. Enumerable.Range(0, layout.UnitCount).Select(_ => (float)random.Next(levels))];
+        int drop = active.Length * 3 / 10;
+
+        TopologyChange change = MaskUpdater.Plan(layout, active, values, drop, GrowCriterion.Gradient, new Random(1),
+            (first, count, buffer) => Array.Copy(scores, first * 200, buffer, 0, count * 200));
+
+        var (_, grown) = Difference(active, change.ActiveUnits);
+        int[] expected = [.. Enumerable.Range(0, layout.UnitCount).Except(active)
+            .OrderByDescending(u => scores[u]).ThenBy(u => u).Take(grown.Count).Order()];
+        Assert.Equal(drop, grown.Count);
+        Assert.Equal(expected, grown.Order());
+    }
+
     [Fact]
     public void SameSeed_SameChange_OtherSeed_OtherGrowth()
     {

@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+
 namespace SparseDsl.Sparse;
 
 public static partial class MaskUpdater
@@ -175,26 +178,54 @@ public static partial class MaskUpdater
         }
     }
 
-    /// <summary>Units [firstUnit, firstUnit + count) are the buffer's positions in order (a unit is one weight).</summary>
+    /// <summary>
+    /// Units [firstUnit, firstUnit + count) are the buffer's positions in order (a unit is one weight). The scan is the
+    /// hot loop of RigL's growth (every free weight of the layer): 16 scores at a time are compared with the sink's
+    /// threshold, masked by the free bits of the occupancy word, and only the survivors are offered (a NaN never
+    /// compares ≥, so it is never offered).
+    /// </summary>
     private static void ScoreWeights<TSink>(ulong[] occupied, float[] buffer, int firstUnit, int count, TSink sink)
         where TSink : IScoreSink
     {
         for (int i = 0; i < count;)
         {
             int unit = firstUnit + i;
-            ulong word = occupied[unit >> 6] >> (unit & 63);
             int span = Math.Min(64 - (unit & 63), count - i);
-            ulong mask = span == 64 ? ulong.MaxValue : (1UL << span) - 1;
-            if ((word & mask) == mask)
+            ulong free = ~occupied[unit >> 6] >> (unit & 63);
+            if (span < 64)
             {
-                i += span; // all occupied
-                continue;
+                free &= (1UL << span) - 1;
             }
 
-            for (int j = 0; j < span; j++, word >>= 1)
+            int j = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; free != 0 && j + 16 <= span; j += 16, free >>= 16)
+                {
+                    ulong lanes = free & 0xFFFF;
+                    if (lanes == 0)
+                    {
+                        continue;
+                    }
+
+                    Vector512<float> scores = Vector512.LoadUnsafe(ref buffer[i + j]);
+                    lanes &= Vector512.GreaterThanOrEqual(scores, Vector512.Create(sink.Threshold)).ExtractMostSignificantBits();
+                    for (; lanes != 0; lanes &= lanes - 1)
+                    {
+                        int lane = BitOperations.TrailingZeroCount(lanes);
+                        float score = buffer[i + j + lane];
+                        if (score >= sink.Threshold)
+                        {
+                            sink.Offer(unit + j + lane, score);
+                        }
+                    }
+                }
+            }
+
+            for (; free != 0 && j < span; j++, free >>= 1)
             {
                 float score = buffer[i + j];
-                if ((word & 1) == 0 && score >= sink.Threshold && !float.IsNaN(score))
+                if ((free & 1) != 0 && score >= sink.Threshold)
                 {
                     sink.Offer(unit + j, score);
                 }
@@ -223,12 +254,29 @@ public static partial class MaskUpdater
     /// <summary>
     /// The <c>capacity</c> best (score, unit) pairs — higher score first, the lower unit among equal scores — kept in a
     /// buffer of twice the capacity: when it fills, a quickselect keeps the best half and raises <see cref="Threshold"/>
-    /// to the worst kept score, so the scan offers fewer and fewer units (amortized linear, no per-offer heap work).
+    /// to the worst kept score, so the scan offers fewer and fewer units (amortized linear, no per-offer heap work). A
+    /// struct over its state, so that the generic scan is specialized for it (calls inlined, not dispatched).
     /// </summary>
-    private sealed class BestUnits(int capacity) : IScoreSink
+    private readonly struct BestUnits(int capacity) : IScoreSink
     {
-        private readonly float[] scores = new float[Math.Max(2 * capacity, 16)];
-        private readonly int[] units = new int[Math.Max(2 * capacity, 16)];
+        private readonly BestUnitsState state = new(capacity);
+
+        public float Threshold => state.Threshold;
+
+        public void Offer(int unit, float score) => state.Offer(unit, score);
+
+        public int[] Units() => state.Units();
+    }
+
+    /// <summary>
+    /// The buffer and threshold of <see cref="BestUnits"/>. Each entry is one 64-bit key, the complement of the score's
+    /// bits above the unit: scores are magnitudes (≥ 0), whose bits order as they do, so a smaller key is a higher score
+    /// or, on a tie, a lower unit, and the compaction is <see cref="Select{T}"/> over plain integers (a quickselect
+    /// over (score, unit) pairs with a tie-break cost most of RigL's growth).
+    /// </summary>
+    private sealed class BestUnitsState(int capacity)
+    {
+        private readonly ulong[] keys = new ulong[Math.Max(2 * capacity, 16)];
         private int count;
 
         public float Threshold { get; private set; } = float.NegativeInfinity;
@@ -240,9 +288,10 @@ public static partial class MaskUpdater
                 return;
             }
 
-            scores[count] = score;
-            units[count++] = unit;
-            if (count == scores.Length)
+            // A magnitude is never negative; -0 and anything below would break the key order, so they rank as 0.
+            uint bits = score > 0f ? BitConverter.SingleToUInt32Bits(score) : 0u;
+            keys[count++] = ((ulong)~bits << 32) | (uint)unit;
+            if (count == keys.Length)
             {
                 Compact();
             }
@@ -251,10 +300,16 @@ public static partial class MaskUpdater
         public int[] Units()
         {
             Compact();
-            return units[..count];
+            var units = new int[count];
+            for (int n = 0; n < count; n++)
+            {
+                units[n] = (int)(uint)keys[n];
+            }
+
+            return units;
         }
 
-        /// <summary>Keeps the best <c>capacity</c> entries in front and drops the rest.</summary>
+        /// <summary>Keeps the <c>capacity</c> smallest keys (the best units) in front and drops the rest.</summary>
         private void Compact()
         {
             if (count <= capacity)
@@ -262,59 +317,10 @@ public static partial class MaskUpdater
                 return;
             }
 
-            int left = 0, right = count - 1, k = capacity - 1;
-            while (left < right)
-            {
-                int middle = left + ((right - left) >> 1);
-                float pivotScore = scores[middle];
-                int pivotUnit = units[middle];
-                int i = left, j = right;
-                while (i <= j)
-                {
-                    while (Better(scores[i], units[i], pivotScore, pivotUnit))
-                    {
-                        i++;
-                    }
-
-                    while (Better(pivotScore, pivotUnit, scores[j], units[j]))
-                    {
-                        j--;
-                    }
-
-                    if (i <= j)
-                    {
-                        (scores[i], scores[j]) = (scores[j], scores[i]);
-                        (units[i], units[j]) = (units[j], units[i]);
-                        i++;
-                        j--;
-                    }
-                }
-
-                if (k <= j)
-                {
-                    right = j;
-                }
-                else if (k >= i)
-                {
-                    left = i;
-                }
-                else
-                {
-                    break;
-                }
-            }
-
+            // After the select, keys[0 .. capacity) are the smallest, the capacity-th smallest the worst kept.
+            ulong worst = Select(keys.AsSpan(0, count), capacity - 1);
             count = capacity;
-            float worst = float.PositiveInfinity;
-            for (int n = 0; n < count; n++)
-            {
-                worst = Math.Min(worst, scores[n]);
-            }
-
-            Threshold = worst;
+            Threshold = BitConverter.UInt32BitsToSingle(~(uint)(worst >> 32));
         }
-
-        /// <summary>Whether (a, ua) ranks above (b, ub): a higher score, or the same score at a lower unit.</summary>
-        private static bool Better(float a, int ua, float b, int ub) => a > b || (a == b && ua < ub);
     }
 }
