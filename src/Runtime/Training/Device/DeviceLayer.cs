@@ -5,7 +5,7 @@ namespace SparseDsl.Training.Device;
 
 /// <summary>
 /// One weight layer on the device: its parameters, gradients and activations in device buffers, run through the
-/// generated kernels of its storage (<see cref="DeviceStorage"/>: dense or CSR, as the host weight's
+/// generated kernels of its storage (<see cref="DeviceStorage"/>: dense, CSR or block-CSR, as the host weight's
 /// format is). Activations are feature-major [features, batch] as on the CPU; buffers are sized for the largest batch
 /// seen, and the kernels index with the current batch.
 /// </summary>

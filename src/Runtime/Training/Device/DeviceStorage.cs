@@ -8,7 +8,7 @@ namespace SparseDsl.Training.Device;
 /// The device twin of a host weight's <see cref="WeightFormat"/>: its index arrays in device buffers and the layer's
 /// generated kernels of that storage, loaded. The values, gradient and optimizer state are the layer's
 /// <see cref="DeviceParameter"/>'s; a storage only reads them. <see cref="Create"/> is the one place that maps a host
-/// format to its device storage (dense or CSR in this version). Activations are feature-major [features, batch] as on the CPU.
+/// format to its device storage. Activations are feature-major [features, batch] as on the CPU.
 /// </summary>
 internal abstract class DeviceStorage : IDisposable
 {
@@ -40,8 +40,16 @@ internal abstract class DeviceStorage : IDisposable
             case CsrFormat csr:
                 var sparse = kernels.Sparse ?? throw new ArgumentException($"{layer.Name} is sparse but the generator emitted no CSR kernels for it.", nameof(kernels));
                 return new CsrStorage(accelerator, layer.Inputs, layer.Outputs, csr.Matrix, (previous as CsrStorage)?.Launch ?? IndexedLaunch.Load(accelerator, sparse.Forward, sparse.WeightGradient, sparse.InputGradient));
+            case BlockCsrFormat block:
+                if (previous is BlockCsrStorage same && same.TileRows == block.TileRows && same.TileCols == block.TileCols)
+                {
+                    return new BlockCsrStorage(accelerator, layer.Inputs, layer.Outputs, block, same.Launch);
+                }
+
+                var set = kernels.Blocks?.FirstOrDefault(b => b.TileRows == block.TileRows && b.TileCols == block.TileCols) ?? throw NoBlockKernels(layer, block, kernels);
+                return new BlockCsrStorage(accelerator, layer.Inputs, layer.Outputs, block, IndexedLaunch.Load(accelerator, set.Forward, set.WeightGradient, set.InputGradient));
             default:
-                throw new NotSupportedException($"{layer.Name} is a {layer.Weight.Layout.Pattern.ToString().ToLowerInvariant()} layer; the device backends run dense, unstructured and N:M (CSR) layers only in this version; use --backend cpu");
+                throw new NotSupportedException($"{layer.Name} is stored as {layer.Weight.Format.GetType().Name}, which has no device kernels in this version; use --backend cpu");
         }
     }
 
@@ -57,9 +65,23 @@ internal abstract class DeviceStorage : IDisposable
     public virtual void Dispose()
     {
     }
+
+    /// <summary>
+    /// A block or rows pattern given in code (NetworkOptions) rather than by the model's [Sparse] or a 'pattern' grid
+    /// axis of an experiment in the model's project: the build never saw its tile size, so no kernel has it baked in.
+    /// </summary>
+    private static NotSupportedException NoBlockKernels(Linear layer, BlockCsrFormat block, LayerKernels kernels)
+    {
+        string pattern = layer.Weight.Layout.Pattern == Language.PatternKind.Rows ? "rows" : $"block {block.TileRows}x{block.TileCols}";
+        string built = kernels.Blocks is { Count: > 0 } sets
+            ? "device kernels for tile sizes " + string.Join(", ", sets.Select(s => $"{s.TileRows}x{s.TileCols}")) + " only"
+            : "no block-CSR device kernels for it";
+        return new NotSupportedException(
+            $"{layer.Name} is a {pattern} layer, but the build generated {built} (from its [Sparse] and the 'pattern' grid axes naming its model); add the pattern to a [Grid(\"pattern\", ...)] of the experiment, or use --backend cpu");
+    }
 }
 
-/// <summary>The loaded kernels of an indexed storage (CSR).</summary>
+/// <summary>The loaded kernels of an indexed storage (CSR or block-CSR: the generated signatures are the same).</summary>
 internal sealed record IndexedLaunch(
     Action<Index2D, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> Forward,
     Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> WeightGradient,
