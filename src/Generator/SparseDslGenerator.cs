@@ -60,13 +60,25 @@ public sealed class SparseDslGenerator : IIncrementalGenerator
         {
             foreach (var target in targets.Where(t => t.TakesGeneratedCode))
             {
-                EmitNetwork(output, target);
+                EmitNetwork(output, target, EquatableArray<SparsityPatternSpec>.Empty);
             }
         });
 
+        // The patterns experiments give their models through a 'pattern' grid axis: a model prints a block-CSR kernel
+        // set for every tile its layers can take. Value-equal, so only a change to a model's grid patterns regenerates it.
+        var gridPatterns = experimentTargets
+            .Select(static (e, _) => new GridPatterns(e.Spec.ModelFullName, LayerTiles.GridPatterns(e.Spec).ToEquatableArray()))
+            .Where(static g => g.Patterns.Count > 0)
+            .Collect()
+            .WithTrackingName(TrackingNames.GridPatterns);
+
         // A class that is not partial gets nothing (SPD001 says so; a partial half would only add CS0260), unless it declares
         // partial layers: then the compiler rejects it anyway, and the stub's one CS0260 stands in for CS0751 and CS9248 per layer.
-        context.RegisterSourceOutput(models.Where(static m => m.TakesGeneratedCode), EmitNetwork);
+        var networks = models.Where(static m => m.TakesGeneratedCode)
+            .Combine(gridPatterns)
+            .Select(static (pair, _) => new NetworkTarget(pair.Left, GridPatterns.For(pair.Left.Spec.FullName, pair.Right)))
+            .WithTrackingName(TrackingNames.NetworkTarget);
+        context.RegisterSourceOutput(networks, static (output, network) => EmitNetwork(output, network.Model, network.GridPatterns));
 
         context.RegisterSourceOutput(experimentTargets.Where(static e => e.TakesGeneratedCode), static (output, target) =>
             Emit(output, target.Spec.Name, () => output.AddSource(HintName(target.Spec.Namespace, target.Spec.Name, "Study"), ExperimentEmitter.Write(target))));
@@ -118,8 +130,8 @@ public sealed class SparseDslGenerator : IIncrementalGenerator
         }
     }
 
-    private static void EmitNetwork(SourceProductionContext output, ModelTarget target) =>
-        Emit(output, target.Spec.Name, () => output.AddSource(HintName(target.Spec.Namespace, target.Spec.Name, "Network"), ModelEmitter.Write(target)));
+    private static void EmitNetwork(SourceProductionContext output, ModelTarget target, EquatableArray<SparsityPatternSpec> gridPatterns) =>
+        Emit(output, target.Spec.Name, () => output.AddSource(HintName(target.Spec.Namespace, target.Spec.Name, "Network"), ModelEmitter.Write(target, gridPatterns)));
 
     /// <summary>
     /// Runs one emitter; a bug in it becomes one SPD901 naming the declaration instead of Roslyn's CS8785 with
@@ -147,5 +159,6 @@ internal static class TrackingNames
 {
     public const string ModelTarget = nameof(ModelTarget);
     public const string ExperimentTarget = nameof(ExperimentTarget);
+    public const string GridPatterns = nameof(GridPatterns);
+    public const string NetworkTarget = nameof(NetworkTarget);
 }
-

@@ -72,3 +72,25 @@ public partial class PatternMlp
     [Dense(4), KeepDense]
     public partial Layer Logits { get; }
 }
+
+/// <summary>
+/// A 32 → 24 → 4 MLP whose hidden layer follows the model-level target, so its pattern is the run's: the grid below gives
+/// it 4×4 and 2×8 tiles and rows (1 × 32), and the generator prints a block-CSR kernel set for each.
+/// </summary>
+[SparseModel(Sparsity = 0.5, Distribution = Distribution.Uniform)]
+public partial class GridBlockMlp
+{
+    [Input(32)]
+    public partial Layer Features { get; }
+
+    [Dense(24, Activation = Activation.Relu)]
+    public partial Layer Hidden { get; }
+
+    [Dense(4), KeepDense]
+    public partial Layer Logits { get; }
+}
+
+/// <summary>The 'pattern' axis that tells the generator which tiles <see cref="GridBlockMlp"/>'s hidden layer can take.</summary>
+[Experiment(typeof(GridBlockMlp), Data = "synthetic", Steps = 30, Batch = 16)]
+[Grid("pattern", "unstructured, block 4x4, block 2x8, rows")]
+public static partial class GridBlockStudy;

@@ -4,8 +4,9 @@ using SparseDsl.Language;
 namespace SparseDsl.Generator.Emitters;
 
 /// <summary>
-/// The ILGPU dialect: one static kernel per layer and pass, printed with the layer's sizes as literal
-/// constants (what a GPU compiler needs). Activations are feature-major [features, batch] as on the CPU.
+/// The ILGPU dialect: one static kernel per layer, storage and pass, printed with the layer's sizes as literal
+/// constants (what a GPU compiler needs); dense and CSR here, block-CSR in ModelEmitter.GpuBlocks.cs. Activations are
+/// feature-major [features, batch] as on the CPU.
 /// ILGPU numbers threads along an index's X first, so every kernel that writes a [features, batch] array takes the
 /// batch entry as X: neighbouring threads then read and write neighbouring floats (coalesced on a GPU) and share one
 /// weight row (a broadcast). The dense weight gradient takes the input column as X for the same reason on dW.
@@ -34,7 +35,7 @@ internal static partial class ModelEmitter
 
             first = false;
             bool dense = layer.CanBeDense;
-            bool sparse = layer.CanBeSparse;
+            bool sparse = layer.CanBeCsr;
             if (layer.Spec.Activation != Activation.None)
             {
                 WriteActivationBackward(writer, layer);
@@ -53,6 +54,12 @@ internal static partial class ModelEmitter
                 writer.Line();
                 WriteSparseKernels(writer, layer);
             }
+
+            foreach (var tile in layer.Tiles)
+            {
+                writer.Line();
+                WriteBlockKernels(writer, layer, tile);
+            }
         }
 
         writer.Close();
@@ -60,7 +67,8 @@ internal static partial class ModelEmitter
 
     /// <summary>
     /// Binds the kernels below to the runtime's device network: per layer the storage sets it can need (the CPU
-    /// network decides dense or CSR at run time from the solved density), as method groups, so nothing is looked up by name.
+    /// network decides dense, CSR or block-CSR at run time from the solved density and the run's pattern), as method
+    /// groups, so nothing is looked up by name.
     /// </summary>
     private static void WriteCreateDeviceNetwork(SourceWriter writer, System.Collections.Generic.List<LoweredLayer> layers)
     {
@@ -75,12 +83,13 @@ internal static partial class ModelEmitter
             string dense = layer.CanBeDense
                 ? "new " + Device + "DenseKernelSet(" + n + "DenseForward, " + n + "DenseWeightGradient, " + n + "DenseInputGradient)"
                 : "null";
-            string sparse = layer.CanBeSparse
+            string sparse = layer.CanBeCsr
                 ? "new " + Device + "SparseKernelSet(" + n + "SparseForward, " + n + "SparseWeightGradient, " + n + "SparseInputGradient)"
                 : "null";
             writer.Line("    new(" + SourceWriter.Literal(layer.Name) + ", " + n + "BiasGradient, " + activation + ",");
             writer.Line("        " + dense + ",");
-            writer.Line("        " + sparse + "),");
+            writer.Line("        " + sparse + ",");
+            WriteBlockKernelSets(writer, layer);
         }
 
         writer.Line("};");

@@ -14,7 +14,9 @@ internal static partial class ModelEmitter
     private const string Training = "global::SparseDsl.Training.";
     private const string Device = "global::SparseDsl.Training.Device.";
 
-    public static string Write(ModelTarget target)
+    /// <param name="target">The model as parsed.</param>
+    /// <param name="gridPatterns">The patterns of the 'pattern' grid axes of the experiments naming the model.</param>
+    public static string Write(ModelTarget target, EquatableArray<SparsityPatternSpec> gridPatterns)
     {
         var spec = target.Spec;
         var writer = new SourceWriter().Header(spec.Name, spec.Namespace);
@@ -24,7 +26,7 @@ internal static partial class ModelEmitter
             return writer.ToString();
         }
 
-        var model = LoweredModel.Lower(spec);
+        var model = LoweredModel.Lower(spec, gridPatterns);
         var weightLayers = model.Layers.Where(l => l.HasWeights).ToList();
         writer.Line("/// <summary>" + spec.Name + ": " + string.Join(" → ", model.Layers.Select(l => SourceWriter.Number(l.Out))) + ", loss " + spec.Loss + ".</summary>");
         writer.Open(target.Accessibility + " partial class " + spec.Name + " : " + Training + "ISparseNetwork, " + Device + "IDeviceNetworkSource");

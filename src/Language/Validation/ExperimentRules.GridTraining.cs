@@ -41,7 +41,7 @@ public static partial class ExperimentRules
             for (int i = 0; i < model.Layers.Count; i++)
             {
                 LayerSpec layer = model.Layers[i];
-                if (!FollowsTarget(layer, shapes[i]))
+                if (!LayerTiles.FollowsTarget(layer, shapes[i]))
                 {
                     continue;
                 }
@@ -64,10 +64,6 @@ public static partial class ExperimentRules
             }
         }
     }
-
-    /// <summary>A weight layer without [KeepDense] and without its own [Sparse]: its pattern is the model's (or the grid's).</summary>
-    private static bool FollowsTarget(LayerSpec layer, LayerShape shape) =>
-        shape.HasWeights && !layer.KeepDense && layer.Pattern is null && layer.PatternText is null && layer.Sparsity is null;
 
     /// <summary>
     /// The values of the 'schedule', 'update_every' and 'drop' axes, once the grid's shortest run of
@@ -94,7 +90,7 @@ public static partial class ExperimentRules
             changed.Add(new ChangedSchedule($"the schedule \"{experiment.ScheduleText}\"", declared.Value!));
         }
 
-        if (model is not null && ModelShapes.Of(model).Where((shape, i) => FollowsTarget(model.Layers[i], shape)).Any())
+        if (model is not null && ModelShapes.Of(model).Where((shape, i) => LayerTiles.FollowsTarget(model.Layers[i], shape)).Any())
         {
             foreach (GridItem item in grid.TrainingItems.Where(i => i.Axis == GridAxes.Pattern))
             {

@@ -1,0 +1,28 @@
+using System.Collections.Immutable;
+using System.Linq;
+using SparseDsl.Language;
+using SparseDsl.Roslyn;
+
+namespace SparseDsl.Generator;
+
+/// <summary>The patterns of one experiment's 'pattern' grid axes, and the model it names.</summary>
+internal sealed record GridPatterns(string ModelFullName, EquatableArray<SparsityPatternSpec> Patterns)
+{
+    /// <summary>
+    /// Every pattern the experiments give the model <paramref name="modelFullName"/>, each once, in one order whatever
+    /// the order of the experiments (so the generated kernels are too).
+    /// </summary>
+    public static EquatableArray<SparsityPatternSpec> For(string modelFullName, ImmutableArray<GridPatterns> all) =>
+        all.Where(g => g.ModelFullName == modelFullName)
+            .SelectMany(g => g.Patterns)
+            .Distinct()
+            .OrderBy(p => p.Kind)
+            .ThenBy(p => p.BlockRows)
+            .ThenBy(p => p.BlockCols)
+            .ThenBy(p => p.N)
+            .ThenBy(p => p.M)
+            .ToEquatableArray();
+}
+
+/// <summary>A model to emit, with the grid patterns its layers may take.</summary>
+internal sealed record NetworkTarget(ModelTarget Model, EquatableArray<SparsityPatternSpec> GridPatterns);
