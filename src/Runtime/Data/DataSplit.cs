@@ -60,13 +60,30 @@ public sealed class DataSplit
                 throw new ArgumentOutOfRangeException(nameof(indices), sample, $"sample index outside [0, {Count})");
             }
 
-            ReadOnlySpan<float> row = Inputs.AsSpan(sample * Features, Features);
-            for (int i = 0; i < row.Length; i++)
+            labels[b] = Labels[sample];
+        }
+
+        // A transpose, 16 samples at a time: for each feature, 16 neighbouring floats of x (one 64-byte line) are written
+        // together from 16 sample rows read in step. Sample by sample, every write went to another line of x (a stride of
+        // batch floats), which made the batch copy a sixth of a 90 %-sparse training step (perf, 2026-12-02).
+        const int Block = 16;
+        Span<int> rows = stackalloc int[Block];
+        for (int b0 = 0; b0 < batch; b0 += Block)
+        {
+            int width = Math.Min(Block, batch - b0);
+            for (int j = 0; j < width; j++)
             {
-                x[i * batch + b] = row[i];
+                rows[j] = indices[b0 + j] * Features;
             }
 
-            labels[b] = Labels[sample];
+            for (int i = 0; i < Features; i++)
+            {
+                Span<float> line = x.Slice(i * batch + b0, width);
+                for (int j = 0; j < line.Length; j++)
+                {
+                    line[j] = Inputs[rows[j] + i];
+                }
+            }
         }
     }
 

@@ -22,11 +22,16 @@ public sealed class DataSplitTests
         Assert.Equal([2, 0], labels);
     }
 
-    [Fact]
-    public void FillBatch_MatchesReferenceForEveryElement()
+    [Theory]
+    [InlineData(5, 1)]
+    [InlineData(16, 2)]
+    [InlineData(37, 3)]
+    public void FillBatch_MatchesReferenceForEveryElement(int batch, int seed)
     {
+        // Batches below, at and across the 16-sample blocks of the copy; repeated samples allowed.
         Dataset data = SyntheticData.Create(new SyntheticOptions(Seed: 3, Features: 7, TrainCount: 40));
-        int[] indices = [39, 0, 5, 5, 17];
+        var random = new Random(seed);
+        int[] indices = [39, 0, .. Enumerable.Range(0, batch - 2).Select(_ => random.Next(40))];
         var x = new float[7 * indices.Length + 3];
         x[^1] = -42f;
         var labels = new int[indices.Length];
