@@ -134,7 +134,7 @@ internal static class RunCommand
         int busy = plan.Count(p => HeldByOther(results.GetRun(p.Id), runner.Worker));
         if (busy > 0)
         {
-            output.WriteLine($"  {busy} point(s) are being trained by other workers; this worker leaves them to them (`list` shows their status)");
+            output.WriteLine($"  {busy} point(s) are being trained by other workers and were left to them (`list` shows their status)");
         }
 
         return failures == 0 ? 0 : 1;
