@@ -121,6 +121,18 @@ public sealed class CliTests : IDisposable
         Assert.Single(stderr.Trim().Split('\n'));
     }
 
+    [Theory]
+    [InlineData("--starts", "abc", "error: --starts expects a whole number (such as 1000), got 'abc'. Run 'sparsedsl fit --help' for the options.")]
+    [InlineData("--huber-delta", "tiny", "error: --huber-delta expects a number (such as 2.5 or 1e-3), got 'tiny'. Run 'sparsedsl fit --help' for the options.")]
+    public void NumberThatDoesNotParse_OneLineNamingTheOptionAndTheForm(string option, string value, string expected)
+    {
+        (int code, string stdout, string stderr) = Run("fit", "--law", "chinchilla", "--csv", Datablations(), option, value);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Equal(expected, stderr.Trim());
+    }
+
     [Fact]
     public void MissingRequiredOption_ExitCode2WithoutStackTrace()
     {

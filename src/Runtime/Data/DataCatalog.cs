@@ -74,6 +74,14 @@ public sealed class DataCatalog
         {
             return lazy.Value;
         }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            // A truncated or corrupt IDX file (only --data-dir copies are not hash-checked), or one that cannot be read.
+            Loaded.TryRemove(name + "|" + directory, out _);
+            string where = dataDir is null ? $"the {name} files in {directory}" : $"--data-dir {directory}";
+            throw new DataUnavailableException(
+                $"cannot read {where}: {e.Message.TrimEnd('.')}; replace the file with a good copy (the Debian package {FashionMnist.DebianPackage} ships them) or pass another --data-dir", e);
+        }
         catch
         {
             Loaded.TryRemove(name + "|" + directory, out _);

@@ -13,8 +13,9 @@ public static class ExperimentProgram
     public static int Run(string[] args, IReadOnlyList<StudyDefinition> studies) => Run(args, studies, Console.Out, Console.Error);
 
     /// <summary>
-    /// The entry point with explicit writers for what System.CommandLine and the <c>fit</c> verb print (tests call
-    /// this in-process); <c>run</c>, <c>list</c> and <c>report</c> still write to the console.
+    /// The entry point with explicit writers for what System.CommandLine, <c>run</c>, <c>fit</c> and the one-line
+    /// notes of <c>report</c> print (tests call this in-process); the tables of <c>list</c> and <c>report</c> and the
+    /// interactive progress bars still go to the console.
     /// </summary>
     public static int Run(string[] args, IReadOnlyList<StudyDefinition> studies, TextWriter output, TextWriter error) =>
         Run(args, studies, Array.Empty<UnavailableStudy>(), output, error);

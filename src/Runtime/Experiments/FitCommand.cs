@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using SparseDsl.ScalingLaws;
 
 namespace SparseDsl.Experiments;
@@ -29,7 +28,7 @@ internal static class FitCommand
     private static RunSource Load(StudyDefinition study, ParseResult parse, FitCommandOptions options, string path, double? uniqueOption)
     {
         double uniqueSamples = UniqueSamples(study, uniqueOption);
-        if (!File.Exists(path))
+        if (!File.Exists(path) && !Directory.Exists(path))
         {
             throw new ScalingLawException($"no results store at '{path}'; run `run` first or pass --store PATH.");
         }
@@ -40,7 +39,11 @@ internal static class FitCommand
             using IResultStore results = ResultStores.Open(path);
             read = StoreObservations.Read(results, study.Name, uniqueSamples);
         }
-        catch (Exception error) when (error is SqliteException or InvalidOperationException or InvalidDataException)
+        catch (ResultStoreException error)
+        {
+            throw new ScalingLawException(error.Message);
+        }
+        catch (Exception error) when (error is InvalidOperationException or InvalidDataException)
         {
             throw new ScalingLawException($"cannot read the results store '{path}': {error.Message.TrimEnd('.')}; pass --store PATH of a store that `run` wrote.");
         }
@@ -49,6 +52,11 @@ internal static class FitCommand
         foreach (string skipped in read.Skipped)
         {
             err.WriteLine($"note: skipped finished run {skipped}.");
+        }
+
+        if (read.Count(RunStatus.Diverged) is > 0 and int diverged)
+        {
+            err.WriteLine($"note: skipped {diverged} diverged run(s) of {study.Name} (NaN or infinite loss; `report` lists them).");
         }
 
         if (read.Runs.Count == 0)

@@ -15,11 +15,12 @@ internal static class ListCommand
         {
             var points = StudyPlan.Resolve(study, parse.GetValue(steps));
             string path = parse.GetValue(store)!;
-            using var results = File.Exists(path) ? ResultStores.Open(path) : null;
+            // A missing store is an empty one (nothing has run); a folder or a damaged file is said in one line.
+            using var results = File.Exists(path) || Directory.Exists(path) ? ResultStores.Open(path) : null;
             var table = new Table().AddColumns("#", "id", "point", "status");
             foreach (var point in points)
             {
-                var status = results?.GetRun(point.Id)?.Status.ToString().ToLowerInvariant() ?? "pending";
+                var status = results?.GetRun(point.Id) is { } run ? ReportCommand.Status(run) : "pending";
                 table.AddRow(point.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), point.Id, Markup.Escape(point.Label), status);
             }
 

@@ -17,13 +17,19 @@ internal static class ReportCommand
         command.SetAction(parse => CommandGuard.Run(parse, () =>
         {
             string path = parse.GetValue(store)!;
-            if (!File.Exists(path))
+            if (!File.Exists(path) && !Directory.Exists(path))
             {
                 throw new UserInputException($"no results store at '{path}'; run `run` first or pass --store PATH");
             }
 
             using var results = ResultStores.Open(path);
             var runs = results.ListRuns(study.Name);
+            if (runs.Count == 0)
+            {
+                parse.InvocationConfiguration.Output.WriteLine($"{path} holds no runs of {study.Name}; `run` trains them (or pass --store PATH of the store that has them)");
+                return 0;
+            }
+
             // One column per grid axis: the settings that differ between this study's runs.
             var axes = study.Grid.Select(a => a.Name).ToList();
             var table = new Table().AddColumns(new[] { "id" }.Concat(axes).Concat(new[] { "status", "test acc", "test loss", "density", "wall s" }).ToArray());
@@ -31,7 +37,7 @@ internal static class ReportCommand
             {
                 table.AddRow(new[] { run.Id }.Concat(AxisValues(run.ConfigJson, axes)).Concat(new[]
                 {
-                    run.Status.ToString().ToLowerInvariant(),
+                    Status(run),
                     Format(run.Final?.TestAccuracy, "0.0000"),
                     Format(run.Final?.TestLoss, "0.0000"),
                     run.DenseParameters > 0 ? ((double)run.ActiveParameters.GetValueOrDefault() / run.DenseParameters.Value).ToString("0.000", CultureInfo.InvariantCulture) : "",
@@ -43,6 +49,12 @@ internal static class ReportCommand
             if (SeedSummary.Table(runs, axes, json => AxisValues(json, axes).ToList()) is { } summary)
             {
                 AnsiConsole.Write(summary);
+            }
+
+            if (!runs.Any(r => r.Status == RunStatus.Finished))
+            {
+                var states = runs.GroupBy(r => r.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}");
+                parse.InvocationConfiguration.Output.WriteLine($"no run of {study.Name} in {path} has finished yet ({string.Join(", ", states)}); `run` trains the rest");
             }
 
             WriteTopology(results, runs, axes, parse.GetValue(plot), parse.GetValue(allUpdates));
@@ -76,6 +88,11 @@ internal static class ReportCommand
             }
         }
     }
+
+    /// <summary>The status, with the step for a diverged run: <c>diverged at step 17</c>.</summary>
+    internal static string Status(RunRecord run) => run.Status == RunStatus.Diverged && run.DivergedStep is { } step
+        ? string.Create(CultureInfo.InvariantCulture, $"diverged at step {step}")
+        : run.Status.ToString().ToLowerInvariant();
 
     private static string Format(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "";
 

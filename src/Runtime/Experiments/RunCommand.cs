@@ -5,7 +5,11 @@ using Spectre.Console;
 
 namespace SparseDsl.Experiments;
 
-/// <summary><c>run</c>: trains the grid's unfinished points and stores each result before the next starts.</summary>
+/// <summary>
+/// <c>run</c>: one worker. It claims the grid's unfinished points one at a time (the store says which are free, so
+/// several <c>run</c> processes on one store share the grid without <c>--shard</c>), trains each and stores its result
+/// before claiming the next. SIGINT or SIGTERM stops it cleanly: the current run is released for the next worker.
+/// </summary>
 internal static class RunCommand
 {
     public static Command Create(StudyDefinition study)
@@ -17,25 +21,35 @@ internal static class RunCommand
         var backend = new Option<string>("--backend") { Description = "auto | cpu | cuda | ilgpu-cpu", DefaultValueFactory = _ => "auto" };
         backend.AcceptOnlyFromAmong("auto", "cpu", "cuda", "ilgpu-cpu");
         var shard = new Option<string?>("--shard") { Description = "i/n: run only points with index % n == i (0-based), e.g. a Slurm array task." };
+        var lease = new Option<double?>("--lease")
+        {
+            Description = $"Seconds a claimed point stays this worker's without a heartbeat (default {StudyRunner.DefaultLease.TotalSeconds:0}): another worker takes over the points of one that died this long after its last beat.",
+        };
 
-        var command = new Command("run", "Train every unfinished grid point (finished ones are skipped).") { points, steps, store, dataDir, backend, shard };
+        var command = new Command("run", "Train every unfinished grid point (finished ones are skipped; points other workers are training are left to them).")
+        {
+            points, steps, store, dataDir, backend, shard, lease,
+        };
         command.SetAction(parse => CommandGuard.Run(parse, () => Execute(
             study,
-            parse.GetValue(points),
-            parse.GetValue(steps),
-            parse.GetValue(store)!,
-            parse.GetValue(dataDir),
-            parse.GetValue(backend)!,
-            parse.GetValue(shard),
+            new RunOptions(parse.GetValue(points), parse.GetValue(steps), parse.GetValue(store)!, parse.GetValue(dataDir), parse.GetValue(backend)!, parse.GetValue(shard), parse.GetValue(lease)),
+            parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error)));
         return command;
     }
 
-    private static int Execute(StudyDefinition study, string? pointFilter, int? steps, string storePath, string? dataDir, string backend, string? shard, TextWriter error)
+    private sealed record RunOptions(string? Points, int? Steps, string Store, string? DataDir, string Backend, string? Shard, double? LeaseSeconds);
+
+    private static int Execute(StudyDefinition study, RunOptions options, TextWriter output, TextWriter error)
     {
-        if (steps is <= 0)
+        if (options.Steps is <= 0)
         {
-            throw new UserInputException($"--steps must be positive, got {steps}");
+            throw new UserInputException($"--steps must be positive, got {options.Steps}");
+        }
+
+        if (options.LeaseSeconds is { } seconds && !(seconds >= 1 && double.IsFinite(seconds)))
+        {
+            throw new UserInputException(string.Create(CultureInfo.InvariantCulture, $"--lease must be at least 1 (seconds), got {seconds}"));
         }
 
         // What no backend can train is said once, before any point, not as a failure of each.
@@ -46,59 +60,104 @@ internal static class RunCommand
 
         // Opened before the data and the store so that `--backend cuda` without a CUDA device stops at once, in one line.
         // auto stays on the CPU kernels: the CUDA path has not been run on a GPU yet.
+        string backend = options.Backend;
         using var device = backend is "cuda" or "ilgpu-cpu" ? Training.Device.DeviceBackend.Open(backend) : null;
         if (device is not null)
         {
-            Console.WriteLine($"backend {backend}: {device.Description}");
+            output.WriteLine($"backend {backend}: {device.Description}");
         }
 
-        var plan = PointSelection.Apply(StudyPlan.Resolve(study, steps), pointFilter, shard);
-        using var results = ResultStores.Open(storePath);
-        var pending = plan.Where(p => results.GetRun(p.Id)?.Status != RunStatus.Finished).ToList();
-        Console.WriteLine($"{study.Name}: {plan.Count} point(s) selected, {plan.Count - pending.Count} already finished, {pending.Count} to run; results in {storePath}");
-        if (pending.Count == 0)
+        var plan = PointSelection.Apply(StudyPlan.Resolve(study, options.Steps), options.Points, options.Shard);
+        using var results = ResultStores.Open(options.Store);
+        var stored = plan.Select(p => results.GetRun(p.Id)).ToList();
+        int ended = stored.Count(r => r?.Status is RunStatus.Finished or RunStatus.Diverged);
+        int diverged = stored.Count(r => r?.Status is RunStatus.Diverged);
+        int held = stored.Count(r => HeldByOther(r, null));
+        output.WriteLine($"{study.Name}: {plan.Count} point(s) selected, {ended} already finished{(diverged > 0 ? $" ({diverged} diverged)" : "")}, "
+            + $"{(held > 0 ? $"{held} being trained by other workers, " : "")}{plan.Count - ended - held} to run; results in {options.Store}");
+        if (ended + held == plan.Count)
         {
             return 0;
         }
 
-        var data = StudyData.Load(study, dataDir);
-        var failures = 0;
-        foreach (var point in pending)
+        var data = StudyData.Load(study, options.DataDir);
+        using var stop = new CancellationTokenSource();
+        using var signals = StopSignals.Register(stop);
+        // One worker: every point's runner (each with its own progress reporter) claims under the same name and lease.
+        var runner = new StudyRunner(study, results, data)
         {
+            Accelerator = device?.Accelerator,
+            Lease = options.LeaseSeconds is { } s ? TimeSpan.FromSeconds(s) : StudyRunner.DefaultLease,
+        };
+        StudyRunner Reporting(Action<StudyPoint, int, double> progress) =>
+            new(study, results, data) { Accelerator = runner.Accelerator, Lease = runner.Lease, Worker = runner.Worker, Progress = progress };
+        var byId = plan.ToDictionary(p => p.Id, StringComparer.Ordinal);
+        var attempted = new HashSet<string>(StringComparer.Ordinal);
+        var failures = 0;
+        while (!stop.IsCancellationRequested && runner.ClaimNext(plan.Where(p => !attempted.Contains(p.Id)).ToList()) is { } claim)
+        {
+            var point = byId[claim.RunId];
+            attempted.Add(point.Id);
+            if (claim.TakenOverFrom is { } previous)
+            {
+                output.WriteLine($"  reclaimed {point.Id} {point.Label} from worker {previous}, whose lease had expired");
+            }
+
             try
             {
-                var summary = RunOne(study, results, data, point, device?.Accelerator);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                var summary = RunOne(Reporting, point, claim, output, stop.Token);
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  done {point.Id} {point.Label}: test accuracy {summary.Final.TestAccuracy:0.0000}, test loss {summary.Final.TestLoss:0.0000}, {summary.WallSeconds:0.0} s"));
             }
-            catch (Exception failure) when (failure is not UserInputException)
+            catch (Training.TrainingDivergedException divergence)
+            {
+                output.WriteLine($"  diverged {point.Id} {point.Label}: {divergence.Message}; stored as diverged, going on with the grid");
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                error.WriteLine($"stopped by {signals.Received}: {point.Id} {point.Label} was released for the next worker; `run` again to continue the grid");
+                return signals.ExitCode;
+            }
+            catch (Exception failure) when (failure is not (UserInputException or ResultStoreException))
             {
                 failures++;
                 error.WriteLine($"  failed {point.Id} {point.Label}: {failure.Message}");
             }
         }
 
+        if (stop.IsCancellationRequested)
+        {
+            error.WriteLine($"stopped by {signals.Received} between points; `run` again to continue the grid");
+            return signals.ExitCode;
+        }
+
+        int busy = plan.Count(p => HeldByOther(results.GetRun(p.Id), runner.Worker));
+        if (busy > 0)
+        {
+            output.WriteLine($"  {busy} point(s) are being trained by other workers and were left to them (`list` shows their status)");
+        }
+
         return failures == 0 ? 0 : 1;
     }
 
-    private static Training.TrainingSummary RunOne(StudyDefinition study, IResultStore results, Dataset data, StudyPoint point, ILGPU.Runtime.Accelerator? accelerator)
+    /// <summary>A run another live worker holds now.</summary>
+    private static bool HeldByOther(RunRecord? run, string? me) =>
+        run is { Status: RunStatus.Running, LeaseExpiresUtc: { } until } && until > DateTimeOffset.UtcNow && run.Worker != me;
+
+    private static Training.TrainingSummary RunOne(Func<Action<StudyPoint, int, double>, StudyRunner> reporting, StudyPoint point, RunClaim claim, TextWriter output, CancellationToken stop)
     {
         string title = $"{point.Id} {point.Label}";
         if (!ExperimentProgram.Interactive)
         {
             int every = Math.Max(1, point.Config.Steps / 10);
-            var plain = new StudyRunner(study, results, data)
+            var plain = reporting((p, step, loss) =>
             {
-                Accelerator = accelerator,
-                Progress = (p, step, loss) =>
+                if (step % every == 0)
                 {
-                    if (step % every == 0)
-                    {
-                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {title}: step {step}/{p.Config.Steps}, loss {loss:0.0000}"));
-                    }
-                },
-            };
-            return plain.Run(point);
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {title}: step {step}/{p.Config.Steps}, loss {loss:0.0000}"));
+                }
+            });
+            return plain.Run(point, claim, stop);
         }
 
         Training.TrainingSummary? summary = null;
@@ -107,38 +166,12 @@ internal static class RunCommand
             .Start(context =>
             {
                 var task = context.AddTask(Markup.Escape(title), maxValue: point.Config.Steps);
-                var runner = new StudyRunner(study, results, data)
+                summary = reporting((_, step, loss) =>
                 {
-                    Accelerator = accelerator,
-                    Progress = (_, step, loss) =>
-                    {
-                        task.Value = step;
-                        task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{title} loss {loss:0.000}"));
-                    },
-                };
-                summary = runner.Run(point);
+                    task.Value = step;
+                    task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{title} loss {loss:0.000}"));
+                }).Run(point, claim, stop);
             });
         return summary!;
-    }
-}
-
-/// <summary>Turns failures the user can fix into one line and exit code 2, never a stack trace.</summary>
-internal static class CommandGuard
-{
-    /// <summary>
-    /// Runs a verb; bad input found while running (a data set that cannot be fetched, an unusable option value) is
-    /// one line on the invocation's error writer and exit code 2.
-    /// </summary>
-    public static int Run(ParseResult parse, Func<int> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (Exception error) when (error is UserInputException or DataUnavailableException or NotSupportedException)
-        {
-            parse.InvocationConfiguration.Error.WriteLine("error: " + error.Message);
-            return 2;
-        }
     }
 }

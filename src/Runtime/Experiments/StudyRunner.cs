@@ -5,17 +5,111 @@ using SparseDsl.Training.Device;
 
 namespace SparseDsl.Experiments;
 
-/// <summary>Runs grid points one after another, writing every evaluation to the store as soon as it exists.</summary>
+/// <summary>
+/// Trains grid points one after another for one worker, each under a claim in the store (<see cref="ClaimNext"/>) kept
+/// alive by a heartbeat, writing every evaluation to the store as soon as it exists. A run ends finished, diverged
+/// (NaN or infinite loss: <see cref="TrainingDivergedException"/> after recording it), failed (the exception after
+/// recording it), or released for another worker when cancelled.
+/// </summary>
 public sealed class StudyRunner(StudyDefinition study, IResultStore store, Dataset data)
 {
+    /// <summary>How long a claim lasts without a heartbeat: how soon another worker may take over the runs of a dead one.</summary>
+    public static readonly TimeSpan DefaultLease = TimeSpan.FromMinutes(2);
+
     /// <summary>Reports progress of the current run: (point, step, running loss).</summary>
     public Action<StudyPoint, int, double>? Progress { get; init; }
 
     /// <summary>Where to train: null for the CPU kernels, else this accelerator (CUDA or ILGPU's CPU emulator).</summary>
     public ILGPU.Runtime.Accelerator? Accelerator { get; init; }
 
-    /// <summary>Trains one point from scratch (an interrupted earlier attempt is discarded) and records it.</summary>
+    /// <summary>This worker's name in the store's claims: <c>host:pid:nonce</c>, unique per runner.</summary>
+    public string Worker { get; init; } = NewWorkerName();
+
+    public TimeSpan Lease { get; init; } = DefaultLease;
+
+    public static string NewWorkerName() => $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
+
+    /// <summary>The store's record of a point before it runs: id, study and config.</summary>
+    public RunRecord Candidate(StudyPoint point) => new() { Id = point.Id, Study = study.Name, ConfigJson = point.Config.ToCanonicalJson() };
+
+    /// <summary>Claims the first of <paramref name="points"/> that no live worker holds and that has not ended; null when none.</summary>
+    public RunClaim? ClaimNext(IReadOnlyList<StudyPoint> points) => store.ClaimNext(points.Select(Candidate).ToList(), Worker, Lease);
+
+    /// <summary>
+    /// Claims <paramref name="point"/> and trains it from scratch (an interrupted earlier attempt is discarded). Throws
+    /// <see cref="InvalidOperationException"/> when the point has ended or another live worker holds it.
+    /// </summary>
     public TrainingSummary Run(StudyPoint point, CancellationToken cancellation = default)
+    {
+        RunClaim claim = ClaimNext([point])
+            ?? throw new InvalidOperationException($"run {point.Id} in {store.Location} has ended or another live worker holds it");
+        return Run(point, claim, cancellation);
+    }
+
+    /// <summary>Trains <paramref name="point"/> under <paramref name="claim"/>, which this runner's worker holds.</summary>
+    public TrainingSummary Run(StudyPoint point, RunClaim claim, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        if (claim.RunId != point.Id || claim.Worker != Worker)
+        {
+            throw new ArgumentException($"the claim is {claim.Worker}'s on {claim.RunId}, not {Worker}'s on {point.Id}", nameof(claim));
+        }
+
+        using var heartbeat = new LeaseHeartbeat(store, claim, Lease, cancellation);
+        ISparseNetwork network;
+        TrainingSettings settings;
+        try
+        {
+            (network, settings) = Prepare(point);
+            store.StartRun(new RunRecord
+            {
+                Id = point.Id,
+                Study = study.Name,
+                ConfigJson = point.Config.ToCanonicalJson(),
+                ActiveParameters = network.Layers.Sum(l => l.ActiveWeights),
+                DenseParameters = network.Layers.Sum(l => l.DenseWeights),
+            }, Worker);
+        }
+        catch (Exception error) when (error is not (ResultStoreException or ClaimLostException))
+        {
+            // A config that does not resolve is the user's to fix: the run goes back to the next worker untouched.
+            store.ReleaseClaim(point.Id, Worker);
+            throw;
+        }
+
+        try
+        {
+            var summary = Train(network, settings, point, heartbeat);
+            heartbeat.ThrowIfLost();
+            // The active count at the end: gradual pruning ends sparser than it started.
+            store.FinishRun(point.Id, new FinalMetrics(summary.Final.TrainLoss, summary.Final.TestLoss, summary.Final.TestAccuracy, summary.WallSeconds, summary.SamplesSeen, summary.PeakManagedBytes,
+                network.Layers.Sum(l => l.ActiveWeights)), Worker);
+            return summary;
+        }
+        catch (TrainingDivergedException diverged)
+        {
+            store.DivergeRun(point.Id, diverged.Step, diverged.Message, Worker);
+            throw;
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            heartbeat.ThrowIfLost();
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            store.ReleaseClaim(point.Id, Worker);
+            throw;
+        }
+        catch (Exception error) when (error is not (ResultStoreException or ClaimLostException))
+        {
+            store.FailRun(point.Id, error.Message, Worker);
+            throw;
+        }
+    }
+
+    /// <summary>The point's network and training settings, resolved from its config (the user's expressions parsed).</summary>
+    private (ISparseNetwork Network, TrainingSettings Settings) Prepare(StudyPoint point)
     {
         var config = point.Config;
         var optimizer = UserInputException.Parsed(Expressions.ParseOptimizer(config.Optimizer), "optimizer", config.Optimizer);
@@ -28,36 +122,13 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
         var optimizerSpec = SmetMethod.EffectiveOptimizer(optimizer, schedule);
         optimizerSpec = config.LearningRate is double lr ? optimizerSpec with { LearningRate = lr } : optimizerSpec;
         var network = study.CreateNetwork(new NetworkOptions(config.Sparsity, config.Distribution, config.Seed, pattern, schedule));
-        long dense = network.Layers.Sum(l => l.DenseWeights);
-        long active = network.Layers.Sum(l => l.ActiveWeights);
-
-        store.StartRun(new RunRecord
-        {
-            Id = point.Id,
-            Study = study.Name,
-            ConfigJson = config.ToCanonicalJson(),
-            ActiveParameters = active,
-            DenseParameters = dense,
-        });
-        var settings = new TrainingSettings(config.Steps, config.Batch, config.EvalEvery, optimizerSpec, study.Model.Loss, config.Seed, schedule);
-        try
-        {
-            var summary = Train(network, settings, point, cancellation);
-            // The active count at the end: gradual pruning ends sparser than it started.
-            store.FinishRun(point.Id, new FinalMetrics(summary.Final.TrainLoss, summary.Final.TestLoss, summary.Final.TestAccuracy, summary.WallSeconds, summary.SamplesSeen, summary.PeakManagedBytes,
-                network.Layers.Sum(l => l.ActiveWeights)));
-            return summary;
-        }
-        catch (Exception error) when (error is not OperationCanceledException)
-        {
-            store.FailRun(point.Id, error.Message);
-            throw;
-        }
+        return (network, new TrainingSettings(config.Steps, config.Batch, config.EvalEvery, optimizerSpec, study.Model.Loss, config.Seed, schedule));
     }
 
     /// <summary>On the CPU kernels, or with <see cref="Accelerator"/> set on the device through the generated GpuKernels.</summary>
-    private TrainingSummary Train(ISparseNetwork network, TrainingSettings settings, StudyPoint point, CancellationToken cancellation)
+    private TrainingSummary Train(ISparseNetwork network, TrainingSettings settings, StudyPoint point, LeaseHeartbeat heartbeat)
     {
+        var cancellation = heartbeat.Token;
         var around = new LossAroundUpdates((step, metrics) => store.AppendMetrics(point.Id, step, metrics));
         Action<int, double> stepCompleted = (step, loss) =>
         {
@@ -66,6 +137,7 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
         };
         Action<EvalPoint> evaluated = eval =>
         {
+            heartbeat.ThrowIfLost();
             around.Flush();
             store.AppendEval(new EvalRecord(point.Id, eval.Step, eval.SamplesSeen, eval.TrainLoss, eval.TestLoss, eval.TrainAccuracy, eval.TestAccuracy, eval.WallSeconds));
         };

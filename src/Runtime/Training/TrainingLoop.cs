@@ -23,7 +23,8 @@ internal static class TrainingLoop
     /// <summary>
     /// Runs <paramref name="settings"/>.Steps steps; <paramref name="fillBatch"/> receives each batch's sample indices
     /// and labels buffer, <paramref name="train"/> trains on it, <paramref name="evaluate"/> gives the test figures.
-    /// Returns the last evaluation, the wall time and the peak managed memory.
+    /// Returns the last evaluation, the wall time and the peak managed memory. A step whose loss is NaN or infinite ends
+    /// training with <see cref="TrainingDivergedException"/>, before any hook sees that step.
     /// </summary>
     public static (EvalPoint Last, double WallSeconds, long PeakManagedBytes) Run(
         Dataset data,
@@ -55,6 +56,10 @@ internal static class TrainingLoop
             batches.Next(indices);
             fillBatch(indices, labels);
             var (loss, hits) = train(step, labels);
+            if (!double.IsFinite(loss))
+            {
+                throw new TrainingDivergedException(step + 1, loss / batch);
+            }
 
             lossSum += loss;
             correct += hits;

@@ -117,6 +117,33 @@ public sealed class DataCatalogTests
         Assert.Contains($"--data-dir {temp.File("mine")} has no t10k-labels-idx1-ubyte.gz", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("train-images-idx3-ubyte.gz", "truncated")]
+    [InlineData("train-labels-idx1-ubyte.gz", "not an IDX label file")]
+    [InlineData("t10k-labels-idx1-ubyte.gz", "label 12 at sample 0 is not a class in [0, 10)")]
+    public void DataDirWithADamagedIdxFile_OneLineNamingTheFileAndTheFix(string name, string what)
+    {
+        using var temp = new TempFolder();
+        string folder = temp.File("mine");
+        IdxFixtures.WriteFashionMnist(folder, train: 40, test: 20);
+        string path = Path.Combine(folder, name);
+        byte[] good = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, what switch
+        {
+            "truncated" => good[..(good.Length / 2)],
+            "not an IDX label file" => IdxFixtures.Gzip(IdxFixtures.Labels([1, 2, 3], magic: 0x0BADF00D)),
+            _ => IdxFixtures.Gzip(IdxFixtures.Labels([.. Enumerable.Repeat((byte)12, 20)])),
+        });
+
+        var error = Assert.Throws<DataUnavailableException>(() =>
+            Catalog(temp, new FakeFetcher((_, _) => { })).Load("fashion-mnist", folder));
+
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.StartsWith($"cannot read --data-dir {folder}: {path}: ", error.Message, StringComparison.Ordinal);
+        Assert.True(error.Message.Contains(what, StringComparison.Ordinal), error.Message);
+        Assert.EndsWith("replace the file with a good copy (the Debian package dataset-fashion-mnist ships them) or pass another --data-dir", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void DataDirAbsent_Says()
     {

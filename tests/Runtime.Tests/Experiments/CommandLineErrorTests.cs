@@ -45,6 +45,41 @@ public sealed class CommandLineErrorTests
         Assert.Equal(2, code);
     }
 
+    [Theory]
+    [InlineData("run --steps abc", "--steps expects a whole number (such as 1000), got 'abc'.", "run")]
+    [InlineData("list --steps 1.5", "--steps expects a whole number (such as 1000), got '1.5'.", "list")]
+    [InlineData("run --lease soon", "--lease expects a number (such as 2.5 or 1e-3), got 'soon'.", "run")]
+    [InlineData("fit --law chinchilla --unique-samples many", "--unique-samples expects a number (such as 2.5 or 1e-3), got 'many'.", "fit")]
+    public void NumberThatDoesNotParse_OneLineNamingTheOptionAndTheForm(string args, string expected, string verb)
+    {
+        var (code, stdout, stderr) = FitStudy.Run(args.Split(' '));
+
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Equal($"error: {expected} Run 'dotnet run -- {verb} --help' for the options.", stderr.Trim());
+        Assert.DoesNotContain("System.", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RunOnATruncatedIdxFile_OneLineNamingIt_NoStackTrace()
+    {
+        using var study = new FitStudy();
+        string data = study.PathOf("data");
+        Data.IdxFixtures.WriteFashionMnist(data, train: 40, test: 20);
+        string images = Path.Combine(data, "train-images-idx3-ubyte.gz");
+        File.WriteAllBytes(images, File.ReadAllBytes(images)[..100]);
+        var fashion = FitStudy.Definition with { Data = "fashion-mnist" };
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        int code = SparseDsl.Experiments.ExperimentProgram.Run(["run", "--store", study.Db, "--data-dir", data], [fashion], stdout, stderr);
+
+        Assert.Equal(2, code);
+        string line = Assert.Single(stderr.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: cannot read --data-dir {data}: {images}: truncated", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout.ToString() + stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void NoVerb_SaysAVerbIsNeeded()
     {

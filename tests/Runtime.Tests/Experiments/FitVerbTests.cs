@@ -163,7 +163,7 @@ public sealed class FitVerbTests(ITestOutputHelper output) : IDisposable
         (int code, _, string stderr) = FitStudy.Run("fit", "--law", "chinchilla", "--store", _study.Db);
 
         Assert.Equal(2, code);
-        AssertOneLine($"error: cannot read the results store '{_study.Db}':", stderr, prefixOnly: true);
+        AssertOneLine($"error: '{_study.Db}' is not a results store: not an SQLite database", stderr, prefixOnly: true);
     }
 
     [Fact]

@@ -2,8 +2,12 @@ namespace SparseDsl.Experiments;
 
 /// <summary>
 /// Where runs and their evaluations are kept. Every write is its own short transaction, committed before the
-/// method returns, so results survive a crash and several processes (Slurm array shards) can share one store.
-/// <see cref="SqliteResultStore"/> is the embedded default; a PostgreSQL store would implement the same interface.
+/// method returns, so results survive a crash and several processes (Slurm array shards, workers started by hand)
+/// can share one store. A worker trains a grid point only while it holds a claim on it (<see cref="ClaimNext"/>), and
+/// keeps the claim alive with <see cref="RenewLease"/>; the methods that take a <c>worker</c> change the run only while
+/// that worker holds it and otherwise throw <see cref="ClaimLostException"/>. <see cref="SqliteResultStore"/> is the
+/// embedded default; a PostgreSQL store implements the same contract (claims with <c>SELECT … FOR UPDATE SKIP
+/// LOCKED</c>). Store problems (a damaged, read-only or full file) are thrown as <see cref="ResultStoreException"/>.
 /// </summary>
 public interface IResultStore : IDisposable
 {
@@ -19,11 +23,36 @@ public interface IResultStore : IDisposable
     void AddPending(IEnumerable<RunRecord> runs);
 
     /// <summary>
+    /// In one transaction: records the <paramref name="candidates"/> missing from the store as pending, then claims for
+    /// <paramref name="worker"/> the first candidate (in the given order) that is claimable, for
+    /// <paramref name="lease"/> from now. Claimable: pending, failed, or running without a live lease (its worker was
+    /// stopped or died, or an older SparseDsl left it); never finished or diverged, never held by another live worker.
+    /// The claimed run becomes <c>running</c> with its attempt count raised; its old evaluations stay until
+    /// <see cref="StartRun"/>. Null when no candidate is claimable.
+    /// </summary>
+    RunClaim? ClaimNext(IReadOnlyList<RunRecord> candidates, string worker, TimeSpan lease);
+
+    /// <summary>
+    /// The heartbeat: pushes the lease of <paramref name="worker"/> on run <paramref name="id"/> to
+    /// <paramref name="lease"/> from now. False when the worker no longer holds the run (its lease expired and another
+    /// worker claimed it, or the run ended); the worker must then stop writing to it.
+    /// </summary>
+    bool RenewLease(string id, string worker, TimeSpan lease);
+
+    /// <summary>
+    /// Gives the claim of <paramref name="worker"/> on <paramref name="id"/> up at once (a worker stopped by a signal):
+    /// the run stays <c>running</c> with its evaluations, claimable by the next worker. Nothing happens when the worker
+    /// does not hold it.
+    /// </summary>
+    void ReleaseClaim(string id, string worker);
+
+    /// <summary>
     /// Starts <paramref name="run"/> from scratch: inserted, or — whatever its old status, an interrupted
     /// <c>running</c> one included — reset to <c>running</c> with new config and counts, a new start time, final
-    /// numbers and error cleared and every old evaluation and metric deleted.
+    /// numbers and error cleared and every old evaluation and metric deleted. With <paramref name="worker"/>, only while
+    /// that worker holds the claim; without, unconditionally (tools and tests that own the store).
     /// </summary>
-    void StartRun(RunRecord run);
+    void StartRun(RunRecord run, string? worker = null);
 
     /// <summary>
     /// Resumes an existing run from a checkpoint taken after <paramref name="step"/>: status back to
@@ -34,9 +63,17 @@ public interface IResultStore : IDisposable
     /// <summary>Appends (or replaces, for the same step) one evaluation; committed when this returns.</summary>
     void AppendEval(EvalRecord eval);
 
-    void FinishRun(string id, FinalMetrics final);
+    /// <summary>Records the final numbers; the run is <c>finished</c> and its lease ends. <paramref name="worker"/>: see <see cref="StartRun"/>.</summary>
+    void FinishRun(string id, FinalMetrics final, string? worker = null);
 
-    void FailRun(string id, string message);
+    /// <summary>The run is <c>failed</c> with a one-line <paramref name="message"/>; a later worker retries it.</summary>
+    void FailRun(string id, string message, string? worker = null);
+
+    /// <summary>
+    /// The run is <c>diverged</c>: its loss was NaN or infinite at <paramref name="step"/>. A result, like finished:
+    /// never claimed again, shown by <c>report</c>, skipped by <c>fit</c>.
+    /// </summary>
+    void DivergeRun(string id, long step, string message, string? worker = null);
 
     /// <summary>The evaluations of one run by step.</summary>
     IReadOnlyList<EvalRecord> GetEvals(string id);

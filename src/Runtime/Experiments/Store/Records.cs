@@ -7,6 +7,9 @@ public enum RunStatus
     Running = 1,
     Finished = 2,
     Failed = 3,
+
+    /// <summary>The loss became NaN or infinite at <see cref="RunRecord.DivergedStep"/>; a result, not retried.</summary>
+    Diverged = 4,
 }
 
 /// <summary>
@@ -45,9 +48,29 @@ public sealed record RunRecord
     /// <summary>Set once <see cref="Status"/> is <see cref="RunStatus.Finished"/>.</summary>
     public FinalMetrics? Final { get; init; }
 
-    /// <summary>Why the run failed (one line), for <see cref="RunStatus.Failed"/>.</summary>
+    /// <summary>Why the run failed or diverged (one line), for <see cref="RunStatus.Failed"/> and <see cref="RunStatus.Diverged"/>.</summary>
     public string? Error { get; init; }
+
+    /// <summary>The step whose loss was NaN or infinite, for <see cref="RunStatus.Diverged"/>.</summary>
+    public long? DivergedStep { get; init; }
+
+    /// <summary>The worker that claimed the run last (<c>host:pid:nonce</c>); kept after it finishes, null before any claim.</summary>
+    public string? Worker { get; init; }
+
+    /// <summary>Until when <see cref="Worker"/> holds the run; null when no live claim (never claimed, released, or done).</summary>
+    public DateTimeOffset? LeaseExpiresUtc { get; init; }
+
+    /// <summary>How many times the run was claimed: 1 for a run trained once, more after crashes or reclaims.</summary>
+    public int Attempts { get; init; }
 }
+
+/// <summary>
+/// A worker's claim on one run, from <see cref="IResultStore.ClaimNext"/>: the run is <c>running</c> and no other
+/// worker may claim it until <see cref="LeaseExpiresUtc"/>, which the worker pushes forward with
+/// <see cref="IResultStore.RenewLease"/> while it trains. <see cref="TakenOverFrom"/> names the worker whose lease had
+/// expired (it died or was stopped) when this claim took the run over from it.
+/// </summary>
+public sealed record RunClaim(string RunId, string Worker, DateTimeOffset LeaseExpiresUtc, int Attempt, string? TakenOverFrom);
 
 /// <summary>
 /// What a finished run reports. Losses may be NaN (a diverged run); the store keeps NaN as SQL NULL and reads it

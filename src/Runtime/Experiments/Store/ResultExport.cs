@@ -3,8 +3,9 @@ using System.Text.Json;
 namespace SparseDsl.Experiments;
 
 /// <summary>
-/// <c>report --json PATH</c>: every run's resolved config, status and final numbers as one JSON document,
-/// ordered by study then id, numbers in invariant form (NaN and missing values as null).
+/// <c>report --json PATH</c>: every run's resolved config, status (with the step of a diverged run), final numbers and
+/// how many times it was claimed, as one JSON document, ordered by study then id, numbers in invariant form (NaN and
+/// missing values as null).
 /// </summary>
 public static class ResultExport
 {
@@ -65,6 +66,13 @@ public static class ResultExport
         {
             json.WriteString("error", run.Error);
         }
+
+        if (run.DivergedStep is { } step)
+        {
+            json.WriteNumber("divergedStep", step);
+        }
+
+        json.WriteNumber("attempts", run.Attempts);
 
         if (evals is not null)
         {

@@ -31,9 +31,8 @@ public sealed partial class SqliteResultStore
         });
     }
 
-    public IReadOnlyList<MetricRecord> GetMetrics(string id, string? prefix = null)
-    {
-        lock (gate)
+    public IReadOnlyList<MetricRecord> GetMetrics(string id, string? prefix = null) =>
+        Read<IReadOnlyList<MetricRecord>>(() =>
         {
             using SqliteCommand command = connection.CreateCommand();
             // substr rather than LIKE: a prefix may hold '%' or '_', and the comparison stays ordinal.
@@ -54,6 +53,5 @@ public sealed partial class SqliteResultStore
             }
 
             return metrics;
-        }
-    }
+        });
 }

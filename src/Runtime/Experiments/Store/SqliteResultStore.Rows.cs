@@ -8,7 +8,8 @@ public sealed partial class SqliteResultStore
 {
     private const string SelectRun = """
         SELECT id, study, config_json, status, started_utc, finished_utc, wall_seconds, samples_seen,
-               active_parameters, dense_parameters, peak_managed_bytes, train_loss, test_loss, test_accuracy, error
+               active_parameters, dense_parameters, peak_managed_bytes, train_loss, test_loss, test_accuracy, error,
+               diverged_step, claimed_by, lease_expires_utc, attempts
         FROM runs
         """;
 
@@ -39,6 +40,10 @@ public sealed partial class SqliteResultStore
                     r.IsDBNull(8) ? null : r.GetInt64(8))
                 : null,
             Error = r.IsDBNull(14) ? null : r.GetString(14),
+            DivergedStep = r.IsDBNull(15) ? null : r.GetInt64(15),
+            Worker = r.IsDBNull(16) ? null : r.GetString(16),
+            LeaseExpiresUtc = Time(r, 17),
+            Attempts = r.GetInt32(18),
         };
     }
 
@@ -48,6 +53,7 @@ public sealed partial class SqliteResultStore
         RunStatus.Running => "running",
         RunStatus.Finished => "finished",
         RunStatus.Failed => "failed",
+        RunStatus.Diverged => "diverged",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
@@ -57,6 +63,7 @@ public sealed partial class SqliteResultStore
         "running" => RunStatus.Running,
         "finished" => RunStatus.Finished,
         "failed" => RunStatus.Failed,
+        "diverged" => RunStatus.Diverged,
         _ => throw new InvalidDataException($"Unknown run status '{text}' in the store."),
     };
 
@@ -87,14 +94,72 @@ public sealed partial class SqliteResultStore
         return command;
     }
 
-    /// <summary>One short immediate (write-locking) transaction, committed before returning.</summary>
+    /// <summary>One short immediate (write-locking) transaction, committed before returning; SQLite errors as one line.</summary>
     private void Write(Action<SqliteTransaction> body)
     {
         lock (gate)
         {
-            using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
-            body(transaction);
-            transaction.Commit();
+            try
+            {
+                using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+                body(transaction);
+                transaction.Commit();
+            }
+            catch (SqliteException e)
+            {
+                throw Problem(Location, e);
+            }
+        }
+    }
+
+    /// <summary>A read under the connection's lock; SQLite errors as one line.</summary>
+    private T Read<T>(Func<T> body)
+    {
+        lock (gate)
+        {
+            try
+            {
+                return body();
+            }
+            catch (SqliteException e)
+            {
+                throw Problem(Location, e);
+            }
+        }
+    }
+
+    private void InsertPending(SqliteTransaction transaction, IEnumerable<RunRecord> runs)
+    {
+        using SqliteCommand command = Command(transaction, """
+            INSERT OR IGNORE INTO runs (id, study, config_json, status, active_parameters, dense_parameters)
+            VALUES ($id, $study, $config, 'pending', $active, $dense)
+            """);
+        foreach (RunRecord run in runs)
+        {
+            command.Parameters.Clear();
+            command.Parameters.AddWithValue("$id", run.Id);
+            command.Parameters.AddWithValue("$study", run.Study);
+            command.Parameters.AddWithValue("$config", run.ConfigJson);
+            command.Parameters.AddWithValue("$active", Db(run.ActiveParameters));
+            command.Parameters.AddWithValue("$dense", Db(run.DenseParameters));
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="worker"/> holds run <paramref name="id"/> (it is running and claimed by it).</summary>
+    private void RequireHeld(SqliteTransaction transaction, string id, string worker)
+    {
+        using SqliteCommand select = Command(transaction, "SELECT claimed_by, status FROM runs WHERE id = $id");
+        select.Parameters.AddWithValue("$id", id);
+        using SqliteDataReader reader = select.ExecuteReader();
+        if (!reader.Read())
+        {
+            throw new InvalidOperationException($"No run '{id}' in {Location}.");
+        }
+
+        if (reader.IsDBNull(0) || reader.GetString(0) != worker || reader.GetString(1) != "running")
+        {
+            throw new ClaimLostException(id, worker, Location);
         }
     }
 }

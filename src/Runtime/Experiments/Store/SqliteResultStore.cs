@@ -5,9 +5,13 @@ namespace SparseDsl.Experiments;
 
 /// <summary>
 /// The embedded result store: one SQLite file (default <c>results.db</c>) in WAL mode with a busy timeout, so
-/// several processes on one machine (Slurm array shards) can write it at once; every write is one short
-/// immediate transaction. WAL needs shared memory between the writers, so processes on different nodes must not
-/// share the file over NFS: use PostgreSQL for that. Thread-safe within a process (one connection, locked).
+/// several processes on one machine (workers, Slurm array shards) can write it at once; every write is one short
+/// immediate transaction, claims included. WAL needs shared memory between the writers, so processes on different
+/// nodes must not share the file over NFS: use PostgreSQL for that. The WAL is checkpointed into the file after every
+/// run that ends and on <see cref="Dispose"/>, so the file alone (copied without its <c>-wal</c>) holds every ended run.
+/// Lease times come from this process's clock: the workers of one SQLite store share a machine. SQLite errors leave
+/// as <see cref="ResultStoreException"/> (one line). Thread-safe within a process (one connection, locked), so a
+/// heartbeat can renew a lease from a timer while the trainer writes evaluations.
 /// </summary>
 public sealed partial class SqliteResultStore : IResultStore
 {
@@ -29,15 +33,30 @@ public sealed partial class SqliteResultStore : IResultStore
 
     public string Location { get; }
 
-    /// <summary>Opens (creating when missing) the store at <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Opens (creating when missing) the store at <paramref name="path"/>, migrating an older schema. A file that is
+    /// not a store, is damaged, or cannot be written is refused with a <see cref="ResultStoreException"/> and left as it was.
+    /// </summary>
     public static SqliteResultStore Open(string path, TimeProvider? clock = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string full = Path.GetFullPath(path);
-        string? folder = Path.GetDirectoryName(full);
-        if (folder is not null)
+        if (Directory.Exists(full))
         {
-            Directory.CreateDirectory(folder);
+            throw new ResultStoreException($"results store '{full}' is a folder, not a file; pass --store {Path.Combine(path, DefaultFileName)} or another file name");
+        }
+
+        string? folder = Path.GetDirectoryName(full);
+        try
+        {
+            if (folder is not null)
+            {
+                Directory.CreateDirectory(folder);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ResultStoreException($"cannot create the folder '{folder}' for results store '{full}' ({e.Message.TrimEnd('.')}); pass --store PATH in a folder you can write", e);
         }
 
         var builder = new SqliteConnectionStringBuilder
@@ -51,11 +70,19 @@ public sealed partial class SqliteResultStore : IResultStore
         try
         {
             connection.Open();
+            CheckWritable(connection, full);
             Execute(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}");
+            CheckIntact(connection, full);
+            SqliteSchema.CheckIsStore(connection, full);
             Execute(connection, "PRAGMA journal_mode = WAL");
             Execute(connection, "PRAGMA synchronous = NORMAL");
             Execute(connection, "PRAGMA foreign_keys = ON");
             SqliteSchema.Ensure(connection, full);
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw Problem(full, e);
         }
         catch
         {
@@ -66,21 +93,18 @@ public sealed partial class SqliteResultStore : IResultStore
         return new SqliteResultStore(full, connection, clock ?? TimeProvider.System);
     }
 
-    public RunRecord? GetRun(string id)
-    {
-        lock (gate)
+    public RunRecord? GetRun(string id) =>
+        Read(() =>
         {
             using SqliteCommand command = connection.CreateCommand();
             command.CommandText = SelectRun + " WHERE id = $id";
             command.Parameters.AddWithValue("$id", id);
             using SqliteDataReader reader = command.ExecuteReader();
             return reader.Read() ? ReadRun(reader) : null;
-        }
-    }
+        });
 
-    public IReadOnlyList<RunRecord> ListRuns(string? study = null)
-    {
-        lock (gate)
+    public IReadOnlyList<RunRecord> ListRuns(string? study = null) =>
+        Read<IReadOnlyList<RunRecord>>(() =>
         {
             using SqliteCommand command = connection.CreateCommand();
             command.CommandText = SelectRun + (study is null ? "" : " WHERE study = $study") + " ORDER BY study, id";
@@ -103,36 +127,24 @@ public sealed partial class SqliteResultStore : IResultStore
                 return byStudy != 0 ? byStudy : string.CompareOrdinal(a.Id, b.Id);
             });
             return runs;
-        }
-    }
+        });
 
     public void AddPending(IEnumerable<RunRecord> runs)
     {
         ArgumentNullException.ThrowIfNull(runs);
-        Write(transaction =>
-        {
-            using SqliteCommand command = Command(transaction, """
-                INSERT OR IGNORE INTO runs (id, study, config_json, status, active_parameters, dense_parameters)
-                VALUES ($id, $study, $config, 'pending', $active, $dense)
-                """);
-            foreach (RunRecord run in runs)
-            {
-                command.Parameters.Clear();
-                command.Parameters.AddWithValue("$id", run.Id);
-                command.Parameters.AddWithValue("$study", run.Study);
-                command.Parameters.AddWithValue("$config", run.ConfigJson);
-                command.Parameters.AddWithValue("$active", Db(run.ActiveParameters));
-                command.Parameters.AddWithValue("$dense", Db(run.DenseParameters));
-                command.ExecuteNonQuery();
-            }
-        });
+        Write(transaction => InsertPending(transaction, runs));
     }
 
-    public void StartRun(RunRecord run)
+    public void StartRun(RunRecord run, string? worker = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         Write(transaction =>
         {
+            if (worker is not null)
+            {
+                RequireHeld(transaction, run.Id, worker);
+            }
+
             foreach (string table in new[] { "evals", "metrics" })
             {
                 using SqliteCommand delete = Command(transaction, $"DELETE FROM {table} WHERE run_id = $id");
@@ -140,9 +152,10 @@ public sealed partial class SqliteResultStore : IResultStore
                 delete.ExecuteNonQuery();
             }
 
+            // Without a worker the caller owns the store: the run is nobody's claim, and counts as one more attempt.
             using SqliteCommand upsert = Command(transaction, """
-                INSERT INTO runs (id, study, config_json, status, started_utc, samples_seen, active_parameters, dense_parameters)
-                VALUES ($id, $study, $config, 'running', $started, 0, $active, $dense)
+                INSERT INTO runs (id, study, config_json, status, started_utc, samples_seen, active_parameters, dense_parameters, attempts)
+                VALUES ($id, $study, $config, 'running', $started, 0, $active, $dense, 1)
                 ON CONFLICT (id) DO UPDATE SET
                     study = excluded.study,
                     config_json = excluded.config_json,
@@ -157,7 +170,11 @@ public sealed partial class SqliteResultStore : IResultStore
                     train_loss = NULL,
                     test_loss = NULL,
                     test_accuracy = NULL,
-                    error = NULL
+                    error = NULL,
+                    diverged_step = NULL,
+                    claimed_by = CASE WHEN $owned THEN claimed_by END,
+                    lease_expires_utc = CASE WHEN $owned THEN lease_expires_utc END,
+                    attempts = CASE WHEN $owned THEN attempts ELSE attempts + 1 END
                 """);
             upsert.Parameters.AddWithValue("$id", run.Id);
             upsert.Parameters.AddWithValue("$study", run.Study);
@@ -165,6 +182,7 @@ public sealed partial class SqliteResultStore : IResultStore
             upsert.Parameters.AddWithValue("$started", Now());
             upsert.Parameters.AddWithValue("$active", Db(run.ActiveParameters));
             upsert.Parameters.AddWithValue("$dense", Db(run.DenseParameters));
+            upsert.Parameters.AddWithValue("$owned", worker is not null);
             upsert.ExecuteNonQuery();
         });
     }
@@ -230,20 +248,18 @@ public sealed partial class SqliteResultStore : IResultStore
         });
     }
 
-    public void FinishRun(string id, FinalMetrics final)
+    public void FinishRun(string id, FinalMetrics final, string? worker = null)
     {
         ArgumentNullException.ThrowIfNull(final);
-        Write(transaction =>
+        End(id, worker, """
+            UPDATE runs SET status = 'finished', finished_utc = $finished, wall_seconds = $wall,
+                samples_seen = $samples, peak_managed_bytes = $peak,
+                active_parameters = COALESCE($active, active_parameters),
+                train_loss = $trainLoss, test_loss = $testLoss, test_accuracy = $testAccuracy, error = NULL,
+                diverged_step = NULL, lease_expires_utc = NULL
+            WHERE id = $id
+            """, update =>
         {
-            using SqliteCommand update = Command(transaction, """
-                UPDATE runs SET status = 'finished', finished_utc = $finished, wall_seconds = $wall,
-                    samples_seen = $samples, peak_managed_bytes = $peak,
-                    active_parameters = COALESCE($active, active_parameters),
-                    train_loss = $trainLoss, test_loss = $testLoss, test_accuracy = $testAccuracy, error = NULL
-                WHERE id = $id
-                """);
-            update.Parameters.AddWithValue("$id", id);
-            update.Parameters.AddWithValue("$finished", Now());
             update.Parameters.AddWithValue("$wall", final.WallSeconds);
             update.Parameters.AddWithValue("$samples", final.SamplesSeen);
             update.Parameters.AddWithValue("$peak", final.PeakManagedBytes);
@@ -251,26 +267,28 @@ public sealed partial class SqliteResultStore : IResultStore
             update.Parameters.AddWithValue("$trainLoss", Db(final.TrainLoss));
             update.Parameters.AddWithValue("$testLoss", Db(final.TestLoss));
             update.Parameters.AddWithValue("$testAccuracy", Db(final.TestAccuracy));
-            RequireOne(update.ExecuteNonQuery(), id);
         });
     }
 
-    public void FailRun(string id, string message)
-    {
-        Write(transaction =>
+    public void FailRun(string id, string message, string? worker = null) =>
+        End(id, worker, """
+            UPDATE runs SET status = 'failed', finished_utc = $finished, error = $error, lease_expires_utc = NULL
+            WHERE id = $id
+            """, update => update.Parameters.AddWithValue("$error", message));
+
+    public void DivergeRun(string id, long step, string message, string? worker = null) =>
+        End(id, worker, """
+            UPDATE runs SET status = 'diverged', finished_utc = $finished, error = $error, diverged_step = $step,
+                train_loss = NULL, test_loss = NULL, test_accuracy = NULL, lease_expires_utc = NULL
+            WHERE id = $id
+            """, update =>
         {
-            using SqliteCommand update = Command(transaction,
-                "UPDATE runs SET status = 'failed', finished_utc = $finished, error = $error WHERE id = $id");
-            update.Parameters.AddWithValue("$id", id);
-            update.Parameters.AddWithValue("$finished", Now());
             update.Parameters.AddWithValue("$error", message);
-            RequireOne(update.ExecuteNonQuery(), id);
+            update.Parameters.AddWithValue("$step", step);
         });
-    }
 
-    public IReadOnlyList<EvalRecord> GetEvals(string id)
-    {
-        lock (gate)
+    public IReadOnlyList<EvalRecord> GetEvals(string id) =>
+        Read<IReadOnlyList<EvalRecord>>(() =>
         {
             using SqliteCommand command = connection.CreateCommand();
             command.CommandText = """
@@ -294,18 +312,66 @@ public sealed partial class SqliteResultStore : IResultStore
             }
 
             return evals;
-        }
-    }
+        });
 
+    /// <summary>Checkpoints the WAL into the file (so it alone holds every result), then closes.</summary>
     public void Dispose()
     {
         lock (gate)
         {
+            if (connection.State == System.Data.ConnectionState.Open)
+            {
+                Checkpoint("TRUNCATE");
+            }
+
             connection.Dispose();
         }
     }
 
-    private string Now() => clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// The run ends: one update (with <c>$id</c> and <c>$finished</c> bound here) of a run that exists and, given a
+    /// worker, that the worker holds; then a passive WAL checkpoint so a copy of the file alone has the run.
+    /// </summary>
+    private void End(string id, string? worker, string sql, Action<SqliteCommand> bind)
+    {
+        Write(transaction =>
+        {
+            if (worker is not null)
+            {
+                RequireHeld(transaction, id, worker);
+            }
+
+            using SqliteCommand update = Command(transaction, sql);
+            update.Parameters.AddWithValue("$id", id);
+            update.Parameters.AddWithValue("$finished", Now());
+            bind(update);
+            RequireOne(update.ExecuteNonQuery(), id);
+        });
+        lock (gate)
+        {
+            Checkpoint("PASSIVE");
+        }
+    }
+
+    /// <summary>
+    /// Best effort: a checkpoint that cannot run now (readers in other processes, a full disk) leaves the results in the
+    /// WAL, where SQLite still finds them; the next write reports a real problem.
+    /// </summary>
+    private void Checkpoint(string mode)
+    {
+        try
+        {
+            Execute(connection, $"PRAGMA wal_checkpoint({mode})");
+        }
+        catch (SqliteException)
+        {
+        }
+    }
+
+    private string Now() => Text(clock.GetUtcNow());
+
+    /// <summary>Times as fixed-width UTC text, so that SQL compares them in order (lease expiry).</summary>
+    private static string Text(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private void RequireOne(int rows, string id)
     {

@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+using SparseDsl.Experiments;
+using Xunit.Abstractions;
+
+namespace SparseDsl.EndToEnd.Tests;
+
+/// <summary>
+/// The QuickStart example's generated program as separate <c>run</c> processes on one store, as a user starts them:
+/// two at once share the grid, a second one leaves a point the first is training alone, a killed worker's point is
+/// reclaimed once its lease expires, and SIGTERM releases the point and checkpoints the store.
+/// </summary>
+public sealed class WorkerProcessTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("sparsedsl-workers-").FullName;
+
+    private string Db => Path.Combine(_folder, "results.db");
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void TwoProcessesStartedTogether_FinishEveryPointExactlyOnce()
+    {
+        using Worker first = Start("run", "--steps", "400");
+        using Worker second = Start("run", "--steps", "400");
+
+        first.WaitForExit();
+        second.WaitForExit();
+
+        Assert.True(first.Code == 0, first.Stderr);
+        Assert.True(second.Code == 0, second.Stderr);
+        var done = new[] { GridReliabilityTests.DoneIds(first.Stdout), GridReliabilityTests.DoneIds(second.Stdout) };
+        Assert.Empty(done[0].Intersect(done[1]));
+        Assert.Equal(3, done[0].Count + done[1].Count);
+        using IResultStore store = ResultStores.Open(Db);
+        IReadOnlyList<RunRecord> runs = store.ListRuns("QuickStudy");
+        Assert.Equal(done[0].Concat(done[1]).Order(StringComparer.Ordinal), runs.Select(r => r.Id));
+        Assert.All(runs, r =>
+        {
+            Assert.Equal((RunStatus.Finished, 1), (r.Status, r.Attempts));
+            Assert.Equal([100L, 200L, 300L, 400L], store.GetEvals(r.Id).Select(e => e.Step));
+        });
+    }
+
+    [Fact]
+    public void SecondProcessWhileTheFirstTrainsAPoint_LeavesItAlone()
+    {
+        using Worker first = Start("run", "--points", "0", "--steps", "3000");
+        first.WaitForOutput("step 600/3000");
+
+        using Worker second = Start("run", "--points", "0", "--steps", "3000");
+        second.WaitForExit();
+        first.WaitForExit();
+
+        Assert.True(second.Code == 0, second.Stderr);
+        Assert.Contains("1 point(s) selected, 0 already finished, 1 being trained by other workers, 0 to run", second.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("step", second.Stdout, StringComparison.Ordinal);
+        Assert.True(first.Code == 0, first.Stderr);
+        using IResultStore store = ResultStores.Open(Db);
+        RunRecord run = store.ListRuns("QuickStudy").Single();
+        Assert.Equal((RunStatus.Finished, 1), (run.Status, run.Attempts));
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => i * 100L), store.GetEvals(run.Id).Select(e => e.Step));
+    }
+
+    [Fact]
+    public void KilledWorker_ItsPointIsLeftAloneWhileLeased_ThenReclaimedAndFinishedOnce()
+    {
+        // A lease of 5 s: long enough that the early worker starts within it on a busy machine.
+        using Worker killed = Start("run", "--points", "0", "--steps", "3000", "--lease", "5");
+        killed.WaitForOutput("step 600/3000");
+        killed.Kill();
+
+        using Worker early = Start("run", "--points", "0", "--steps", "3000", "--lease", "5");
+        early.WaitForExit();
+        Thread.Sleep(TimeSpan.FromSeconds(5.5));
+        using Worker late = Start("run", "--points", "0", "--steps", "3000", "--lease", "5");
+        late.WaitForExit();
+
+        Assert.Contains("1 being trained by other workers, 0 to run", early.Stdout, StringComparison.Ordinal);
+        Assert.True(late.Code == 0, late.Stderr);
+        Assert.Contains("reclaimed", late.Stdout, StringComparison.Ordinal);
+        Assert.Single(GridReliabilityTests.DoneIds(late.Stdout));
+        using IResultStore store = ResultStores.Open(Db);
+        RunRecord run = store.ListRuns("QuickStudy").Single();
+        Assert.Equal((RunStatus.Finished, 2), (run.Status, run.Attempts));
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => i * 100L), store.GetEvals(run.Id).Select(e => e.Step));
+    }
+
+    [Fact]
+    public void Sigterm_ReleasesThePoint_ExitCode143_AndTheFileAloneHoldsItsEvaluations()
+    {
+        using Worker worker = Start("run", "--points", "0", "--steps", "30000");
+        worker.WaitForOutput("step 3000/30000");
+
+        worker.Signal("TERM");
+        worker.WaitForExit();
+
+        Assert.Equal(143, worker.Code);
+        Assert.Contains("stopped by SIGTERM", worker.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Db + "-wal") && new FileInfo(Db + "-wal").Length > 0, "the WAL was not checkpointed");
+        string copy = Path.Combine(_folder, "copy.db");
+        File.Copy(Db, copy);
+        using IResultStore store = ResultStores.Open(copy);
+        RunRecord run = store.ListRuns("QuickStudy").Single();
+        Assert.Equal((RunStatus.Running, (DateTimeOffset?)null), (run.Status, run.LeaseExpiresUtc));
+        Assert.True(store.GetEvals(run.Id).Count >= 30);
+        RunClaim next = store.ClaimNext([run], "next", TimeSpan.FromMinutes(1))!;
+        Assert.Equal(run.Worker, next.TakenOverFrom);
+    }
+
+    private Worker Start(params string[] args)
+    {
+        string dll = typeof(WorkerProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "QuickStartDll").Value!;
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = _folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (string arg in args.Concat(["--store", Db]))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return new Worker(Process.Start(start)!, output);
+    }
+
+    /// <summary>One worker process with its output collected as it comes.</summary>
+    private sealed class Worker : IDisposable
+    {
+        private readonly Process process;
+        private readonly ITestOutputHelper log;
+        private readonly StringBuilder stdout = new();
+        private readonly StringBuilder stderr = new();
+
+        public Worker(Process process, ITestOutputHelper log)
+        {
+            this.process = process;
+            this.log = log;
+            process.OutputDataReceived += (_, e) => Append(stdout, e.Data);
+            process.ErrorDataReceived += (_, e) => Append(stderr, e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+        }
+
+        public int Code => process.ExitCode;
+
+        public string Stdout
+        {
+            get
+            {
+                lock (stdout)
+                {
+                    return stdout.ToString();
+                }
+            }
+        }
+
+        public string Stderr
+        {
+            get
+            {
+                lock (stderr)
+                {
+                    return stderr.ToString();
+                }
+            }
+        }
+
+        public void WaitForOutput(string text)
+        {
+            var clock = Stopwatch.StartNew();
+            while (!Stdout.Contains(text, StringComparison.Ordinal))
+            {
+                Assert.False(process.HasExited, $"the worker exited before printing '{text}': {Stdout}{Stderr}");
+                Assert.True(clock.Elapsed < Patience, $"no '{text}' after {Patience}: {Stdout}");
+                Thread.Sleep(20);
+            }
+        }
+
+        public void WaitForExit()
+        {
+            Assert.True(process.WaitForExit(Patience), $"the worker did not exit within {Patience}: {Stdout}");
+            process.WaitForExit(); // the output events are all delivered
+            log.WriteLine($"[pid {process.Id} exit {process.ExitCode}]\n{Stdout}{Stderr}");
+        }
+
+        /// <summary>SIGKILL: the process dies at once, without a word to the store.</summary>
+        public void Kill()
+        {
+            process.Kill();
+            WaitForExit();
+        }
+
+        public void Signal(string name) => Testing.Faults.Run("kill", "-" + name, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        public void Dispose()
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+                process.WaitForExit();
+            }
+
+            process.Dispose();
+        }
+
+        private static void Append(StringBuilder builder, string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (builder)
+            {
+                builder.AppendLine(line);
+            }
+        }
+    }
+}
