@@ -22,15 +22,17 @@ public sealed class DataCatalog
     private static readonly ConcurrentDictionary<string, bool> Verified = new(StringComparer.Ordinal);
 
     private readonly IPackageFetcher fetcher;
+    private readonly INpmFetcher? npm;
 
-    public DataCatalog(string? cacheRoot = null, IPackageFetcher? fetcher = null)
+    public DataCatalog(string? cacheRoot = null, IPackageFetcher? fetcher = null, INpmFetcher? npm = null)
     {
         CacheRoot = Path.GetFullPath(cacheRoot ?? DefaultCacheRoot());
         this.fetcher = fetcher ?? new AptPackageFetcher();
+        this.npm = npm;
     }
 
-    /// <summary>Every name <see cref="Resolve"/> knows.</summary>
-    public static IReadOnlyList<string> KnownNames { get; } = [FashionMnist.Name, SyntheticData.Name];
+    /// <summary>Every name the catalog knows; the text data sets (<see cref="TextCatalog"/>) only <see cref="Fetch"/> here.</summary>
+    public static IReadOnlyList<string> KnownNames { get; } = [FashionMnist.Name, SyntheticData.Name, .. TextCatalog.KnownNames];
 
     /// <summary>The folder that holds one subfolder per fetched data set.</summary>
     public string CacheRoot { get; }
@@ -63,6 +65,11 @@ public sealed class DataCatalog
     public Dataset Load(string name, string? dataDir = null)
     {
         CheckKnown(name);
+        if (TextCatalog.IsTextName(name))
+        {
+            throw new DataUnavailableException($"'{name}' is a text data set: it trains a token model (TextCatalog loads it), not a model over images");
+        }
+
         if (name == SyntheticData.Name)
         {
             return Loaded.GetOrAdd(name, _ => new Lazy<Dataset>(() => SyntheticData.Create())).Value;
@@ -96,6 +103,11 @@ public sealed class DataCatalog
     public string? Fetch(string name)
     {
         CheckKnown(name);
+        if (TextCatalog.IsTextName(name))
+        {
+            return new TextCatalog(CacheRoot, npm).Fetch(name);
+        }
+
         if (name == SyntheticData.Name)
         {
             return null;
@@ -204,7 +216,7 @@ public sealed class DataCatalog
 
     private static void CheckKnown(string name)
     {
-        if (!KnownNames.Contains(name, StringComparer.Ordinal))
+        if (!KnownNames.Contains(name, StringComparer.Ordinal) && !TextCatalog.IsTextName(name))
         {
             throw new DataUnavailableException($"Unknown data set '{name}'; known: {string.Join(", ", KnownNames)}");
         }

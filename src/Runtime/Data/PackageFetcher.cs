@@ -1,6 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
-
 namespace SparseDsl.Data;
 
 /// <summary>Gets a Debian package's files with the ordinary package client. Tests substitute a fake.</summary>
@@ -56,47 +53,8 @@ public sealed class AptPackageFetcher : IPackageFetcher
         }
     }
 
-    private void Run(string command, string[] arguments, string workingDirectory)
-    {
-        var start = new ProcessStartInfo(command)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new PackageFetchException($"{command} did not start");
-        }
-        catch (Win32Exception e)
-        {
-            throw new PackageFetchException($"{command} not found: {e.Message}", e);
-        }
-
-        using (process)
-        {
-            Task<string> output = process.StandardOutput.ReadToEndAsync();
-            Task<string> error = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(Timeout))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new PackageFetchException($"{command} took longer than {Timeout.TotalMinutes:0} minutes");
-            }
-
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                throw new PackageFetchException(LastErrorLine(error.Result, output.Result) ?? $"{command} exited with code {process.ExitCode}");
-            }
-        }
-    }
+    private void Run(string command, string[] arguments, string workingDirectory) =>
+        ClientCommand.Run(command, arguments, workingDirectory, Timeout, LastErrorLine);
 
     /// <summary>apt's "E: …" line when there is one, else the last non-empty line of stderr, then stdout.</summary>
     internal static string? LastErrorLine(string error, string output)

@@ -88,25 +88,22 @@ public sealed class ShuffleSampler : IEpochSampler
 }
 
 /// <summary>
-/// RS2 (repeated sampling of random subsets, SCIENCE.md §5): each epoch visits a fresh random fraction r of the
-/// train split, without replacement within the epoch, in random order; epochs are drawn independently.
+/// RS2 with replacement across rounds (SCIENCE.md §5; Okanovic et al. 2024): each epoch visits a fresh random
+/// fraction r of the pool (the train split, or its <see cref="UniqueBudget"/>), without replacement within the
+/// epoch, in random order; epochs are drawn independently, so an example may come back in the next epoch while
+/// another waits. <see cref="Rs2PassSampler"/> is the authors' default, without replacement across rounds too.
 /// </summary>
 public sealed class Rs2Sampler : IEpochSampler
 {
-    private readonly int trainCount;
+    private readonly int[] pool;
     private readonly ulong seed;
 
-    public Rs2Sampler(int trainCount, long seed, double fraction)
+    public Rs2Sampler(int trainCount, long seed, double fraction, UniqueBudget? budget = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(trainCount, 1);
-        if (!(fraction > 0 && fraction <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "the RS2 fraction must be in (0, 1]");
-        }
-
-        this.trainCount = trainCount;
+        pool = (budget ?? new UniqueBudget(trainCount)).Select(trainCount);
         this.seed = unchecked((ulong)seed);
-        EpochLength = Math.Max(1, (int)Math.Round(fraction * trainCount, MidpointRounding.AwayFromZero));
+        EpochLength = Rs2PassSampler.RoundLength(pool.Length, fraction);
     }
 
     public int EpochLength { get; }
@@ -114,14 +111,58 @@ public sealed class Rs2Sampler : IEpochSampler
     public void FillEpoch(int epoch, Span<int> order)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
-        var all = new int[trainCount];
-        for (int i = 0; i < all.Length; i++)
-        {
-            all[i] = i;
-        }
-
+        int[] all = (int[])pool.Clone();
         var rng = SeededRandom.For(seed, RandomPurpose.EpochFraction, (ulong)epoch);
         UniqueBudget.PartialShuffle(ref rng, all, EpochLength);
         all.AsSpan(0, EpochLength).CopyTo(order);
+    }
+}
+
+/// <summary>
+/// RS2 without replacement (the authors' default, their <c>UniformNoReplacement</c>): the pool is shuffled once per
+/// pass, with (seed, pass) as the seed, and cut into R = ⌊N / m⌋ rounds of m = round(r·N) examples; epoch e is round
+/// e mod R of pass ⌊e / R⌋. Within a pass no example repeats; the N − R·m examples left at the end of a pass's
+/// order sit that pass out (the authors' code wraps those into a shorter round instead; here every epoch has the
+/// same length). With r = 0.1 and N divisible by 10, every example is seen exactly once per 10 epochs.
+/// </summary>
+public sealed class Rs2PassSampler : IEpochSampler
+{
+    private readonly int[] pool;
+    private readonly ulong seed;
+
+    public Rs2PassSampler(int trainCount, long seed, double fraction, UniqueBudget? budget = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(trainCount, 1);
+        pool = (budget ?? new UniqueBudget(trainCount)).Select(trainCount);
+        this.seed = unchecked((ulong)seed);
+        EpochLength = RoundLength(pool.Length, fraction);
+        RoundsPerPass = pool.Length / EpochLength;
+    }
+
+    public int EpochLength { get; }
+
+    /// <summary>Epochs (rounds) per pass over the pool: ⌊N / m⌋.</summary>
+    public int RoundsPerPass { get; }
+
+    public void FillEpoch(int epoch, Span<int> order)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(epoch);
+        int pass = epoch / RoundsPerPass;
+        int round = epoch % RoundsPerPass;
+        int[] all = (int[])pool.Clone();
+        var rng = SeededRandom.For(seed, RandomPurpose.Rs2Pass, (ulong)pass);
+        rng.Shuffle(all);
+        all.AsSpan(round * EpochLength, EpochLength).CopyTo(order);
+    }
+
+    /// <summary>m = round(r·N), at least 1; r must be in (0, 1].</summary>
+    internal static int RoundLength(int poolSize, double fraction)
+    {
+        if (!(fraction > 0 && fraction <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "the RS2 fraction must be in (0, 1]");
+        }
+
+        return Math.Max(1, (int)Math.Round(fraction * poolSize, MidpointRounding.AwayFromZero));
     }
 }

@@ -78,6 +78,7 @@ internal static class RandomPurpose
     public const ulong EpochShuffle = 0x5348554646_4C45UL;
     public const ulong UniqueSubset = 0x554E49_51554555UL;
     public const ulong EpochFraction = 0x525332_5F465241UL;
+    public const ulong Rs2Pass = 0x525332_50415353UL;
     public const ulong SyntheticMeans = 0x53594E_4D45414EUL;
     public const ulong SyntheticTrain = 0x53594E_54524149UL;
     public const ulong SyntheticTest = 0x53594E_54455354UL;

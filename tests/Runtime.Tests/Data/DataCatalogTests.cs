@@ -160,7 +160,7 @@ public sealed class DataCatalogTests
     {
         var error = Assert.Throws<DataUnavailableException>(() => DataCatalog.Resolve("cifar-10"));
 
-        Assert.Equal("Unknown data set 'cifar-10'; known: fashion-mnist, synthetic", error.Message);
+        Assert.Equal("Unknown data set 'cifar-10'; known: fashion-mnist, synthetic, brown, text:PATH", error.Message);
     }
 
     [Fact]
