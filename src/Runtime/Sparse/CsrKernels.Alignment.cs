@@ -28,7 +28,7 @@ public static unsafe partial class CsrKernels
     /// alignment only when a row is a whole number of 64-byte lines (batch a multiple of 16); otherwise no copy can align
     /// them all and none is made.
     /// </summary>
-    private static (float[] Array, int Offset) AlignedSource(float[] src, long elements, int batch, ref float[]? scratch)
+    internal static (float[] Array, int Offset) AlignedSource(float[] src, long elements, int batch, ref float[]? scratch)
     {
         if (!CopyMisalignedSources || !Vector512.IsHardwareAccelerated || batch % 16 != 0 || elements < 4096 || elements > Array.MaxLength - 16)
         {

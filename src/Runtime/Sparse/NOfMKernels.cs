@@ -23,6 +23,19 @@ public static unsafe partial class NOfMKernels
 
     private const int BatchTile = 128;
 
+    // Aligned copies of misaligned activations (a Vector512 load across two cache lines costs two), one per product.
+    [ThreadStatic]
+    private static float[]? forwardScratch;
+
+    [ThreadStatic]
+    private static float[]? gradientScratch;
+
+    [ThreadStatic]
+    private static float[]? inputGradientScratch;
+
+    [ThreadStatic]
+    private static float[]? transposedScratch;
+
     /// <summary>Vector512 (with AVX-512's shuffles, for the dW reduction) or scalar: <see cref="WeightFormats"/> stores N:M as CSR elsewhere.</summary>
     internal static VectorPath BestPath { get; } =
         Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? VectorPath.Vector512 : VectorPath.Scalar;
@@ -35,13 +48,15 @@ public static unsafe partial class NOfMKernels
         DenseKernels.Check(bias, w.Rows, nameof(bias));
         DenseKernels.Check(x, (long)w.Cols * batch, nameof(x));
         DenseKernels.Check(y, (long)w.Rows * batch, nameof(y));
+        var (source, offset) = CsrKernels.AlignedSource(x, (long)w.Cols * batch, batch, ref forwardScratch);
         Workers.ForRange(w.Rows, Chunks(w.Rows, w.StoredValues, batch), (r0, r1) =>
         {
             var scratch = new long[Walk.OffsetCapacity(w)];
-            fixed (float* pv = w.Values, px = x, py = y, pb = bias)
+            fixed (float* pv = w.Values, px0 = source, py = y, pb = bias)
             fixed (byte* ps = w.Slots)
             fixed (long* po = scratch)
             {
+                float* px = px0 + offset;
                 var rows = new Walk(w, pv, ps, po, batch);
                 for (int b = 0; b < batch; b += BatchTile)
                 {
@@ -96,13 +111,15 @@ public static unsafe partial class NOfMKernels
     /// <summary>dValues and db, rows split across cores; a row's entries in one input slab are reduced sixteen at a time.</summary>
     private static void WeightGradient(NOfMFormat w, float[] x, float[] dz, float[] dValues, float[] db, int batch, VectorPath path)
     {
+        var (source, offset) = CsrKernels.AlignedSource(x, (long)w.Cols * batch, batch, ref gradientScratch);
         Workers.ForRange(w.Rows, Chunks(w.Rows, w.StoredValues, batch), (r0, r1) =>
         {
             var scratch = new long[Walk.OffsetCapacity(w)];
-            fixed (float* pv = w.Values, px = x, pdz = dz, pdv = dValues)
+            fixed (float* pv = w.Values, px0 = source, pdz = dz, pdv = dValues)
             fixed (byte* ps = w.Slots)
             fixed (long* po = scratch)
             {
+                float* px = px0 + offset;
                 var rows = new Walk(w, pv, ps, po, batch);
                 for (int r = r0; r < r1; r++)
                 {
@@ -135,12 +152,28 @@ public static unsafe partial class NOfMKernels
     private static void InputGradient(NOfMFormat w, float[] dz, float[] dx, int batch, VectorPath path)
     {
         int rows = w.Rows;
+        var (source, offset) = CsrKernels.AlignedSource(dz, (long)rows * batch, batch, ref inputGradientScratch);
+
+        // The weights in transpose order, gathered once per call: read where they are stored, each input's entries sit a
+        // row apart (one cache miss each, in the inner loop); gathered first, the misses overlap and the loop streams.
+        float[] transposed = transposedScratch is { } t && t.Length >= w.StoredValues ? t : transposedScratch = new float[w.StoredValues];
+        Workers.ForRange(w.StoredValues, Chunks(w.Cols, w.StoredValues, batch), (e0, e1) =>
+        {
+            int[] positions = w.TransposePositions;
+            float[] values = w.Values;
+            for (int e = e0; e < e1; e++)
+            {
+                transposed[e] = values[positions[e]];
+            }
+        });
+
         Workers.ForRange(w.Cols, Chunks(w.Cols, w.StoredValues, batch), (c0, c1) =>
         {
             var cursor = new int[c1 - c0];
-            fixed (int* ptr = w.TransposePtr, trows = w.TransposeRows, tpos = w.TransposePositions)
-            fixed (float* pv = w.Values, pdz = dz, pdx = dx)
+            fixed (int* ptr = w.TransposePtr, trows = w.TransposeRows)
+            fixed (float* pv = transposed, pdz0 = source, pdx = dx)
             {
+                float* pdz = pdz0 + offset;
                 for (int b = 0; b < batch; b += BatchTile)
                 {
                     int width = Math.Min(BatchTile, batch - b);
@@ -156,7 +189,7 @@ public static unsafe partial class NOfMKernels
                                 end++;
                             }
 
-                            GatherInput(start, end, trows, tpos, pv, pdz + b, pdx + (long)c * batch + b, accumulate: rb > 0, width, batch, path);
+                            GatherInput(start, end, trows, pv, pdz + b, pdx + (long)c * batch + b, accumulate: rb > 0, width, batch, path);
                             cursor[c - c0] = end;
                         }
                     }
@@ -165,8 +198,8 @@ public static unsafe partial class NOfMKernels
         });
     }
 
-    /// <summary>dst[0..width) (+)= Σ_{k in [start, end)} values[pos[k]]·dz[rows[k], 0..width).</summary>
-    private static void GatherInput(int start, int end, int* rows, int* pos, float* values, float* dz, float* dst, bool accumulate, int width, int batch, VectorPath path)
+    /// <summary>dst[0..width) (+)= Σ_{k in [start, end)} values[k]·dz[rows[k], 0..width) (values in transpose order).</summary>
+    private static void GatherInput(int start, int end, int* rows, float* values, float* dz, float* dst, bool accumulate, int width, int batch, VectorPath path)
     {
         int b = 0;
         if (path == VectorPath.Vector512)
@@ -186,7 +219,7 @@ public static unsafe partial class NOfMKernels
 
                 for (int k = start; k < end; k++)
                 {
-                    Vector512<float> v = Vector512.Create(values[pos[k]]);
+                    Vector512<float> v = Vector512.Create(values[k]);
                     float* s = dz + (long)rows[k] * batch;
                     a0 = Vector512.FusedMultiplyAdd(v, Vector512.Load(s), a0);
                     a1 = Vector512.FusedMultiplyAdd(v, Vector512.Load(s + 16), a1);
@@ -208,7 +241,7 @@ public static unsafe partial class NOfMKernels
                 Vector512<float> a = accumulate ? Vector512.Load(dst + b) : Vector512<float>.Zero;
                 for (int k = start; k < end; k++)
                 {
-                    a = Vector512.FusedMultiplyAdd(Vector512.Create(values[pos[k]]), Vector512.Load(dz + (long)rows[k] * batch + b), a);
+                    a = Vector512.FusedMultiplyAdd(Vector512.Create(values[k]), Vector512.Load(dz + (long)rows[k] * batch + b), a);
                 }
 
                 a.Store(dst + b);
@@ -220,7 +253,7 @@ public static unsafe partial class NOfMKernels
             float acc = accumulate ? dst[b] : 0f;
             for (int k = start; k < end; k++)
             {
-                acc = MathF.FusedMultiplyAdd(values[pos[k]], dz[(long)rows[k] * batch + b], acc);
+                acc = MathF.FusedMultiplyAdd(values[k], dz[(long)rows[k] * batch + b], acc);
             }
 
             dst[b] = acc;
