@@ -68,14 +68,16 @@ internal static class BlockStudy
             .SelectMany(g => Enumerable.Range(g * m, m).OrderBy(_ => random.Next()).Take(n))
             .Order()];
         Compare<T>(reps, layout, units, $"{n}:{m} {T.In}→{T.Out}", split, table);
+        Compare<T>(reps, layout, units, $"{n}:{m} {T.In}→{T.Out} as CSR", split, table, (l, u, v) => CsrFormat.FromUnits(l, u, v));
     }
 
-    /// <summary>The pattern's format (as <see cref="WeightFormats"/> picks it) against our dense kernels on the same weights.</summary>
-    private static void Compare<T>(int reps, UnitLayout layout, int[] units, string label, bool split, List<string> table)
+    /// <summary>The pattern's format (as <see cref="WeightFormats"/> picks it, or <paramref name="create"/>) against our dense kernels on the same weights.</summary>
+    private static void Compare<T>(
+        int reps, UnitLayout layout, int[] units, string label, bool split, List<string> table, Func<UnitLayout, int[], float[], WeightFormat>? create = null)
         where T : ILayerShape
     {
         int i = T.In, o = T.Out;
-        var block = WeightFormats.Create(layout, units, KernelStudy.Random(units.Length * layout.UnitSize, 8));
+        var block = (create ?? WeightFormats.Create)(layout, units, KernelStudy.Random(units.Length * layout.UnitSize, 8));
         float[] w = block.ToDense(), bias = KernelStudy.Random(o, 4), x = KernelStudy.Random(i * Batch, 5), dy = KernelStudy.Random(o * Batch, 6);
         float[] y = new float[o * Batch], dW = new float[o * i], db = new float[o], dx = new float[i * Batch];
         float[] y2 = new float[o * Batch], dValues = new float[block.StoredValues], db2 = new float[o], dx2 = new float[i * Batch];
