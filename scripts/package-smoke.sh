@@ -10,28 +10,35 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-# A unique pre-release version, so the global package cache never serves a stale build.
+# A unique pre-release package version, so the global package cache never serves a stale build. Only the package's
+# version: the assemblies keep the repository's Version, so packing reuses the Release build `dotnet test` just made.
 version="0.1.0-smoke.$(date +%s)"
 study_limit_mb=40
 tool_limit_mb=60
 
-dotnet pack "$repo/src/Runtime/Runtime.csproj" -c Release -o "$work/feed" -p:Version="$version" --nologo -v quiet
-dotnet pack "$repo/src/Template/Template.csproj" -c Release -o "$work/feed" -p:Version="$version" --nologo -v quiet
-dotnet pack "$repo/src/Cli/Cli.csproj" -c Release -o "$work/feed" -p:Version="$version" -p:SparseDslToolRids=linux-x64 --nologo -v quiet
-unzip -l "$work/feed/SparseDsl.$version.nupkg" | grep -E "analyzers/dotnet/cs/|build/|lib/net10.0/|README.md" | awk '{print "  " $4}'
+dotnet pack "$repo/src/Runtime/Runtime.csproj" -c Release -o "$work/feed" -p:PackageVersion="$version" --nologo -v quiet
+echo "package smoke test: SparseDsl packed (${SECONDS}s)"
+dotnet pack "$repo/src/Template/Template.csproj" -c Release -o "$work/feed" -p:PackageVersion="$version" --nologo -v quiet
+dotnet pack "$repo/src/Cli/Cli.csproj" -c Release -o "$work/feed" -p:PackageVersion="$version" -p:SparseDslToolRids=linux-x64 --nologo -v quiet
+echo "package smoke test: SparseDsl.Templates and SparseDsl.Tool packed (${SECONDS}s)"
+# (Listings go to files first: `unzip … | grep -q` fails under pipefail when grep stops reading early.)
+unzip -l "$work/feed/SparseDsl.$version.nupkg" > "$work/package.txt"
+unzip -p "$work/feed/SparseDsl.$version.nupkg" SparseDsl.nuspec > "$work/nuspec.xml"
+unzip -l "$work/feed/SparseDsl.$version.snupkg" > "$work/symbols.txt"
+grep -E "analyzers/dotnet/cs/|build/|lib/net10.0/|README.md" "$work/package.txt" | awk '{print "  " $4}'
 # IntelliSense, readme, licence, symbols.
 for f in lib/net10.0/SparseDsl.Runtime.xml lib/net10.0/SparseDsl.Language.xml README.md; do
-  unzip -l "$work/feed/SparseDsl.$version.nupkg" | grep -q " $f\$" || { echo "package smoke test: $f missing from the package"; exit 1; }
+  grep -q " $f\$" "$work/package.txt" || { echo "package smoke test: $f missing from the package"; exit 1; }
 done
-unzip -p "$work/feed/SparseDsl.$version.nupkg" SparseDsl.nuspec | grep -q '<license type="expression">MIT</license>' || { echo "package smoke test: no licence expression"; exit 1; }
-unzip -l "$work/feed/SparseDsl.$version.snupkg" | grep -q "lib/net10.0/SparseDsl.Runtime.pdb" || { echo "package smoke test: no symbols package"; exit 1; }
+grep -q '<license type="expression">MIT</license>' "$work/nuspec.xml" || { echo "package smoke test: no licence expression"; exit 1; }
+grep -q "lib/net10.0/SparseDsl.Runtime.pdb" "$work/symbols.txt" || { echo "package smoke test: no symbols package"; exit 1; }
 
 # Megabytes under a folder (du's 1 MiB blocks, rounded up), or fail above a limit.
 size_mb() { du -s --block-size=1M "$1" | cut -f1; }
 check_size() {
   local what="$1" dir="$2" limit="$3" mb
   mb="$(size_mb "$dir")"
-  echo "package smoke test: $what $mb MB (limit $limit MB)"
+  echo "package smoke test: $what $mb MB (limit $limit MB) (${SECONDS}s)"
   if [ "$mb" -gt "$limit" ]; then du -s --block-size=1M "$dir"/* "$dir"/runtimes/* 2>/dev/null | sort -n | tail -8; echo "package smoke test: $what is over $limit MB"; exit 1; fi
 }
 
@@ -92,6 +99,7 @@ if grep -E "error CS|warning CS|AD0001" "$build_log" | grep -v "error CS0260: Mi
   echo "package smoke test: compiler diagnostics beyond the one CS0260"; exit 1
 fi
 grep -o "Study.cs([0-9,]*): error SPD001" "$build_log" | head -1
+echo "package smoke test: the hand-written study checked (${SECONDS}s)"
 
 # The template: installed from the local feed into a private hive (the user's templates are left alone), a project
 # created from it references this version of the package, builds warning-free, trains and draws its figures.
@@ -119,4 +127,4 @@ check_size "the installed tool" "$work/tool" "$tool_limit_mb"
 for f in loss_vs_tokens iso_loss residuals; do
   [ -s "$work/tool-plots/$f.png" ] && [ -s "$work/tool-plots/$f.svg" ] || { cat "$work/fit.log"; echo "package smoke test: the tool drew no $f.png/.svg"; exit 1; }
 done
-echo "package smoke test: OK"
+echo "package smoke test: OK (${SECONDS}s)"
