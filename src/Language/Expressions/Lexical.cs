@@ -6,7 +6,7 @@ namespace SparseDsl.Language;
 
 /// <summary>
 /// The lexical level of the expression language, written with Sprache: numbers (<c>1e-3</c>, <c>.5</c>,
-/// <c>-2</c>, <c>100k</c>, <c>5%</c>), words, quoted strings and punctuation. <see cref="Tokenize"/> turns a
+/// <c>-2</c>, <c>100k</c>, <c>5%</c>), words, quoted strings and punctuation. <see cref="Tokenize(string)"/> turns a
 /// whole expression into tokens that carry their position, so every grammar error can point at the exact
 /// column of the offending text.
 /// </summary>

@@ -36,6 +36,16 @@ public enum DropDecay
 /// <c>set every=100 drop=0.3</c>; <c>rigl every=100 drop=0.3 cosine until=75%</c>;
 /// <c>smet every=100 drop=0.2 cosine floor=0.005 warmup=100 density-lr=1</c>.
 /// </summary>
+/// <param name="Kind">The method: static, gmp, set, rigl or smet (the expression's first word).</param>
+/// <param name="Every">Topology update (or pruning step) interval ΔT in steps (<c>every=</c>).</param>
+/// <param name="Drop">Drop fraction p0: ⌊n_active · p_t⌋ weights are dropped and regrown at an update (<c>drop=</c>).</param>
+/// <param name="Decay">How the drop fraction falls over training (<c>constant</c> or <c>cosine</c>).</param>
+/// <param name="DropFloor">Lowest drop fraction of the cosine (<c>floor=</c>).</param>
+/// <param name="Start">First update step (<c>start=</c>), as steps or a fraction of training.</param>
+/// <param name="End">T_end, the last update (<c>until=</c>; gmp's <c>end=</c>).</param>
+/// <param name="InitialSparsity">gmp's starting sparsity s_0 (<c>from=</c>).</param>
+/// <param name="FinalSparsity">gmp's final sparsity s_f (<c>to=</c>).</param>
+/// <param name="Regrowth">Regrowth criterion (<c>grow=random|gradient|momentum</c>).</param>
 /// <param name="MomentWarmupSteps">
 /// SMET's first-moment warm-up W in steps (<c>smet warmup=W</c>; the optimizer's <c>moment-warmup=</c>), or null
 /// when the schedule does not give it (<see cref="SmetMethod.EffectiveOptimizer"/> resolves it).

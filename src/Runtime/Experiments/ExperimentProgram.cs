@@ -8,8 +8,18 @@ namespace SparseDsl.Experiments;
 /// (a scaling law fitted to the finished runs; <c>fit --report DIR</c> writes the law's report) over one study, or
 /// over the study named by the first argument when a project declares several.
 /// </summary>
+/// <remarks>
+/// A study's <c>Main</c> is generated and calls <see cref="Run(string[], IReadOnlyList{StudyDefinition})"/>; a user
+/// writes none of it and runs <c>dotnet run -- run</c>, <c>dotnet run -- list</c>, <c>dotnet run -- report</c> or
+/// <c>dotnet run -- fit</c> (<c>--help</c> on each lists its options). Exit codes: 0 done, 2 a mistake in what was
+/// asked (one line on standard error).
+/// </remarks>
 public static class ExperimentProgram
 {
+    /// <summary>Parses <paramref name="args"/> and runs the verb over <paramref name="studies"/>, writing to the console.</summary>
+    /// <param name="args">The command line (<c>run --steps 30</c>; with several studies, the study's name first).</param>
+    /// <param name="studies">The project's studies, as the generator declares them.</param>
+    /// <returns>The process exit code.</returns>
     public static int Run(string[] args, IReadOnlyList<StudyDefinition> studies) => Run(args, studies, Console.Out, Console.Error);
 
     /// <summary>
@@ -17,13 +27,29 @@ public static class ExperimentProgram
     /// notes of <c>report</c> print (tests call this in-process); the tables of <c>list</c> and <c>report</c> and the
     /// interactive progress bars still go to the console.
     /// </summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="studies">The project's studies.</param>
+    /// <param name="output">Where help and results go.</param>
+    /// <param name="error">Where errors go.</param>
+    /// <returns>The process exit code.</returns>
     public static int Run(string[] args, IReadOnlyList<StudyDefinition> studies, TextWriter output, TextWriter error) =>
         Run(args, studies, Array.Empty<UnavailableStudy>(), output, error);
 
     /// <summary>The entry point of a project in which some studies use what this version cannot run yet (SPD401).</summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="studies">The studies that can run.</param>
+    /// <param name="unavailable">The studies that were not generated, with the reason printed when one is asked for.</param>
+    /// <returns>The process exit code (2 for an unavailable study).</returns>
     public static int Run(string[] args, IReadOnlyList<StudyDefinition> studies, IReadOnlyList<UnavailableStudy> unavailable) =>
         Run(args, studies, unavailable, Console.Out, Console.Error);
 
+    /// <summary>The entry point with both the unavailable studies and explicit writers.</summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="studies">The studies that can run.</param>
+    /// <param name="unavailable">The studies that were not generated (SPD401).</param>
+    /// <param name="output">Where help and results go.</param>
+    /// <param name="error">Where errors go.</param>
+    /// <returns>The process exit code.</returns>
     public static int Run(string[] args, IReadOnlyList<StudyDefinition> studies, IReadOnlyList<UnavailableStudy> unavailable, TextWriter output, TextWriter error)
     {
         try
@@ -100,9 +126,15 @@ public static class ExperimentProgram
 }
 
 /// <summary>A problem with what the user asked for: printed as one line, exit code 2, no stack trace.</summary>
+/// <param name="message">The line to print after <c>error: </c>.</param>
 public sealed class UserInputException(string message) : Exception(message)
 {
     /// <summary>The value of a parsed expression, or one line naming <paramref name="what"/>, the text and the column.</summary>
+    /// <typeparam name="T">The spec the expression parses to.</typeparam>
+    /// <param name="result">The parse result.</param>
+    /// <param name="what">What the text is, for the message (<c>optimizer</c>).</param>
+    /// <param name="text">The expression as given.</param>
+    /// <returns>The parsed value.</returns>
     public static T Parsed<T>(Language.ParseResult<T> result, string what, string text) =>
         result.Success
             ? result.Value!

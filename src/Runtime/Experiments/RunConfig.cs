@@ -8,7 +8,18 @@ namespace SparseDsl.Experiments;
 /// One grid point fully resolved: everything that decides what a run computes. Its canonical text (fixed key
 /// order, invariant numbers) is hashed into the run id, so the same config always gets the same id.
 /// </summary>
+/// <param name="Study">The study's name (the [Experiment] class).</param>
+/// <param name="Model">The model's name (the [SparseModel] class).</param>
+/// <param name="Data">The data set: fashion-mnist or synthetic.</param>
+/// <param name="Steps">Training steps.</param>
+/// <param name="Batch">Samples per step.</param>
+/// <param name="EvalEvery">Evaluation interval in steps (0: only at the end).</param>
+/// <param name="Optimizer">The optimizer expression as declared.</param>
 /// <param name="Schedule">The schedule expression: the declared text or a 'schedule' grid value, verbatim, or its canonical form when 'update_every' or 'drop' changed it.</param>
+/// <param name="Sparsity">The model-level sparsity target of this point.</param>
+/// <param name="Distribution">How the target is spread over the layers.</param>
+/// <param name="Seed">The run's seed.</param>
+/// <param name="LearningRate">The 'lr' grid value, or null for the optimizer's own.</param>
 /// <param name="Pattern">
 /// The pattern expression (a 'pattern' grid value, verbatim) of the layers that follow the model-level target, or
 /// null for the patterns as declared.

@@ -4,7 +4,7 @@ namespace SparseDsl.Kernels;
 
 /// <summary>
 /// A dense linear layer on the CPU with feature-major activations: <c>x[in, batch]</c>, <c>y[out, batch]</c>
-/// (element (i,b) at <c>x[i*batch + b]</c>), row-major weights <c>W[out, in]</c>. <typeparamref name="TShape"/>
+/// (element (i,b) at <c>x[i*batch + b]</c>), row-major weights <c>W[out, in]</c>. <c>TShape</c>
 /// is the layer's shape struct, so In and Out are JIT-time constants.
 /// </summary>
 public static class DenseKernels

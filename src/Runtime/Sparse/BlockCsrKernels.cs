@@ -19,7 +19,7 @@ internal enum VectorPath
 /// like the GEMM micro-kernel (several output rows × one or two batch vectors of accumulators, a broadcast weight times
 /// a loaded activation vector per FMA), and dW is a 4 × 4 block of batch dot products per step, reduced by a transposing
 /// tree. Block-rows (forward, dW) or block-columns (dX, through the transpose map: no atomics) are split across cores.
-/// <typeparamref name="TShape"/> gives In = Cols and Out = Rows; <typeparamref name="TTile"/> the tile size.
+/// <c>TShape</c> gives In = Cols and Out = Rows; <c>TTile</c> the tile size.
 /// </summary>
 public static unsafe partial class BlockCsrKernels
 {

@@ -8,7 +8,7 @@ namespace SparseDsl.Sparse;
 /// <summary>
 /// An unstructured sparse linear layer on the CPU: CSR weights times feature-major activations
 /// (<c>x[in, batch]</c>, element (i,b) at <c>x[i*batch + b]</c>), every inner loop vectorized over the batch;
-/// the forward and dW split W's rows across cores, dX its columns. <typeparamref name="TShape"/> gives In = Cols, Out = Rows.
+/// the forward and dW split W's rows across cores, dX its columns. <c>TShape</c> gives In = Cols, Out = Rows.
 /// </summary>
 public static unsafe partial class CsrKernels
 {

@@ -6,7 +6,7 @@ namespace SparseDsl.Sparse;
 /// How one weight [Rows, Cols] is stored: its topology (which units of its <see cref="UnitLayout"/> are active) and its
 /// CPU kernels. A format is bound to the stored values array it was built over; <see cref="SparseWeight"/> (the one
 /// owner of the values, gradient and optimizer state) builds a new format after every topology change, so no format
-/// outlives the values it reads. Activations are feature-major (<c>x[in, batch]</c>); <typeparamref name="TShape"/>
+/// outlives the values it reads. Activations are feature-major (<c>x[in, batch]</c>); <c>TShape</c>
 /// on the kernels bakes In = Cols and Out = Rows into the JIT's code.
 /// </summary>
 public abstract class WeightFormat(UnitLayout layout, float[] values)
