@@ -6,7 +6,7 @@ namespace SparseDsl.Data;
 /// <summary>
 /// Runs a package client (<c>apt-get</c>, <c>dpkg</c>, <c>npm</c>) to completion and turns every failure into a
 /// <see cref="PackageFetchException"/> with one short reason: the command is missing, it timed out, or it exited
-/// non-zero (the reason is then the client's own error line, as <paramref name="errorLine"/> picks it).
+/// non-zero (the reason is then the client's own error line, as the caller's errorLine function picks it).
 /// </summary>
 internal static class ClientCommand
 {

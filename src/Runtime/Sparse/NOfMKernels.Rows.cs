@@ -9,7 +9,11 @@ public static unsafe partial class NOfMKernels
     /// The forward and dW of one row over one slab of groups [g0, g1): the row's entries there are
     /// <c>o·RowValues + g0·N ..</c>, and entry j of group g reads x row <c>g·M + Slots[k]</c>.
     /// </summary>
+    /// <param name="w">The format walked.</param>
+    /// <param name="values">Its values, pinned.</param>
+    /// <param name="slots">Its slots, pinned.</param>
     /// <param name="offsets">Scratch of <see cref="OffsetCapacity"/> entries, pinned by the caller.</param>
+    /// <param name="batch">Batch size (the row length of x).</param>
     private readonly struct Walk(NOfMFormat w, float* values, byte* slots, long* offsets, int batch)
     {
         private readonly int n = w.N;
