@@ -82,9 +82,6 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor GmpFinalBelowInitial = new DiagnosticDescriptor(
         RuleIds.GmpFinalBelowInitial, Title(RuleIds.GmpFinalBelowInitial), Message, DiagnosticCatalog.TrainingCategory, DiagnosticSeverity.Error, true, helpLinkUri: Link(RuleIds.GmpFinalBelowInitial));
 
-    public static readonly DiagnosticDescriptor RegrowthUnsupportedByPattern = new DiagnosticDescriptor(
-        RuleIds.RegrowthUnsupportedByPattern, Title(RuleIds.RegrowthUnsupportedByPattern), Message, DiagnosticCatalog.TrainingCategory, DiagnosticSeverity.Error, true, helpLinkUri: Link(RuleIds.RegrowthUnsupportedByPattern));
-
     public static readonly DiagnosticDescriptor OptimizerDoesNotParse = new DiagnosticDescriptor(
         RuleIds.OptimizerDoesNotParse, Title(RuleIds.OptimizerDoesNotParse), Message, DiagnosticCatalog.TrainingCategory, DiagnosticSeverity.Error, true, helpLinkUri: Link(RuleIds.OptimizerDoesNotParse));
 
@@ -124,7 +121,7 @@ internal static class Descriptors
         ExperimentModelNotSparseModel, LossDoesNotFitOutput, LayersOutsideModel, TypeNotTopLevel, SparsityOutOfRange, PatternDoesNotParse,
         BlockDoesNotDivideLayer, InvalidNOfM, SparsityContradictsPattern, DistributionCannotReachTarget,
         SparseOnLayerWithoutWeights, BlockLargerThanLayer, SparseOnKeepDenseLayer, ScheduleDoesNotParse, UpdateIntervalOutOfRange,
-        DropFractionOutOfRange, ScheduleWindowInvalid, GmpFinalBelowInitial, RegrowthUnsupportedByPattern,
+        DropFractionOutOfRange, ScheduleWindowInvalid, GmpFinalBelowInitial,
         OptimizerDoesNotParse, OptimizerValueOutOfRange, SmetOptionInvalid, UnknownGridAxis,
         GridValuesInvalid, GridAxisRepeated, GridTooLarge, UnknownDataSet,
         TrainingLengthInvalid, GridValueInvalidForAxis, NotSupportedYet);

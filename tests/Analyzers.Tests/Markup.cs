@@ -10,7 +10,7 @@ internal sealed record ExpectedDiagnostic(string Id, TextSpan Span);
 /// <c>{|SPD101:1.2|}</c> markup, as the Roslyn testing library writes it: the text between the colon and
 /// <c>|}</c> is what the diagnostic must underline; the markup itself is removed from the source. Marks nest, as
 /// in the Roslyn testing library, for a diagnostic inside another's span or two at the same span:
-/// <c>"smet {|SPD206:{|SPD401:grow=momentum|}|}"</c>, <c>"set {|SPD203:drop=1.5|}"</c>.
+/// <c>{|SPDaaa:{|SPDbbb:text|}|}</c>; for example <c>"set {|SPD203:drop=1.5|}"</c>.
 /// </summary>
 internal static class Markup
 {

@@ -21,6 +21,7 @@ public sealed class PatternTrainingTests
     [InlineData("static", 1)]
     [InlineData("set every=10 drop=0.3", 2)]
     [InlineData("smet every=10", 3)]
+    [InlineData("rigl every=10 drop=0.3", 5)]
     [InlineData("gmp from=0 to=0.5 every=10 start=0 end=80%", 4)]
     public void StructuredPatterns_StayValidAfterEveryUpdate_AndLossFalls(string scheduleText, int seed)
     {

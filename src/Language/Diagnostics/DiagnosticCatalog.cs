@@ -45,7 +45,6 @@ public static class DiagnosticCatalog
     public static readonly RuleDescriptor DropFractionOutOfRange = new(RuleIds.DropFractionOutOfRange, "Drop fraction must be in (0, 1)", Message, RuleSeverity.Error, TrainingCategory);
     public static readonly RuleDescriptor ScheduleWindowInvalid = new(RuleIds.ScheduleWindowInvalid, "Schedule must start before it ends and within training", Message, RuleSeverity.Error, TrainingCategory);
     public static readonly RuleDescriptor GmpFinalBelowInitial = new(RuleIds.GmpFinalBelowInitial, "GMP final sparsity is below its initial sparsity", Message, RuleSeverity.Error, TrainingCategory);
-    public static readonly RuleDescriptor RegrowthUnsupportedByPattern = new(RuleIds.RegrowthUnsupportedByPattern, "Regrowth criterion is not supported by the pattern", Message, RuleSeverity.Error, TrainingCategory);
     public static readonly RuleDescriptor OptimizerDoesNotParse = new(RuleIds.OptimizerDoesNotParse, "Optimizer does not parse", Message, RuleSeverity.Error, TrainingCategory);
     public static readonly RuleDescriptor OptimizerValueOutOfRange = new(RuleIds.OptimizerValueOutOfRange, "Optimizer option is out of range", Message, RuleSeverity.Error, TrainingCategory);
     public static readonly RuleDescriptor SmetOptionInvalid = new(RuleIds.SmetOptionInvalid, "SMET optimizer option is invalid", Message, RuleSeverity.Error, TrainingCategory);
@@ -72,7 +71,7 @@ public static class DiagnosticCatalog
         SparsityOutOfRange, PatternDoesNotParse, BlockDoesNotDivideLayer, InvalidNOfM, SparsityContradictsPattern, DistributionCannotReachTarget,
         SparseOnLayerWithoutWeights, BlockLargerThanLayer, SparseOnKeepDenseLayer,
         ScheduleDoesNotParse, UpdateIntervalOutOfRange, DropFractionOutOfRange, ScheduleWindowInvalid, GmpFinalBelowInitial,
-        RegrowthUnsupportedByPattern, OptimizerDoesNotParse, OptimizerValueOutOfRange, SmetOptionInvalid,
+        OptimizerDoesNotParse, OptimizerValueOutOfRange, SmetOptionInvalid,
         UnknownGridAxis, GridValuesInvalid, GridAxisRepeated, GridTooLarge, UnknownDataSet, TrainingLengthInvalid, GridValueInvalidForAxis,
         NotSupportedYet,
         GeneratorInternalError,

@@ -28,7 +28,8 @@ public static class RuleIds
     public const string DropFractionOutOfRange = "SPD203";
     public const string ScheduleWindowInvalid = "SPD204";
     public const string GmpFinalBelowInitial = "SPD205";
-    public const string RegrowthUnsupportedByPattern = "SPD206";
+    // SPD206 (regrowth criterion not supported by the pattern) is retired: every pattern regrows by gradient within its
+    // units and N:M groups, and momentum regrowth is SPD401 for every pattern. The ID is not reused.
     public const string OptimizerDoesNotParse = "SPD207";
     public const string OptimizerValueOutOfRange = "SPD208";
     public const string SmetOptionInvalid = "SPD209";

@@ -67,9 +67,8 @@ public static partial class ExperimentRules
 
     /// <summary>
     /// The values of the 'schedule', 'update_every' and 'drop' axes, once the grid's shortest run of
-    /// <paramref name="steps"/> is known: a schedule by <see cref="ScheduleRules"/> (SPD201–206, SPD209, SPD401);
-    /// update_every and drop (SPD307) against the steps and against every schedule of the grid they would change;
-    /// an N:M 'pattern' value against the regrowth of those schedules (SPD206).
+    /// <paramref name="steps"/> is known: a schedule by <see cref="ScheduleRules"/> (SPD201–205, SPD209, SPD401);
+    /// update_every and drop (SPD307) against the steps and against every schedule of the grid they would change.
     /// </summary>
     private static void GridSchedules(ExperimentSpec experiment, ModelSpec? model, int steps, GridCheck grid, List<Violation> found)
     {
@@ -88,22 +87,6 @@ public static partial class ExperimentRules
         if (!grid.Axes.Contains(GridAxes.Schedule) && Expressions.ParseSchedule(experiment.ScheduleText) is { Success: true } declared)
         {
             changed.Add(new ChangedSchedule($"the schedule \"{experiment.ScheduleText}\"", declared.Value!));
-        }
-
-        if (model is not null && ModelShapes.Of(model).Where((shape, i) => LayerTiles.FollowsTarget(model.Layers[i], shape)).Any())
-        {
-            foreach (GridItem item in grid.TrainingItems.Where(i => i.Axis == GridAxes.Pattern))
-            {
-                SparsityPatternSpec? pattern = Expressions.ParsePattern(item.Value.Text!).Value;
-                ChangedSchedule? regrowing = changed.FirstOrDefault(s => !RegrowthFits(s.Spec, pattern));
-                if (regrowing is not null)
-                {
-                    found.Add(new Violation(
-                        RegrowthUnsupportedByPattern,
-                        $"Value {Describe(item.Value)} of grid axis '{GridAxes.Pattern}' is N:M, which cannot support {regrowing.Described}: it regrows by {regrowing.Spec.Regrowth.ToString().ToLowerInvariant()}, but every group of M keeps exactly N weights; use grow=random in the schedule, or an unstructured pattern",
-                        item.At));
-                }
-            }
         }
 
         foreach (GridItem item in grid.TrainingItems.Where(i => i.Axis == GridAxes.UpdateEvery))

@@ -51,7 +51,6 @@ public static partial class ExperimentRules
         }
 
         Window(schedule, text, kind, steps, argument, found);
-        Regrowth(schedule, text, kind, model, argument, found);
         SmetRecipe(schedule, text, experiment.OptimizerText, argument, found);
 
         if (schedule.Regrowth == RegrowthKind.Momentum)
@@ -139,36 +138,6 @@ public static partial class ExperimentRules
                 ScheduleWindowInvalid,
                 $"'{kind}' ends at step {Show(end)} ({endKey}={schedule.End}), after training ends at step {Show(steps)}; use at most {endKey}=100%",
                 Option(argument, text, endKey)));
-        }
-    }
-
-    /// <summary>
-    /// SPD206: only random regrowth keeps N:M's groups valid (each group of M keeps exactly N weights), so gradient or
-    /// momentum regrowth cannot run on an N:M layer.
-    /// </summary>
-    private static bool RegrowthFits(SparsityScheduleSpec schedule, SparsityPatternSpec? pattern) =>
-        schedule.Regrowth == RegrowthKind.Random || pattern?.Kind != PatternKind.NOfM;
-
-    private static void Regrowth(SparsityScheduleSpec schedule, string text, string kind, ModelSpec? model, ViolationTarget argument, List<Violation> found)
-    {
-        if (model is null)
-        {
-            return;
-        }
-
-        foreach (LayerSpec layer in model.Layers)
-        {
-            SparsityPatternSpec? pattern = layer.Pattern ?? (layer.PatternText is string p ? Expressions.ParseSparse(p).Value?.Pattern : null);
-            if (!RegrowthFits(schedule, pattern))
-            {
-                string grow = schedule.Regrowth.ToString().ToLowerInvariant();
-                ViolationTarget target = FindOption(text, "grow") >= 0 ? Option(argument, text, "grow") : argument.At(1, kind.Length);
-                found.Add(new Violation(
-                    RegrowthUnsupportedByPattern,
-                    $"'{kind}' regrows by {grow}, which N:M layer '{layer.Name}' ({pattern}) cannot support: every group of M keeps exactly N weights; use grow=random or an unstructured pattern",
-                    target));
-                return;
-            }
         }
     }
 

@@ -85,8 +85,7 @@ public sealed class OptimizerAttribute(string expression) : Attribute
 /// <c>update_every</c> and <c>drop</c> vary them per run.</para>
 /// <para>Build errors (pages docs/diagnostics/SPDnnn.md): SPD201 the schedule does not parse; SPD202 the update
 /// interval is not positive or not shorter than training; SPD203 drop fraction outside (0, 1); SPD204 the schedule
-/// starts after it ends or outside training; SPD205 gmp's final sparsity is below its initial one; SPD206 the regrowth
-/// criterion does not suit the pattern; SPD209 SMET settings contradict the optimizer; SPD401 (warning) valid but not
+/// starts after it ends or outside training; SPD205 gmp's final sparsity is below its initial one; SPD209 SMET settings contradict the optimizer; SPD401 (warning) valid but not
 /// runnable by this version (<c>grow=momentum</c>).</para>
 /// </remarks>
 /// <param name="expression">The schedule expression, e.g. <c>"set every=100 drop=0.3"</c>.</param>

@@ -65,7 +65,7 @@ public sealed class SPD401Tests
     public void GridScheduleAndPatternValues_WarnSPD401AtTheMomentumScheduleOnly() =>
         AnalyzerHarness.Verify(Declarations.WithGridLines("""
             [Grid("schedule", "static, set, \"smet\", {|SPD401:'set grow=momentum'|}")]
-            [Grid("pattern", "unstructured, {|SPD206:2:4|}, rows")]
+            [Grid("pattern", "unstructured, 2:4, rows")]
             """));
 
     [Fact]

@@ -85,13 +85,11 @@ public class GridTrainingAxesTests
     }
 
     [Fact]
-    public void GradientRegrowthValueOnAnNOfMModel_ReportsSPD206AtTheValue()
+    public void GradientRegrowthValueOnAnNOfMModel_IsClean()
     {
+        // N:M groups regrow by gradient within each group (SPD206 is retired).
         ModelSpec model = Model(0.5, Distribution.Uniform, Input(16), Dense("Hidden", 8, new SparsityPatternSpec(PatternKind.NOfM, N: 2, M: 4)), Dense("Output", 4));
-        const string values = "set, rigl";
-        Violation v = Errors(Grid("schedule", values), model).Single("SPD206");
-
-        At(v, "schedule", values, "rigl");
+        Errors(Grid("schedule", "set, rigl, set grow=gradient"), model).Clean();
     }
 
     [Fact]
@@ -154,20 +152,8 @@ public class GridTrainingAxesTests
     }
 
     [Fact]
-    public void NOfMPatternValueWithGradientRegrowth_ReportsSPD206AtThePatternValue()
-    {
-        const string values = "unstructured, 2:4";
-        Violation v = Errors(Grid("pattern", values, schedule: "rigl")).Single("SPD206");
-
-        At(v, "pattern", values, "2:4");
-        Assert.Contains("Value \"2:4\" of grid axis 'pattern' is N:M, which cannot support the schedule \"rigl\": it regrows by gradient", v.Message);
-    }
-
-    [Fact]
-    public void NOfMPatternValueWithAGradientScheduleValue_ReportsSPD206NamingIt() =>
-        Assert.Contains(
-            "cannot support the grid's schedule \"set grow=momentum\": it regrows by momentum",
-            Errors(Experiment(grid: new[] { ("pattern", "2:4"), ("schedule", "set, set grow=momentum") })).Single("SPD206").Message);
+    public void NOfMPatternValueWithGradientRegrowth_IsClean() =>
+        Errors(Grid("pattern", "unstructured, 2:4", schedule: "rigl")).Clean();
 
     [Fact]
     public void NOfMPatternValueWithRandomRegrowth_IsClean() =>
