@@ -9,6 +9,12 @@ namespace SparseDsl.Experiments;
 /// </summary>
 internal static class TimeToAccuracy
 {
+    /// <summary>The regime's keys in column order (D has none: it is the run's samples seen); a grid axis among them has its column already.</summary>
+    private static readonly string[] RegimeKeys = [Language.GridAxes.UniqueTokens, Language.GridAxes.Epochs, "", Language.GridAxes.Sampling];
+
+    private static IEnumerable<string> RegimeColumns(IReadOnlyList<string> axes) =>
+        new[] { "U", "epochs", "D", "sampling" }.Where((_, i) => !axes.Contains(RegimeKeys[i]));
+
     /// <summary>The first evaluation of <paramref name="evals"/> at or above <paramref name="target"/>, in step order; null when none is.</summary>
     public static EvalRecord? FirstReaching(IEnumerable<EvalRecord> evals, double target) =>
         evals.OrderBy(e => e.Step).FirstOrDefault(e => e.TestAccuracy >= target);
@@ -18,7 +24,7 @@ internal static class TimeToAccuracy
     {
         string percent = target.ToString("0.####", CultureInfo.InvariantCulture);
         var table = new Table { Title = new TableTitle(Markup.Escape($"time to test accuracy >= {percent}")) }
-            .AddColumns(new[] { "id" }.Concat(axes).Concat(new[] { "U", "epochs", "D", "sampling", "wall s to target", "samples to target", "step" }).ToArray());
+            .AddColumns(new[] { "id" }.Concat(axes).Concat(RegimeColumns(axes)).Concat(new[] { "wall s to target", "samples to target", "step" }).ToArray());
         foreach (var run in runs)
         {
             var regime = Regime(run.ConfigJson);
@@ -26,13 +32,9 @@ internal static class TimeToAccuracy
             string[] timing = reached is null
                 ? ["not reached", "", ""]
                 : [reached.WallSeconds.ToString("0.0", CultureInfo.InvariantCulture), reached.SamplesSeen.ToString(CultureInfo.InvariantCulture), reached.Step.ToString(CultureInfo.InvariantCulture)];
-            table.AddRow(new[] { run.Id }.Concat(ReportCommand.AxisValues(run.ConfigJson, axes)).Concat(new[]
-            {
-                regime.Unique,
-                regime.Epochs,
-                (run.Final?.SamplesSeen ?? run.SamplesSeen)?.ToString(CultureInfo.InvariantCulture) ?? "",
-                regime.Sampling,
-            }).Concat(timing).Select(Markup.Escape).ToArray());
+            string d = (run.Final?.SamplesSeen ?? run.SamplesSeen)?.ToString(CultureInfo.InvariantCulture) ?? "";
+            var values = new[] { regime.Unique, regime.Epochs, d, regime.Sampling }.Where((_, i) => !axes.Contains(RegimeKeys[i]));
+            table.AddRow(new[] { run.Id }.Concat(ReportCommand.AxisValues(run.ConfigJson, axes)).Concat(values).Concat(timing).Select(Markup.Escape).ToArray());
         }
 
         return table;
