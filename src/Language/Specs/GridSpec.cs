@@ -37,5 +37,14 @@ public static class GridAxes
     /// <summary>The schedule's drop fraction <c>drop=</c>, replaced per point.</summary>
     public const string Drop = "drop";
 
-    public static readonly string[] Known = { Sparsity, Seed, LearningRate, Batch, Steps, Distribution, Schedule, Pattern, UpdateEvery, Drop };
+    /// <summary>How each epoch draws from the training set: <c>full</c>, <c>rs2 r=0.1</c> or <c>rs2 r=0.1 replace</c> (docs/data.md).</summary>
+    public const string Sampling = "sampling";
+
+    /// <summary>U: the training set is a seeded subset of this many training examples (for an image data set, samples).</summary>
+    public const string UniqueTokens = "unique_tokens";
+
+    /// <summary>Passes over U (RS2: rounds); the run's steps follow from U × epochs / batch unless a 'steps' axis or --steps gives them.</summary>
+    public const string Epochs = "epochs";
+
+    public static readonly string[] Known = { Sparsity, Seed, LearningRate, Batch, Steps, Distribution, Schedule, Pattern, UpdateEvery, Drop, Sampling, UniqueTokens, Epochs };
 }

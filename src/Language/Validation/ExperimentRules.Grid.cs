@@ -136,6 +136,10 @@ public static partial class ExperimentRules
                 return value.Text is not null ? null : "must be a schedule such as static, set or rigl every=100, not a number";
             case GridAxes.Pattern:
                 return value.Text is not null ? null : "must be a pattern such as unstructured, block 16x16 or 2:4, not a number";
+            case GridAxes.Sampling:
+                return value.Text is string sampling && IsSampling(sampling)
+                    ? null
+                    : "must be full, rs2 r=R or rs2 r=R replace, with R a fraction in (0, 1]; use values like full, rs2 r=0.1, rs2 r=0.3";
         }
 
         if (value.Number is not double n)
@@ -153,8 +157,27 @@ public static partial class ExperimentRules
             GridAxes.Steps => whole && n > 0 ? null : "must be a whole number above 0; use step counts like 1000, 10k",
             GridAxes.UpdateEvery => whole && n > 0 ? null : "must be a whole number of steps above 0 (the schedule's every=); use intervals like 50, 100, 200",
             GridAxes.Drop => n > 0 && n < 1 ? null : "must be a drop fraction in (0, 1) (the schedule's drop=); use values like 0.1, 0.3, 0.5",
+            GridAxes.UniqueTokens => whole && n > 0 ? null : "must be a whole number above 0 (U: training examples in the seeded subset); use counts like 6000, 30k, 60k",
+            GridAxes.Epochs => whole && n > 0 ? null : "must be a whole number of passes over U above 0; use values like 1, 4, 16",
             _ => null,
         };
+    }
+
+    /// <summary>The text form of the sampling axis: <c>full</c> | <c>rs2 r=R</c> | <c>rs2 r=R replace</c>, R in (0, 1] (the runtime's Sampling.Parse reads the same).</summary>
+    private static bool IsSampling(string text)
+    {
+        string[] words = text.Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length == 1 && words[0] == "full")
+        {
+            return true;
+        }
+
+        return words.Length is 2 or 3
+            && words[0] == "rs2"
+            && words[1].StartsWith("r=", StringComparison.Ordinal)
+            && double.TryParse(words[1].Substring(2), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double r)
+            && r > 0 && r <= 1
+            && (words.Length == 2 || words[2] == "replace");
     }
 
     private static string Describe(GridValue value) => value.Text is string text ? "\"" + text + "\"" : value.ToString();

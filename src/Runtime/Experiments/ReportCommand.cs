@@ -13,7 +13,8 @@ internal static class ReportCommand
         var json = new Option<string?>("--json") { Description = "Also write every run's resolved config, status and final metrics to this JSON file." };
         var plot = new Option<string?>("--plot") { Description = "Write a figure of the training loss around each run's topology updates into this folder (PNG and SVG)." };
         var allUpdates = new Option<bool>("--all-updates") { Description = "List every topology update, not the first and last ten." };
-        var command = new Command("report", "Show the results stored for this study.") { store, json, plot, allUpdates };
+        var target = new Option<double?>("--target-accuracy") { Description = "Also show per run the wall time and samples seen until the first evaluation with test accuracy at or above this (0 to 1)." };
+        var command = new Command("report", "Show the results stored for this study.") { store, json, plot, allUpdates, target };
         command.SetAction(parse => CommandGuard.Run(parse, () =>
         {
             string path = parse.GetValue(store)!;
@@ -55,6 +56,16 @@ internal static class ReportCommand
             {
                 var states = runs.GroupBy(r => r.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}");
                 parse.InvocationConfiguration.Output.WriteLine($"no run of {study.Name} in {path} has finished yet ({string.Join(", ", states)}); `run` trains the rest");
+            }
+
+            if (parse.GetValue(target) is double accuracy)
+            {
+                if (!(accuracy > 0 && accuracy <= 1))
+                {
+                    throw new UserInputException($"--target-accuracy {accuracy.ToString(CultureInfo.InvariantCulture)} is not a test accuracy in (0, 1]; use e.g. --target-accuracy 0.85");
+                }
+
+                TimeToAccuracy.Console(parse.InvocationConfiguration.Output).Write(TimeToAccuracy.Table(results, runs, axes, accuracy));
             }
 
             WriteTopology(results, runs, axes, parse.GetValue(plot), parse.GetValue(allUpdates));

@@ -24,6 +24,12 @@ namespace SparseDsl.Experiments;
 /// The pattern expression (a 'pattern' grid value, verbatim) of the layers that follow the model-level target, or
 /// null for the patterns as declared.
 /// </param>
+/// <param name="Sampling">The 'sampling' grid value (<c>full</c>, <c>rs2 r=0.1</c>), or null for full passes.</param>
+/// <param name="UniqueTokens">The 'unique_tokens' grid value U (for image data, samples), or null for the whole train split.</param>
+/// <param name="Epochs">
+/// The 'epochs' grid value, or null. Without a 'steps' axis or --steps, <see cref="Steps"/> is then 0: the run trains
+/// the steps of its <see cref="SparseDsl.Data.DataRegime"/> (U × epochs / batch, RS2: r·U × epochs / batch).
+/// </param>
 public sealed record RunConfig(
     string Study,
     string Model,
@@ -37,11 +43,25 @@ public sealed record RunConfig(
     Distribution Distribution,
     int Seed,
     double? LearningRate,
-    string? Pattern = null)
+    string? Pattern = null,
+    string? Sampling = null,
+    long? UniqueTokens = null,
+    int? Epochs = null)
 {
+    /// <summary>The data regime the run trains under: U, epochs and sampling from this config (the defaults when absent).</summary>
+    public SparseDsl.Data.DataRegime Regime => new()
+    {
+        UniqueExamples = UniqueTokens,
+        Epochs = Epochs ?? 1,
+        Sampling = Sampling is string text ? SparseDsl.Data.Sampling.Parse(text) : SparseDsl.Data.Sampling.Full,
+    };
+
+    /// <summary>Whether the run's steps follow from its regime (an 'epochs' value and <see cref="Steps"/> 0).</summary>
+    public bool StepsFromRegime => Epochs is not null && Steps == 0;
+
     /// <summary>
     /// Canonical JSON: keys in a fixed order, numbers in round-trip invariant form. A key added after the first
-    /// stores existed is written only when set ("pattern"), so a config without it keeps its run id.
+    /// stores existed is written only when set ("pattern", "sampling", "unique_tokens", "epochs"), so a config without it keeps its run id.
     /// </summary>
     public string ToCanonicalJson()
     {
@@ -61,6 +81,21 @@ public sealed record RunConfig(
         if (Pattern is not null)
         {
             Append(text, "pattern", Quote(Pattern));
+        }
+
+        if (Sampling is not null)
+        {
+            Append(text, "sampling", Quote(Sampling));
+        }
+
+        if (UniqueTokens is long unique)
+        {
+            Append(text, "unique_tokens", Number(unique));
+        }
+
+        if (Epochs is int epochs)
+        {
+            Append(text, "epochs", Number(epochs));
         }
 
         text.Length--; // trailing comma

@@ -60,9 +60,18 @@ public static class StudyPlan
                 GridAxes.Distribution => config with { Distribution = ParseDistribution(value) },
                 GridAxes.Schedule => config with { Schedule = Text(axis, value) },
                 GridAxes.Pattern => config with { Pattern = Text(axis, value) },
+                GridAxes.Sampling => config with { Sampling = SamplingText(value) },
+                GridAxes.UniqueTokens => config with { UniqueTokens = (long)Number(axis, value) },
+                GridAxes.Epochs => config with { Epochs = (int)Number(axis, value) },
                 GridAxes.UpdateEvery or GridAxes.Drop => config, // below, once the point's schedule is known
                 _ => throw new UserInputException($"unknown grid axis '{axis}'; known axes: {string.Join(", ", GridAxes.Known)}"),
             };
+        }
+
+        // An epochs value sets the run's length from its regime (Steps 0) unless a steps axis or --steps sets it.
+        if (config.Epochs is not null && point[GridAxes.Steps] is null && stepsOverride is null)
+        {
+            config = config with { Steps = 0 };
         }
 
         int? every = point[GridAxes.UpdateEvery] is GridValue e ? (int)Number(GridAxes.UpdateEvery, e) : null;
@@ -104,6 +113,20 @@ public static class StudyPlan
 
     private static string Text(string axis, GridValue value) =>
         value.Text ?? throw new UserInputException($"grid axis '{axis}' needs expressions, got the number {value}");
+
+    /// <summary>The sampling value in canonical form (<c>rs2 r=0.1</c>), so spacing does not change the run id.</summary>
+    private static string SamplingText(GridValue value)
+    {
+        string text = Text(GridAxes.Sampling, value);
+        try
+        {
+            return Data.Sampling.Parse(text).ToString();
+        }
+        catch (FormatException error)
+        {
+            throw new UserInputException($"grid axis '{GridAxes.Sampling}': {error.Message}");
+        }
+    }
 
     private static Distribution ParseDistribution(GridValue value) =>
         Enum.TryParse<Distribution>(value.Text ?? "", ignoreCase: true, out var distribution)

@@ -122,7 +122,22 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
         var optimizerSpec = SmetMethod.EffectiveOptimizer(optimizer, schedule);
         optimizerSpec = config.LearningRate is double lr ? optimizerSpec with { LearningRate = lr } : optimizerSpec;
         var network = study.CreateNetwork(new NetworkOptions(config.Sparsity, config.Distribution, config.Seed, pattern, schedule));
-        return (network, new TrainingSettings(config.Steps, config.Batch, config.EvalEvery, optimizerSpec, study.Model.Loss, config.Seed, schedule));
+        DataRegime regime = config.Regime;
+        int steps = config.StepsFromRegime ? RegimeSteps(regime, config.Batch) : config.Steps;
+        return (network, new TrainingSettings(steps, config.Batch, config.EvalEvery, optimizerSpec, study.Model.Loss, config.Seed, schedule, regime));
+    }
+
+    /// <summary>The steps of <paramref name="regime"/> over this runner's train split: U × epochs / batch (RS2: r·U × epochs / batch).</summary>
+    private int RegimeSteps(DataRegime regime, int batch)
+    {
+        try
+        {
+            return checked((int)regime.Plan(data.Train.Count, batch).Steps);
+        }
+        catch (ArgumentOutOfRangeException error)
+        {
+            throw new UserInputException($"the data regime does not fit {data.Name}: {error.Message}");
+        }
     }
 
     /// <summary>On the CPU kernels, or with <see cref="Accelerator"/> set on the device through the generated GpuKernels.</summary>

@@ -38,8 +38,9 @@ internal static class TrainingLoop
         Topology? topology = null,
         Action<TopologyUpdate>? topologyUpdated = null)
     {
-        // Reshuffled every epoch from (seed, epoch); the short tail of an epoch is dropped so every step is a full batch.
-        var batches = new BatchStream(new ShuffleSampler(data.Train.Count, settings.Seed), settings.Batch, dropLast: true);
+        // The regime's epochs (U, full or RS2), each drawn from (seed, epoch); the short tail of an epoch is dropped so every
+        // step is a full batch. Without a regime: every epoch a reshuffle of the whole train split.
+        var batches = (settings.Regime ?? new DataRegime()).CreateBatches(data.Train.Count, settings.Seed, settings.Batch, dropLast: true);
         int batch = settings.Batch;
         var indices = new int[batch];
         var labels = new int[batch];

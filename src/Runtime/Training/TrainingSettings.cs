@@ -2,8 +2,11 @@ using SparseDsl.Language;
 
 namespace SparseDsl.Training;
 
-/// <summary>Everything a single training run needs besides the network and the data (no schedule: the topology is static).</summary>
-public sealed record TrainingSettings(int Steps, int Batch, int EvalEvery, OptimizerSpec Optimizer, Loss Loss, int Seed, SparsityScheduleSpec? Schedule = null);
+/// <summary>
+/// Everything a single training run needs besides the network and the data (no schedule: the topology is static; no
+/// regime: every epoch a reshuffle of the whole train split).
+/// </summary>
+public sealed record TrainingSettings(int Steps, int Batch, int EvalEvery, OptimizerSpec Optimizer, Loss Loss, int Seed, SparsityScheduleSpec? Schedule = null, SparseDsl.Data.DataRegime? Regime = null);
 
 /// <summary>One evaluation: train figures averaged since the previous evaluation, test figures over the whole test split.</summary>
 public sealed record EvalPoint(
