@@ -75,6 +75,32 @@ public sealed class CheckpointResumeTests
         }
     }
 
+    [Fact]
+    public void CheckpointThatCannotBeWritten_OneLineNamingIt_TheOlderOnesKept()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "sparsedsl-ckpt-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var folder = new CheckpointFolder(path);
+            static TrainingCheckpoint At(int step) => new(step, 7, step, 0, 0, 0, 0, step * 32, [new ParameterState("w", [1f, 2f], [[0f, 0f]], [1, 2], 10, [0, 3])]);
+            folder.Save(At(15));
+            folder.Save(At(30));
+            // The temporary file's name taken by a folder: the write fails as on a full disk or a read-only folder.
+            Directory.CreateDirectory(Path.Combine(path, "step-000000045.ckpt.tmp"));
+
+            var error = Assert.Throws<IOException>(() => folder.Save(At(45)));
+
+            Assert.Contains("cannot write checkpoint '" + Path.Combine(path, "step-000000045.ckpt") + "'", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', error.Message);
+            Assert.Equal([30, 15], folder.Files().Select(f => f.Step));
+            Assert.Equal(At(30).Parameters[0].Values, folder.LoadLatest()!.Parameters[0].Values);
+        }
+        finally
+        {
+            Directory.Delete(path, recursive: true);
+        }
+    }
+
     private static void AssertResumeMatches(Run whole, Func<ISparseNetwork> create, Dataset data, TrainingSettings settings, TrainingCheckpoint checkpoint)
     {
         var resumed = Train(create(), data, settings, folder: null, resume: checkpoint, stopAfter: null);

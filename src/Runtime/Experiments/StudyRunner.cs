@@ -137,9 +137,14 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
         }
         catch (Exception error) when (error is not (ResultStoreException or ClaimLostException))
         {
-            // A failed run is retried from scratch, so a checkpoint that caused the failure cannot cause it again.
+            // A failed run is retried from its last checkpoint (a checkpoint that could not be written leaves the older
+            // ones), except when the checkpoint itself does not fit the run: that one must not fail the retry too.
             store.FailRun(point.Id, error.Message, Worker);
-            checkpoints?.Delete();
+            if (error is InvalidDataException)
+            {
+                checkpoints?.Delete();
+            }
+
             throw;
         }
     }

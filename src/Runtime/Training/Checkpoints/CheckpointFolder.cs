@@ -19,11 +19,21 @@ public sealed class CheckpointFolder(string path)
     public void Save(TrainingCheckpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        Directory.CreateDirectory(Path);
-        CheckpointFile.Write(FileOf(checkpoint.Step), checkpoint);
-        foreach (var (_, file) in Files().Skip(Kept))
+        string file = FileOf(checkpoint.Step);
+        try
         {
-            File.Delete(file);
+            Directory.CreateDirectory(Path);
+            CheckpointFile.Write(file, checkpoint);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(file + ".tmp");
+            throw new IOException($"cannot write checkpoint '{file}' ({error.Message}); the older checkpoints are kept; free space there, make the folder writable, or pass --checkpoint-every 0", error);
+        }
+
+        foreach (var (_, old) in Files().Skip(Kept))
+        {
+            File.Delete(old);
         }
     }
 
@@ -76,6 +86,18 @@ public sealed class CheckpointFolder(string path)
         }
 
         return [.. files.OrderByDescending(f => f.Item1)];
+    }
+
+    private static void TryDelete(string file)
+    {
+        try
+        {
+            File.Delete(file);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // Left behind: a .tmp file is never read as a checkpoint.
+        }
     }
 
     private string FileOf(int step) => System.IO.Path.Combine(Path, "step-" + step.ToString("D9", CultureInfo.InvariantCulture) + ".ckpt");
