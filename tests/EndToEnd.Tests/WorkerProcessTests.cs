@@ -90,6 +90,38 @@ public sealed class WorkerProcessTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void KilledWorker_ResumesFromItsLastCheckpoint_AndStoresWhatAnUninterruptedRunStores()
+    {
+        // SIGKILL somewhere between steps 600 and 2400 of 3000 (progress lines come every 300 steps; checkpoints every 250).
+        int printed = 300 * Random.Shared.Next(2, 9);
+        string[] args = ["run", "--points", "0", "--steps", "3000", "--lease", "2", "--checkpoint-every", "250"];
+        using Worker killed = Start(args);
+        killed.WaitForOutput($"step {printed}/3000");
+        killed.Kill();
+        Thread.Sleep(TimeSpan.FromSeconds(2.5));
+        using Worker resumed = Start(args);
+        resumed.WaitForExit();
+        string whole = Path.Combine(_folder, "whole.db");
+        using Worker uninterrupted = StartOn(whole, "run", "--points", "0", "--steps", "3000", "--checkpoint-every", "0");
+        uninterrupted.WaitForExit();
+
+        output.WriteLine($"killed after printing step {printed}");
+        Assert.True(resumed.Code == 0, resumed.Stderr);
+        Assert.True(uninterrupted.Code == 0, uninterrupted.Stderr);
+        Assert.Matches("resuming [0-9a-f]+ from its checkpoint at step [1-9][0-9]*", resumed.Stdout);
+        using IResultStore store = ResultStores.Open(Db);
+        using IResultStore reference = ResultStores.Open(whole);
+        RunRecord run = store.ListRuns("QuickStudy").Single();
+        RunRecord expected = reference.ListRuns("QuickStudy").Single();
+        Assert.Equal((RunStatus.Finished, 2), (run.Status, run.Attempts));
+        Assert.Equal((expected.Final!.TrainLoss, expected.Final.TestLoss, expected.Final.TestAccuracy, expected.Final.SamplesSeen),
+            (run.Final!.TrainLoss, run.Final.TestLoss, run.Final.TestAccuracy, run.Final.SamplesSeen));
+        static object Figures(EvalRecord e) => (e.Step, e.SamplesSeen, e.TrainLoss, e.TestLoss, e.TrainAccuracy, e.TestAccuracy);
+        Assert.Equal(reference.GetEvals(expected.Id).Select(Figures), store.GetEvals(run.Id).Select(Figures));
+        Assert.False(Directory.Exists(Path.Combine(Db + ".checkpoints", run.Id)), "a finished run's checkpoints are deleted");
+    }
+
+    [Fact]
     public void Sigterm_ReleasesThePoint_ExitCode143_AndTheFileAloneHoldsItsEvaluations()
     {
         using Worker worker = Start("run", "--points", "0", "--steps", "30000");
@@ -111,7 +143,9 @@ public sealed class WorkerProcessTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(run.Worker, next.TakenOverFrom);
     }
 
-    private Worker Start(params string[] args)
+    private Worker Start(params string[] args) => StartOn(Db, args);
+
+    private Worker StartOn(string db, params string[] args)
     {
         string dll = typeof(WorkerProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "QuickStartDll").Value!;
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -121,7 +155,7 @@ public sealed class WorkerProcessTests(ITestOutputHelper output) : IDisposable
             RedirectStandardError = true,
         };
         start.ArgumentList.Add(dll);
-        foreach (string arg in args.Concat(["--store", Db]))
+        foreach (string arg in args.Concat(["--store", db]))
         {
             start.ArgumentList.Add(arg);
         }

@@ -26,19 +26,24 @@ internal static class RunCommand
             Description = $"Seconds a claimed point stays this worker's without a heartbeat (default {StudyRunner.DefaultLease.TotalSeconds:0}): another worker takes over the points of one that died this long after its last beat.",
         };
 
+        var checkpointEvery = new Option<int?>("--checkpoint-every")
+        {
+            Description = $"Steps between checkpoints of the point being trained (default {Training.Trainer.DefaultCheckpointEvery}; 0: none), kept in STORE.checkpoints/<run id>/; an interrupted point resumes from its last good one (CPU backend, SQLite store).",
+        };
+
         var command = new Command("run", "Train every unfinished grid point (finished ones are skipped; points other workers are training are left to them).")
         {
-            points, steps, store, dataDir, backend, shard, lease,
+            points, steps, store, dataDir, backend, shard, lease, checkpointEvery,
         };
         command.SetAction(parse => CommandGuard.Run(parse, () => Execute(
             study,
-            new RunOptions(parse.GetValue(points), parse.GetValue(steps), parse.GetValue(store)!, parse.GetValue(dataDir), parse.GetValue(backend)!, parse.GetValue(shard), parse.GetValue(lease)),
+            new RunOptions(parse.GetValue(points), parse.GetValue(steps), parse.GetValue(store)!, parse.GetValue(dataDir), parse.GetValue(backend)!, parse.GetValue(shard), parse.GetValue(lease), parse.GetValue(checkpointEvery)),
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error)));
         return command;
     }
 
-    private sealed record RunOptions(string? Points, int? Steps, string Store, string? DataDir, string Backend, string? Shard, double? LeaseSeconds);
+    private sealed record RunOptions(string? Points, int? Steps, string Store, string? DataDir, string Backend, string? Shard, double? LeaseSeconds, int? CheckpointEvery);
 
     private static int Execute(StudyDefinition study, RunOptions options, TextWriter output, TextWriter error)
     {
@@ -50,6 +55,11 @@ internal static class RunCommand
         if (options.LeaseSeconds is { } seconds && !(seconds >= 1 && double.IsFinite(seconds)))
         {
             throw new UserInputException(string.Create(CultureInfo.InvariantCulture, $"--lease must be at least 1 (seconds), got {seconds}"));
+        }
+
+        if (options.CheckpointEvery is < 0)
+        {
+            throw new UserInputException($"--checkpoint-every must be 0 (no checkpoints) or positive, got {options.CheckpointEvery}");
         }
 
         // What no backend can train is said once, before any point, not as a failure of each.
@@ -88,9 +98,17 @@ internal static class RunCommand
         {
             Accelerator = device?.Accelerator,
             Lease = options.LeaseSeconds is { } s ? TimeSpan.FromSeconds(s) : StudyRunner.DefaultLease,
+            // Beside an SQLite store; a server store (PostgreSQL) has no folder to put them beside yet.
+            CheckpointRoot = options.Store.Contains("://", StringComparison.Ordinal) ? null : Path.GetFullPath(options.Store) + ".checkpoints",
+            CheckpointEvery = options.CheckpointEvery ?? Training.Trainer.DefaultCheckpointEvery,
+            Log = line => output.WriteLine("  " + line),
         };
         StudyRunner Reporting(Action<StudyPoint, int, double> progress) =>
-            new(study, results, data) { Accelerator = runner.Accelerator, Lease = runner.Lease, Worker = runner.Worker, Progress = progress };
+            new(study, results, data)
+            {
+                Accelerator = runner.Accelerator, Lease = runner.Lease, Worker = runner.Worker, Progress = progress,
+                CheckpointRoot = runner.CheckpointRoot, CheckpointEvery = runner.CheckpointEvery, Log = runner.Log,
+            };
         var byId = plan.ToDictionary(p => p.Id, StringComparer.Ordinal);
         var attempted = new HashSet<string>(StringComparer.Ordinal);
         var failures = 0;

@@ -27,6 +27,18 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
 
     public TimeSpan Lease { get; init; } = DefaultLease;
 
+    /// <summary>
+    /// The folder under which each point's checkpoints go (<c>ROOT/&lt;run id&gt;/</c>), or null for none. On the CPU
+    /// kernels a point with a good checkpoint there resumes from it; the device backend does not checkpoint yet.
+    /// </summary>
+    public string? CheckpointRoot { get; init; }
+
+    /// <summary>Steps between checkpoints (0: none); see <see cref="Trainer.CheckpointEvery"/>.</summary>
+    public int CheckpointEvery { get; init; } = Trainer.DefaultCheckpointEvery;
+
+    /// <summary>One line per resume and per damaged checkpoint passed over.</summary>
+    public Action<string>? Log { get; init; }
+
     public static string NewWorkerName() => $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
 
     /// <summary>The store's record of a point before it runs: id, study and config.</summary>
@@ -58,10 +70,29 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
         using var heartbeat = new LeaseHeartbeat(store, claim, Lease, cancellation);
         ISparseNetwork network;
         TrainingSettings settings;
+        CheckpointFolder? checkpoints = Accelerator is null && CheckpointRoot is { } root ? new CheckpointFolder(Path.Combine(root, point.Id)) : null;
+        TrainingCheckpoint? resume = null;
         try
         {
             (network, settings) = Prepare(point);
-            store.StartRun(new RunRecord
+            // Only a run this store saw start resumes (finished, diverged and failed ones drop their checkpoints);
+            // checkpoints of a run the store never started (a new store at an old path) are stale.
+            if (checkpoints is not null && store.GetRun(point.Id)?.StartedUtc is null)
+            {
+                checkpoints.Delete();
+            }
+
+            resume = checkpoints?.LoadLatest(line => Log?.Invoke(line));
+            if (resume is not null && resume.Step < settings.Steps)
+            {
+                // Evaluations and metrics after the checkpoint's step are written again by the resumed run.
+                Log?.Invoke($"resuming {point.Id} from its checkpoint at step {resume.Step}");
+                store.ResumeRun(point.Id, resume.Step);
+            }
+            else
+            {
+                resume = null;
+                store.StartRun(new RunRecord
             {
                 Id = point.Id,
                 Study = study.Name,
@@ -69,6 +100,7 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
                 ActiveParameters = network.Layers.Sum(l => l.ActiveWeights),
                 DenseParameters = network.Layers.Sum(l => l.DenseWeights),
             }, Worker);
+            }
         }
         catch (Exception error) when (error is not (ResultStoreException or ClaimLostException))
         {
@@ -79,16 +111,18 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
 
         try
         {
-            var summary = Train(network, settings, point, heartbeat);
+            var summary = Train(network, settings, point, heartbeat, checkpoints, resume);
             heartbeat.ThrowIfLost();
             // The active count at the end: gradual pruning ends sparser than it started.
             store.FinishRun(point.Id, new FinalMetrics(summary.Final.TrainLoss, summary.Final.TestLoss, summary.Final.TestAccuracy, summary.WallSeconds, summary.SamplesSeen, summary.PeakManagedBytes,
                 network.Layers.Sum(l => l.ActiveWeights)), Worker);
+            checkpoints?.Delete();
             return summary;
         }
         catch (TrainingDivergedException diverged)
         {
             store.DivergeRun(point.Id, diverged.Step, diverged.Message, Worker);
+            checkpoints?.Delete();
             throw;
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
@@ -103,7 +137,14 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
         }
         catch (Exception error) when (error is not (ResultStoreException or ClaimLostException))
         {
+            // A failed run is retried from its last checkpoint (a checkpoint that could not be written leaves the older
+            // ones), except when the checkpoint itself does not fit the run: that one must not fail the retry too.
             store.FailRun(point.Id, error.Message, Worker);
+            if (error is InvalidDataException)
+            {
+                checkpoints?.Delete();
+            }
+
             throw;
         }
     }
@@ -141,7 +182,7 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
     }
 
     /// <summary>On the CPU kernels, or with <see cref="Accelerator"/> set on the device through the generated GpuKernels.</summary>
-    private TrainingSummary Train(ISparseNetwork network, TrainingSettings settings, StudyPoint point, LeaseHeartbeat heartbeat)
+    private TrainingSummary Train(ISparseNetwork network, TrainingSettings settings, StudyPoint point, LeaseHeartbeat heartbeat, CheckpointFolder? checkpoints, TrainingCheckpoint? resume)
     {
         var cancellation = heartbeat.Token;
         var around = new LossAroundUpdates((step, metrics) => store.AppendMetrics(point.Id, step, metrics));
@@ -163,7 +204,15 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
         };
         if (Accelerator is null)
         {
-            return new Trainer(network, data, settings) { StepCompleted = stepCompleted, Evaluated = evaluated, TopologyUpdated = topologyUpdated }.Run(cancellation);
+            return new Trainer(network, data, settings)
+            {
+                StepCompleted = stepCompleted,
+                Evaluated = evaluated,
+                TopologyUpdated = topologyUpdated,
+                Checkpoints = checkpoints,
+                CheckpointEvery = CheckpointEvery,
+                ResumeFrom = resume,
+            }.Run(cancellation);
         }
 
         if (network is not IDeviceNetworkSource source)

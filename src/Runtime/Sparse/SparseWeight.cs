@@ -55,6 +55,23 @@ public sealed class SparseWeight
         Parameter.Density = Format.Density;
         Version++;
     }
+
+    /// <summary>
+    /// Takes a checkpoint's topology and state: the format rebuilt over <paramref name="activeUnits"/> and the restored
+    /// values, with the slots and ages of those values (the version counts it as a topology change).
+    /// </summary>
+    internal void Restore(int[] activeUnits, float[] values, float[][] slots, WeightAges? ages)
+    {
+        if ((long)activeUnits.Length * Layout.UnitSize != values.Length)
+        {
+            throw new InvalidDataException($"checkpoint weight '{Parameter.Name}': {activeUnits.Length} units of {Layout.UnitSize} need {(long)activeUnits.Length * Layout.UnitSize} values, not {values.Length}");
+        }
+
+        Parameter.Restore(values, slots, ages);
+        Format = WeightFormats.Create(Layout, (int[])activeUnits.Clone(), Parameter.Values);
+        Parameter.Density = Format.Density;
+        Version++;
+    }
 }
 
 /// <summary>

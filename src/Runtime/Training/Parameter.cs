@@ -65,6 +65,37 @@ public sealed class Parameter
     }
 
     /// <summary>
+    /// Takes a checkpoint's state (<see cref="TrainingCheckpoint"/>): values, every slot and the ages, copied in place
+    /// when the length is unchanged (a format keeps reading these arrays), else as new arrays. The gradient is zeroed.
+    /// </summary>
+    internal void Restore(float[] values, float[][] stateSlots, WeightAges? ages)
+    {
+        if (stateSlots.Length != slots.Length || stateSlots.Any(s => s.Length != values.Length) || (ages is not null && ages.Length != values.Length))
+        {
+            throw new InvalidDataException($"the checkpoint's state of '{Name}' does not match its {values.Length} values and {slots.Length} slots");
+        }
+
+        if (values.Length == Length)
+        {
+            values.CopyTo(Values, 0);
+            for (int s = 0; s < slots.Length; s++)
+            {
+                stateSlots[s].CopyTo(slots[s], 0);
+            }
+
+            Array.Clear(Grad);
+        }
+        else
+        {
+            Values = (float[])values.Clone();
+            slots = [.. stateSlots.Select(s => (float[])s.Clone())];
+            Grad = new float[values.Length];
+        }
+
+        Ages = ages;
+    }
+
+    /// <summary>
     /// One topology change (only through the owning <see cref="Sparse.SparseWeight"/>, which rebuilds its format over
     /// the new values): the parameter becomes <paramref name="oldPositionOfNew"/>.Length values long, position
     /// <c>i</c> taking the value and every state slot (and age) of old position <c>oldPositionOfNew[i]</c> bit for

@@ -21,10 +21,46 @@ public sealed class Trainer(ISparseNetwork network, Dataset data, TrainingSettin
     /// <summary>Called after every topology update of a dynamic schedule; the caller stores it before training goes on.</summary>
     public Action<TopologyUpdate>? TopologyUpdated { get; init; }
 
+    /// <summary>The default of <see cref="CheckpointEvery"/>.</summary>
+    public const int DefaultCheckpointEvery = 500;
+
+    /// <summary>Where checkpoints are written; none when null.</summary>
+    public CheckpointFolder? Checkpoints { get; init; }
+
+    /// <summary>A checkpoint is written after every this many steps (not after the last); 0 writes none.</summary>
+    public int CheckpointEvery { get; init; } = DefaultCheckpointEvery;
+
+    /// <summary>
+    /// A checkpoint of this run (same network config and settings) to go on from: training continues after its step
+    /// with its weights, topology, optimizer state and data position, bit for bit as if it had never stopped.
+    /// </summary>
+    public TrainingCheckpoint? ResumeFrom { get; init; }
+
     public TrainingSummary Run(CancellationToken cancellation = default)
     {
         ValidateShapes(network, data, settings);
         var optimizer = Optimizer.Create(settings.Optimizer, network.Parameters, settings.Steps);
+        TrainingLoop.Position? start = null;
+        if (ResumeFrom is { } resume)
+        {
+            if (resume.Step >= settings.Steps)
+            {
+                throw new InvalidDataException($"the checkpoint is at step {resume.Step}, not before the run's last step {settings.Steps}");
+            }
+
+            resume.Restore(network, optimizer, settings.Seed);
+            start = new TrainingLoop.Position(resume.Step, resume.TrainLossSum, resume.TrainHits, resume.SeenSinceEval, resume.DataEpoch, resume.DataOffset);
+        }
+
+        Action<TrainingLoop.Position>? stepEnded = Checkpoints is { } folder && CheckpointEvery > 0
+            ? position =>
+            {
+                if (position.Step % CheckpointEvery == 0 && position.Step < settings.Steps)
+                {
+                    folder.Save(TrainingCheckpoint.Capture(network, optimizer, position, settings.Seed));
+                }
+            }
+            : null;
         var dynamic = DynamicSparsity.For(network, settings.Schedule, settings.Steps);
         int batch = settings.Batch;
         var x = new float[network.InputSize * batch];          // [in, batch]
@@ -60,7 +96,9 @@ public sealed class Trainer(ISparseNetwork network, Dataset data, TrainingSettin
                 var layers = dynamic.Update(completed, gradients is null ? null : layer => gradients[layer]);
                 return new TopologyUpdate(completed, before, BatchLoss(), layers);
             },
-            TopologyUpdated);
+            TopologyUpdated,
+            start,
+            stepEnded);
 
         long stateBytes = network.Parameters.Sum(p => 2L * p.Length * sizeof(float)) + optimizer.StateBytes;
         return new TrainingSummary(last, (long)settings.Steps * batch, wall, stateBytes, peak);

@@ -21,10 +21,18 @@ internal static class TrainingLoop
     public delegate TopologyUpdate? Topology(int completed, int[] labels);
 
     /// <summary>
+    /// Where the loop stands after <see cref="Step"/> completed steps: the running train figures since the last
+    /// evaluation and the data order's position (a checkpoint's part of the loop; a resumed loop starts from it).
+    /// </summary>
+    public readonly record struct Position(int Step, double LossSum, long Hits, long SeenSinceEval, int Epoch, int Offset);
+
+    /// <summary>
     /// Runs <paramref name="settings"/>.Steps steps; <paramref name="fillBatch"/> receives each batch's sample indices
     /// and labels buffer, <paramref name="train"/> trains on it, <paramref name="evaluate"/> gives the test figures.
     /// Returns the last evaluation, the wall time and the peak managed memory. A step whose loss is NaN or infinite ends
-    /// training with <see cref="TrainingDivergedException"/>, before any hook sees that step.
+    /// training with <see cref="TrainingDivergedException"/>, before any hook sees that step. With <paramref name="start"/>
+    /// the loop goes on from a checkpoint's position; <paramref name="stepEnded"/> sees the position after every step,
+    /// its evaluation included.
     /// </summary>
     public static (EvalPoint Last, double WallSeconds, long PeakManagedBytes) Run(
         Dataset data,
@@ -36,7 +44,9 @@ internal static class TrainingLoop
         Action<EvalPoint>? evaluated,
         CancellationToken cancellation,
         Topology? topology = null,
-        Action<TopologyUpdate>? topologyUpdated = null)
+        Action<TopologyUpdate>? topologyUpdated = null,
+        Position? start = null,
+        Action<Position>? stepEnded = null)
     {
         // The regime's epochs (U, full or RS2), each drawn from (seed, epoch); the short tail of an epoch is dropped so every
         // step is a full batch. Without a regime: every epoch a reshuffle of the whole train split.
@@ -47,11 +57,16 @@ internal static class TrainingLoop
 
         var clock = Stopwatch.StartNew();
         long peak = GC.GetTotalMemory(false);
-        double lossSum = 0;
-        long correct = 0;
-        long seenSinceEval = 0;
+        double lossSum = start?.LossSum ?? 0;
+        long correct = start?.Hits ?? 0;
+        long seenSinceEval = start?.SeenSinceEval ?? 0;
+        if (start is { } from)
+        {
+            batches.Seek(from.Epoch, from.Offset);
+        }
+
         EvalPoint? last = null;
-        for (int step = 0; step < settings.Steps; step++)
+        for (int step = start?.Step ?? 0; step < settings.Steps; step++)
         {
             cancellation.ThrowIfCancellationRequested();
             batches.Next(indices);
@@ -83,6 +98,8 @@ internal static class TrainingLoop
                 correct = 0;
                 seenSinceEval = 0;
             }
+
+            stepEnded?.Invoke(new Position(step + 1, lossSum, correct, seenSinceEval, batches.Epoch, batches.Offset));
         }
 
         return (last!, clock.Elapsed.TotalSeconds, peak);

@@ -26,6 +26,19 @@ public sealed class WeightAges
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
     }
 
+    /// <summary>Ages taken from a checkpoint, each already at most <paramref name="limit"/>.</summary>
+    internal static WeightAges From(int[] ages, int limit)
+    {
+        var restored = new WeightAges(ages.Length, limit);
+        if (ages.Any(a => a < 0 || a > limit))
+        {
+            throw new InvalidDataException($"a checkpoint age is outside [0, {limit}]");
+        }
+
+        restored.CopyFrom(ages);
+        return restored;
+    }
+
     /// <summary>The age past which a value's age stays put (AdamW's table cap).</summary>
     public int Limit { get; }
 

@@ -80,6 +80,13 @@ public abstract class Optimizer : IOptimizer
 
     public double LearningRate(Parameter parameter, int step) => Schedule.At(step) * DensityScale(parameter);
 
+    /// <summary>Sets the shared step count from a checkpoint: the next <see cref="Step"/> is number <paramref name="count"/> + 1.</summary>
+    internal void RestoreStepCount(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        StepCount = count;
+    }
+
     /// <summary>Runs before the parameters are updated in step number <paramref name="stepCount"/> (1-based).</summary>
     private protected virtual void BeginStep(int stepCount)
     {
