@@ -46,6 +46,41 @@ public sealed class WorkerProcessTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void RunWithTwoWorkers_StartsTwoProcesses_WhichFinishEveryPointExactlyOnce()
+    {
+        using Worker parent = Start("run", "--steps", "400", "--workers", "2");
+        parent.WaitForExit();
+
+        Assert.True(parent.Code == 0, parent.Stderr);
+        Assert.Contains("starting 2 workers on", parent.Stdout, StringComparison.Ordinal);
+        Assert.Contains("all 2 workers finished", parent.Stdout, StringComparison.Ordinal);
+
+        // Each child prints its own selection line; together they finish the three points, none twice.
+        string[] lines = parent.Stdout.Split('\n');
+        Assert.Equal(2, lines.Count(l => l.Contains("point(s) selected", StringComparison.Ordinal)));
+        Assert.Contains(lines, l => l.StartsWith("[worker 1] ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("[worker 2] ", StringComparison.Ordinal));
+        var done = lines.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^\[worker \d\] +done (\w+) ")).Where(m => m.Success).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(3, done.Count);
+        Assert.Equal(3, done.Distinct().Count());
+        using IResultStore store = ResultStores.Open(Db);
+        IReadOnlyList<RunRecord> runs = store.ListRuns("QuickStudy");
+        Assert.Equal(done.Order(StringComparer.Ordinal), runs.Select(r => r.Id));
+        Assert.All(runs, r => Assert.Equal((RunStatus.Finished, 1), (r.Status, r.Attempts)));
+    }
+
+    [Fact]
+    public void WorkersBelowOne_IsOneLine()
+    {
+        using Worker parent = Start("run", "--workers", "0");
+        parent.WaitForExit();
+
+        Assert.Equal(2, parent.Code);
+        Assert.Contains("--workers must be at least 1, got 0", parent.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", parent.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SecondProcessWhileTheFirstTrainsAPoint_LeavesItAlone()
     {
         using Worker first = Start("run", "--points", "0", "--steps", "3000");

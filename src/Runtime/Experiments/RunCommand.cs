@@ -31,19 +31,24 @@ internal static class RunCommand
             Description = $"Steps between checkpoints of the point being trained (default {Training.Trainer.DefaultCheckpointEvery}; 0: none), kept in STORE.checkpoints/<run id>/; an interrupted point resumes from its last good one (CPU backend, SQLite store).",
         };
 
+        var workers = new Option<int?>("--workers")
+        {
+            Description = "Start K worker processes of this program on the store, each on its share of the cores; the store's claims split the grid between them.",
+        };
+
         var command = new Command("run", "Train every unfinished grid point (finished ones are skipped; points other workers are training are left to them).")
         {
-            points, steps, store, dataDir, backend, shard, lease, checkpointEvery,
+            points, steps, store, dataDir, backend, shard, lease, checkpointEvery, workers,
         };
         command.SetAction(parse => CommandGuard.Run(parse, () => Execute(
             study,
-            new RunOptions(parse.GetValue(points), parse.GetValue(steps), parse.GetValue(store)!, parse.GetValue(dataDir), parse.GetValue(backend)!, parse.GetValue(shard), parse.GetValue(lease), parse.GetValue(checkpointEvery)),
+            new RunOptions(parse.GetValue(points), parse.GetValue(steps), parse.GetValue(store)!, parse.GetValue(dataDir), parse.GetValue(backend)!, parse.GetValue(shard), parse.GetValue(lease), parse.GetValue(checkpointEvery), parse.GetValue(workers)),
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error)));
         return command;
     }
 
-    private sealed record RunOptions(string? Points, int? Steps, string Store, string? DataDir, string Backend, string? Shard, double? LeaseSeconds, int? CheckpointEvery);
+    private sealed record RunOptions(string? Points, int? Steps, string Store, string? DataDir, string Backend, string? Shard, double? LeaseSeconds, int? CheckpointEvery, int? Workers);
 
     private static int Execute(StudyDefinition study, RunOptions options, TextWriter output, TextWriter error)
     {
@@ -60,6 +65,19 @@ internal static class RunCommand
         if (options.CheckpointEvery is < 0)
         {
             throw new UserInputException($"--checkpoint-every must be 0 (no checkpoints) or positive, got {options.CheckpointEvery}");
+        }
+
+        if (options.Workers is { } workers)
+        {
+            if (workers < 1)
+            {
+                throw new UserInputException($"--workers must be at least 1, got {workers}");
+            }
+
+            if (workers > 1)
+            {
+                return LocalWorkers.Run(workers, WithoutWorkersOption(Environment.GetCommandLineArgs().Skip(1)), output, error);
+            }
         }
 
         // What no backend can train is said once, before any point, not as a failure of each.
@@ -156,6 +174,26 @@ internal static class RunCommand
         }
 
         return failures == 0 ? 0 : 1;
+    }
+
+    /// <summary>This process's arguments for its workers: the same, less <c>--workers K</c> (or <c>--workers=K</c>).</summary>
+    private static List<string> WithoutWorkersOption(IEnumerable<string> arguments)
+    {
+        var kept = new List<string>();
+        using var each = arguments.GetEnumerator();
+        while (each.MoveNext())
+        {
+            if (each.Current == "--workers")
+            {
+                each.MoveNext();
+            }
+            else if (!each.Current.StartsWith("--workers=", StringComparison.Ordinal))
+            {
+                kept.Add(each.Current);
+            }
+        }
+
+        return kept;
     }
 
     /// <summary>A run another live worker holds now.</summary>
