@@ -15,7 +15,7 @@ internal static class FitCommand
         var store = ExperimentProgram.StoreOption();
         var unique = new Option<double?>("--unique-samples")
         {
-            Description = "U, the unique training samples of every run (default: the train split of the study's data set)",
+            Description = "U, the unique training samples of the runs that trained on the whole train split (default: its size); a run with a 'unique_tokens' value keeps its own",
         };
         var options = new FitCommandOptions();
         Command command = ScalingCommands.CreateFitCommand(parse => Load(study, parse, options, parse.GetValue(store)!, parse.GetValue(unique)), options);

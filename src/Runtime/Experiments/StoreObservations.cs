@@ -26,7 +26,10 @@ public sealed record StoreRuns(
 /// </summary>
 public static class StoreObservations
 {
-    /// <summary>Reads the runs of <paramref name="study"/>; <paramref name="uniqueSamples"/> is U for every run.</summary>
+    /// <summary>
+    /// Reads the runs of <paramref name="study"/>; U is each run's own <c>unique_tokens</c> (the data-regime grid axis:
+    /// its unique training samples or tokens) where its config has one, else <paramref name="uniqueSamples"/>.
+    /// </summary>
     public static StoreRuns Read(IResultStore store, string study, double uniqueSamples)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -74,6 +77,14 @@ public static class StoreObservations
         double tokens = final.SamplesSeen;
         var columns = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
         AddConfigNumbers(run.ConfigJson, columns);
+
+        // A run trained on a budget of U unique samples (the 'unique_tokens' axis) says so in its config: that U is
+        // its own, whatever the default for runs on the whole training split.
+        if (columns.TryGetValue("unique_tokens", out double own) && own > 0)
+        {
+            uniqueSamples = own;
+        }
+
         columns["params"] = dense;
         columns["active_params"] = active;
         columns["density"] = active / dense;

@@ -49,6 +49,29 @@ public sealed class StoreObservationsTests : IDisposable
     }
 
     [Fact]
+    public void RunWithItsOwnUniqueBudget_KeepsItsU_OthersTakeTheDefault()
+    {
+        var rng = new Random(Random.Shared.Next());
+        long budget = rng.NextInt64(100, 50_000);
+        double fallback = 60_000;
+        using (IResultStore store = ResultStores.Open(_study.Db))
+        {
+            FitStudy.Finish(store, "whole", 1000, 500, 90_000, 2.0);
+            string config = string.Create(System.Globalization.CultureInfo.InvariantCulture, $$"""{"study":"{{FitStudy.Name}}","sparsity":0.5,"seed":1,"unique_tokens":{{budget}},"epochs":4}""");
+            store.StartRun(new RunRecord { Id = "budget", Study = FitStudy.Name, ConfigJson = config, ActiveParameters = 500, DenseParameters = 1000 });
+            store.FinishRun("budget", new FinalMetrics(TrainLoss: 1.9, TestLoss: 2.1, TestAccuracy: 0.5, WallSeconds: 1, SamplesSeen: budget * 4, PeakManagedBytes: 1));
+        }
+
+        using IResultStore reader = ResultStores.Open(_study.Db);
+        var runs = StoreObservations.Read(reader, FitStudy.Name, fallback).Runs.ToDictionary(r => r.Id!);
+
+        Assert.Equal(budget, runs["budget"].UniqueTokens);
+        Assert.Equal(budget, runs["budget"].Columns!["unique_samples"]);
+        Assert.Equal(budget * 4, runs["budget"].Tokens);
+        Assert.Equal(fallback, runs["whole"].UniqueTokens);
+    }
+
+    [Fact]
     public void Holdout_CanNameConfigAxesAndStoreColumns()
     {
         using (IResultStore store = ResultStores.Open(_study.Db))
