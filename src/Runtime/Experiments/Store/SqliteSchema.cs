@@ -90,8 +90,10 @@ internal static class SqliteSchema
     /// </summary>
     public static void CheckIsStore(SqliteConnection connection, string path)
     {
-        if (Scalar(connection, null, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'") == 0
-            && Scalar(connection, null, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'") > 0)
+        // One statement, so one snapshot: asked in two, a second process creating the store between them (its tables
+        // commit together) made a new store look like another program's database to a `run` started beside it.
+        if (Scalar(connection, null,
+                "SELECT COUNT(*) > 0 AND SUM(name = 'schema_version') = 0 FROM sqlite_master WHERE type = 'table'") == 1)
         {
             throw new ResultStoreException(
                 $"'{path}' is an SQLite database of some other program, not a SparseDsl results store (it has no schema_version table); it was left unchanged; pass --store PATH of a store that `run` wrote, or a new file name");
