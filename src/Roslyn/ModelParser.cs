@@ -15,6 +15,10 @@ internal static class ModelParser
     private const string LayerType = "SparseDsl.Layer";
     public const string InputAttribute = "SparseDsl.InputAttribute";
     public const string DenseAttribute = "SparseDsl.DenseAttribute";
+    public const string EmbeddingAttribute = "SparseDsl.EmbeddingAttribute";
+    public const string TransformerBlockAttribute = "SparseDsl.TransformerBlockAttribute";
+    public const string LayerNormAttribute = "SparseDsl.LayerNormAttribute";
+    public const string UnembeddingAttribute = "SparseDsl.UnembeddingAttribute";
     private const string SparseAttribute = "SparseDsl.SparseAttribute";
     private const string KeepDenseAttribute = "SparseDsl.KeepDenseAttribute";
 
@@ -75,7 +79,7 @@ internal static class ModelParser
         }
 
         var first = type.GetMembers().OfType<IPropertySymbol>()
-            .Select(p => (Property: p, Attribute: AttributeReader.Find(p, InputAttribute) ?? AttributeReader.Find(p, DenseAttribute)))
+            .Select(p => (Property: p, Attribute: LayerAttributes(p).FirstOrDefault().Attribute))
             .FirstOrDefault(p => p.Attribute is not null);
         if (first.Attribute is null)
         {
@@ -117,22 +121,45 @@ internal static class ModelParser
             }
         }
 
-        return new ModelSpec(
+        var spec = new ModelSpec(
             type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString(),
             type.Name,
             attribute is null ? Loss.SoftmaxCrossEntropy : (Loss)AttributeReader.Named(attribute, "Loss", (int)Loss.SoftmaxCrossEntropy),
             attribute is null ? 0.0 : AttributeReader.Named(attribute, "Sparsity", 0.0),
             attribute is null ? Distribution.Uniform : (Distribution)AttributeReader.Named(attribute, "Distribution", (int)Distribution.Uniform),
             layers.ToEquatableArray());
+        string? target = attribute is null ? null : AttributeReader.Named<string?>(attribute, "Target", null);
+        return target is null ? spec : spec with { SparseTarget = target };
     }
+
+    /// <summary>The layer attributes on <paramref name="property"/>, with the kind each declares, in a fixed order.</summary>
+    private static IEnumerable<(LayerKind Kind, AttributeData Attribute)> LayerAttributes(IPropertySymbol property)
+    {
+        foreach (var (kind, name) in LayerAttributeNames)
+        {
+            if (AttributeReader.Find(property, name) is { } found)
+            {
+                yield return (kind, found);
+            }
+        }
+    }
+
+    private static readonly (LayerKind Kind, string Attribute)[] LayerAttributeNames =
+    [
+        (LayerKind.Input, InputAttribute),
+        (LayerKind.Dense, DenseAttribute),
+        (LayerKind.Embedding, EmbeddingAttribute),
+        (LayerKind.TransformerBlock, TransformerBlockAttribute),
+        (LayerKind.LayerNorm, LayerNormAttribute),
+        (LayerKind.Unembedding, UnembeddingAttribute),
+    ];
 
     private static LayerSpec? ParseLayer(IPropertySymbol property, FindingBag diagnostics)
     {
-        var input = AttributeReader.Find(property, InputAttribute);
-        var dense = AttributeReader.Find(property, DenseAttribute);
+        var declared = LayerAttributes(property).ToList();
         var sparse = AttributeReader.Find(property, SparseAttribute);
         bool keepDense = AttributeReader.Find(property, KeepDenseAttribute) is not null;
-        if (input is null && dense is null)
+        if (declared.Count == 0)
         {
             if (sparse is not null || keepDense)
             {
@@ -144,10 +171,11 @@ internal static class ModelParser
         }
 
         var location = property.Locations.FirstOrDefault();
-        if (input is not null && dense is not null)
+        if (declared.Count > 1)
         {
+            string names = string.Join(" and ", declared.Select(d => "[" + d.Attribute.AttributeClass!.Name.Replace("Attribute", "") + "]"));
             diagnostics.Add(DiagnosticCatalog.InvalidLayerMember, location,
-                $"'{property.Name}' has both [Input] and [Dense]; a layer has exactly one layer attribute");
+                $"'{property.Name}' has both {names}; a layer has exactly one layer attribute");
         }
 
         if (LayerMemberProblem(property) is string problem)
@@ -158,16 +186,33 @@ internal static class ModelParser
 
         var (pattern, sparsityInText, patternText) = SparsePattern(sparse);
         double? sparsity = SparsityOf(sparse) ?? sparsityInText;
-        var layer = input is not null
-            ? new LayerSpec(property.Name, LayerKind.Input, AttributeReader.Argument(input, 0, 0), Activation.None, keepDense, pattern, sparsity)
-            : new LayerSpec(
-                property.Name,
-                LayerKind.Dense,
-                AttributeReader.Argument(dense!, 0, 0),
-                (Activation)AttributeReader.Named(dense!, "Activation", (int)Activation.None),
-                keepDense,
-                pattern,
-                sparsity);
+        var (kind, attribute) = declared[0];
+        var layer = kind switch
+        {
+            LayerKind.Dense => new LayerSpec(property.Name, kind, AttributeReader.Argument(attribute, 0, 0),
+                (Activation)AttributeReader.Named(attribute, "Activation", (int)Activation.None), keepDense, pattern, sparsity),
+            LayerKind.Embedding => new LayerSpec(property.Name, kind, AttributeReader.Argument(attribute, 1, 0), Activation.None, keepDense, pattern, sparsity)
+            {
+                Embedding = new EmbeddingSpec(AttributeReader.Argument(attribute, 0, 0), AttributeReader.Named(attribute, "Context", 128)),
+            },
+            LayerKind.TransformerBlock => new LayerSpec(property.Name, kind, 0, Activation.None, keepDense, pattern, sparsity)
+            {
+                Block = new BlockSpec(
+                    AttributeReader.Argument(attribute, 0, 0),
+                    AttributeReader.Named(attribute, "MlpRatio", BlockSpec.DefaultMlpRatio),
+                    AttributeReader.Named(attribute, "Count", BlockSpec.DefaultCount),
+                    AttributeReader.Named(attribute, "Mlp", BlockSpec.Gelu),
+                    AttributeReader.Named(attribute, "Norm", BlockSpec.LayerNormKind),
+                    AttributeReader.Named(attribute, "Positions", BlockSpec.Learned)),
+                SparseTarget = sparse is null ? null : AttributeReader.Named<string?>(sparse, "Target", null),
+            },
+            LayerKind.Unembedding => new LayerSpec(property.Name, kind, 0, Activation.None, keepDense, pattern, sparsity)
+            {
+                TiedTo = AttributeReader.Named<string?>(attribute, "TiedTo", null),
+            },
+            // [Input(n)] and [LayerNorm] (whose width is the previous layer's).
+            _ => new LayerSpec(property.Name, kind, kind == LayerKind.Input ? AttributeReader.Argument(attribute, 0, 0) : 0, Activation.None, keepDense, pattern, sparsity),
+        };
         return layer with { PatternText = patternText };
     }
 

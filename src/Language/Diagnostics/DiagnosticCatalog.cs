@@ -21,12 +21,15 @@ public static class DiagnosticCatalog
     // 0xx: model declaration
     public static readonly RuleDescriptor TypeNotPartial = new(RuleIds.TypeNotPartial, "Model or experiment type must be partial", Message, RuleSeverity.Error, ModelCategory);
     public static readonly RuleDescriptor InvalidLayerMember = new(RuleIds.InvalidLayerMember, "Layer member must be one partial Layer property with one layer attribute", Message, RuleSeverity.Error, ModelCategory);
-    public static readonly RuleDescriptor InvalidLayerOrder = new(RuleIds.InvalidLayerOrder, "Model needs an [Input] first and at least one weight layer after it", Message, RuleSeverity.Error, ModelCategory);
+    public static readonly RuleDescriptor InvalidLayerOrder = new(RuleIds.InvalidLayerOrder, "Model layers are not in an order SparseDsl can build", Message, RuleSeverity.Error, ModelCategory);
     public static readonly RuleDescriptor LayerSizeNotPositive = new(RuleIds.LayerSizeNotPositive, "Layer size must be positive", Message, RuleSeverity.Error, ModelCategory);
     public static readonly RuleDescriptor ExperimentModelNotSparseModel = new(RuleIds.ExperimentModelNotSparseModel, "Experiment must name a [SparseModel] type", Message, RuleSeverity.Error, ModelCategory);
     public static readonly RuleDescriptor LossDoesNotFitOutput = new(RuleIds.LossDoesNotFitOutput, "Loss does not fit the output layer", Message, RuleSeverity.Error, ModelCategory);
     public static readonly RuleDescriptor TypeNotTopLevel = new(RuleIds.TypeNotTopLevel, "Model or experiment type must be a top-level, non-generic class", Message, RuleSeverity.Error, ModelCategory);
     public static readonly RuleDescriptor LayersOutsideModel = new(RuleIds.LayersOutsideModel, "Layers declared in a class that is not a [SparseModel]", Message, RuleSeverity.Error, ModelCategory);
+    public static readonly RuleDescriptor HeadsDoNotDivideWidth = new(RuleIds.HeadsDoNotDivideWidth, "Attention heads must divide the model width", Message, RuleSeverity.Error, ModelCategory);
+    public static readonly RuleDescriptor OptionValueUnknown = new(RuleIds.OptionValueUnknown, "Unknown option value", Message, RuleSeverity.Error, ModelCategory);
+    public static readonly RuleDescriptor TiedToInvalid = new(RuleIds.TiedToInvalid, "TiedTo must name the model's [Embedding]", Message, RuleSeverity.Error, ModelCategory);
 
     // 1xx: sparsity
     public static readonly RuleDescriptor SparsityOutOfRange = new(RuleIds.SparsityOutOfRange, "Sparsity must be in [0, 1)", Message, RuleSeverity.Error, SparsityCategory);
@@ -57,6 +60,7 @@ public static class DiagnosticCatalog
     public static readonly RuleDescriptor UnknownDataSet = new(RuleIds.UnknownDataSet, "Unknown data set", Message, RuleSeverity.Error, ExperimentCategory);
     public static readonly RuleDescriptor TrainingLengthInvalid = new(RuleIds.TrainingLengthInvalid, "Steps, batch and evaluation interval must be positive and consistent", Message, RuleSeverity.Error, ExperimentCategory);
     public static readonly RuleDescriptor GridValueInvalidForAxis = new(RuleIds.GridValueInvalidForAxis, "Grid value is invalid for its axis", Message, RuleSeverity.Error, ExperimentCategory);
+    public static readonly RuleDescriptor DataSetDoesNotFitModel = new(RuleIds.DataSetDoesNotFitModel, "Data set does not fit the model", Message, RuleSeverity.Error, ExperimentCategory);
 
     // 4xx: kernels and backends
     public static readonly RuleDescriptor NotSupportedYet = new(RuleIds.NotSupportedYet, "Not supported by this version yet", Message, RuleSeverity.Warning, BackendCategory);
@@ -68,11 +72,12 @@ public static class DiagnosticCatalog
     public static IReadOnlyList<RuleDescriptor> All { get; } = new[]
     {
         TypeNotPartial, InvalidLayerMember, InvalidLayerOrder, LayerSizeNotPositive, ExperimentModelNotSparseModel, LossDoesNotFitOutput, LayersOutsideModel, TypeNotTopLevel,
+        HeadsDoNotDivideWidth, OptionValueUnknown, TiedToInvalid,
         SparsityOutOfRange, PatternDoesNotParse, BlockDoesNotDivideLayer, InvalidNOfM, SparsityContradictsPattern, DistributionCannotReachTarget,
         SparseOnLayerWithoutWeights, BlockLargerThanLayer, SparseOnKeepDenseLayer,
         ScheduleDoesNotParse, UpdateIntervalOutOfRange, DropFractionOutOfRange, ScheduleWindowInvalid, GmpFinalBelowInitial,
         OptimizerDoesNotParse, OptimizerValueOutOfRange, SmetOptionInvalid,
-        UnknownGridAxis, GridValuesInvalid, GridAxisRepeated, GridTooLarge, UnknownDataSet, TrainingLengthInvalid, GridValueInvalidForAxis,
+        UnknownGridAxis, GridValuesInvalid, GridAxisRepeated, GridTooLarge, UnknownDataSet, TrainingLengthInvalid, GridValueInvalidForAxis, DataSetDoesNotFitModel,
         NotSupportedYet,
         GeneratorInternalError,
     };

@@ -14,6 +14,9 @@ public static class RuleIds
     public const string LossDoesNotFitOutput = "SPD006";
     public const string LayersOutsideModel = "SPD007";
     public const string TypeNotTopLevel = "SPD008";
+    public const string HeadsDoNotDivideWidth = "SPD009";
+    public const string OptionValueUnknown = "SPD010";
+    public const string TiedToInvalid = "SPD011";
     public const string SparsityOutOfRange = "SPD101";
     public const string PatternDoesNotParse = "SPD102";
     public const string BlockDoesNotDivideLayer = "SPD103";
@@ -40,6 +43,7 @@ public static class RuleIds
     public const string UnknownDataSet = "SPD305";
     public const string TrainingLengthInvalid = "SPD306";
     public const string GridValueInvalidForAxis = "SPD307";
+    public const string DataSetDoesNotFitModel = "SPD308";
     public const string NotSupportedYet = "SPD401";
     public const string GeneratorInternalError = "SPD901";
 }

@@ -29,7 +29,7 @@ public sealed record LayerDensity(string Name, int In, int Out, double Density, 
     public long ActiveWeights => ModelShapes.ActiveWeights(DenseWeights, Density);
 }
 
-/// <summary>Densities of every weight layer in declaration order, or why the target cannot be reached.</summary>
+/// <summary>Densities of every weight matrix (<see cref="ModelMatrices"/>) in order, or why the target cannot be reached.</summary>
 public sealed record DensityPlan(EquatableArray<LayerDensity> Layers, string? Failure)
 {
     public bool Success => Failure is null;
@@ -51,34 +51,26 @@ public static class LayerDensities
 
     public static DensityPlan Compute(ModelSpec model, double targetSparsity, Distribution distribution)
     {
-        IReadOnlyList<LayerShape> shapes = ModelShapes.Of(model);
         var densities = new List<LayerDensity>();
         var free = new List<int>();
-        for (int i = 0; i < model.Layers.Count; i++)
+        foreach (WeightMatrix matrix in ModelMatrices.Of(model))
         {
-            LayerSpec layer = model.Layers[i];
-            LayerShape shape = shapes[i];
-            if (!shape.HasWeights)
+            if (matrix.KeepDense)
             {
-                continue;
+                densities.Add(new LayerDensity(matrix.Name, matrix.In, matrix.Out, 1.0, DensitySource.KeepDense));
             }
-
-            if (layer.KeepDense)
+            else if (matrix.Pattern?.FixedDensity is double fixedDensity)
             {
-                densities.Add(new LayerDensity(layer.Name, shape.In, shape.Out, 1.0, DensitySource.KeepDense));
+                densities.Add(new LayerDensity(matrix.Name, matrix.In, matrix.Out, fixedDensity, DensitySource.Pattern));
             }
-            else if (layer.Pattern?.FixedDensity is double fixedDensity)
+            else if (matrix.Sparsity is double own)
             {
-                densities.Add(new LayerDensity(layer.Name, shape.In, shape.Out, fixedDensity, DensitySource.Pattern));
-            }
-            else if (layer.Sparsity is double own)
-            {
-                densities.Add(new LayerDensity(layer.Name, shape.In, shape.Out, 1.0 - own, DensitySource.Own));
+                densities.Add(new LayerDensity(matrix.Name, matrix.In, matrix.Out, 1.0 - own, DensitySource.Own));
             }
             else
             {
                 free.Add(densities.Count);
-                densities.Add(new LayerDensity(layer.Name, shape.In, shape.Out, 1.0, DensitySource.Target));
+                densities.Add(new LayerDensity(matrix.Name, matrix.In, matrix.Out, 1.0, DensitySource.Target));
             }
         }
 

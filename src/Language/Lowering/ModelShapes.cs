@@ -5,11 +5,13 @@ namespace SparseDsl.Language;
 
 /// <summary>
 /// A layer's shape. Dense: <see cref="In"/> is the previous layer's units, <see cref="Out"/> its own units, and
-/// the weight matrix is Out × In. Input: In = Out = its size and no weights.
+/// the weight matrix is Out × In. Input: In = Out = its size and no weights. Token layers: an embedding maps the
+/// vocabulary to its width (In = vocab), blocks and norms keep the width, the head maps the width to the vocabulary;
+/// their matrices are in <see cref="ModelMatrices"/>, so <see cref="HasWeights"/> (one In × Out matrix) is false.
 /// </summary>
 public sealed record LayerShape(string Name, LayerKind Kind, int In, int Out)
 {
-    public bool HasWeights => Kind != LayerKind.Input;
+    public bool HasWeights => Kind == LayerKind.Dense;
 
     /// <summary>In × Out for a weight layer, 0 for an input.</summary>
     public long DenseWeights => HasWeights ? (long)Math.Max(In, 0) * Math.Max(Out, 0) : 0;
@@ -28,13 +30,33 @@ public static class ModelShapes
         int previous = 0;
         foreach (LayerSpec layer in model.Layers)
         {
-            shapes.Add(layer.Kind == LayerKind.Input
-                ? new LayerShape(layer.Name, LayerKind.Input, layer.Units, layer.Units)
-                : new LayerShape(layer.Name, layer.Kind, previous, layer.Units));
-            previous = layer.Units;
+            LayerShape shape = layer.Kind switch
+            {
+                LayerKind.Input => new LayerShape(layer.Name, LayerKind.Input, layer.Units, layer.Units),
+                LayerKind.Embedding => new LayerShape(layer.Name, layer.Kind, layer.Embedding?.Vocab ?? 0, layer.Units),
+                LayerKind.TransformerBlock or LayerKind.LayerNorm => new LayerShape(layer.Name, layer.Kind, previous, previous),
+                LayerKind.Unembedding => new LayerShape(layer.Name, layer.Kind, previous, layer.Units > 0 ? layer.Units : Vocab(model)),
+                _ => new LayerShape(layer.Name, layer.Kind, previous, layer.Units),
+            };
+            shapes.Add(shape);
+            previous = shape.Out;
         }
 
         return shapes;
+    }
+
+    /// <summary>The vocabulary of a token model's first [Embedding]; 0 when it has none.</summary>
+    public static int Vocab(ModelSpec model)
+    {
+        foreach (LayerSpec layer in model.Layers)
+        {
+            if (layer.Embedding is { } embedding)
+            {
+                return embedding.Vocab;
+            }
+        }
+
+        return 0;
     }
 
     /// <summary>round(d · dense) with at least one weight for d &gt; 0, and never more than dense.</summary>
@@ -49,13 +71,13 @@ public static class ModelShapes
         return Math.Min(denseWeights, Math.Max(1, active));
     }
 
-    /// <summary>Weights of the dense model (inputs have none).</summary>
+    /// <summary>Weights of the dense model's sparsifiable matrices (inputs, embeddings, norms and biases not counted).</summary>
     public static long DenseWeights(ModelSpec model)
     {
         long total = 0;
-        foreach (LayerShape shape in Of(model))
+        foreach (WeightMatrix matrix in ModelMatrices.Of(model))
         {
-            total += shape.DenseWeights;
+            total += matrix.DenseWeights;
         }
 
         return total;

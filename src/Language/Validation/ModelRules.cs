@@ -10,7 +10,7 @@ namespace SparseDsl.Language;
 /// The rules a [SparseModel] must satisfy, as far as its <see cref="ModelSpec"/> carries the facts:
 /// SPD003, 004, 006 and 101–108.
 /// </summary>
-public static class ModelRules
+public static partial class ModelRules
 {
     private const string SparseModel = "SparseModel";
     private const string Sparse = "Sparse";
@@ -43,12 +43,18 @@ public static class ModelRules
     {
         var found = new List<Violation>();
         var type = new ViolationTarget(model.FullName);
-        Structure(model, type, found);
-
-        IReadOnlyList<LayerShape> shapes = ModelShapes.Of(model);
-        for (int i = 0; i < model.Layers.Count; i++)
+        if (HasTokenLayers(model))
         {
-            Layer(model.Layers[i], shapes[i], type, found);
+            TokenModel(model, type, found);
+        }
+        else
+        {
+            Structure(model, type, found);
+            IReadOnlyList<LayerShape> shapes = ModelShapes.Of(model);
+            for (int i = 0; i < model.Layers.Count; i++)
+            {
+                Layer(model.Layers[i], shapes[i], type, found);
+            }
         }
 
         if (!(model.Sparsity >= 0 && model.Sparsity < 1))
@@ -116,13 +122,19 @@ public static class ModelRules
             return;
         }
 
-        // Both are a softmax over the output units: over one unit it is constant, so nothing is learned.
-        if ((model.Loss == Loss.SoftmaxCrossEntropy || model.Loss == Loss.NextToken) && last.Units == 1)
+        if (model.Loss == Loss.NextToken)
         {
-            string perUnit = model.Loss == Loss.NextToken ? "one unit per token of the vocabulary" : "one unit per class";
             found.Add(new Violation(
                 LossDoesNotFitOutput,
-                $"{model.Loss} needs at least 2 output units, but output layer '{last.Name}' has 1; give it {perUnit} or use Loss.MeanSquaredError",
+                $"Loss.NextToken needs a language model ([Embedding], [TransformerBlock], [LayerNorm], [Unembedding]); model '{model.Name}' is an [Input] + [Dense] network, so use Loss.SoftmaxCrossEntropy",
+                type with { Attribute = SparseModel, ArgumentName = "Loss" }));
+        }
+        else if (model.Loss == Loss.SoftmaxCrossEntropy && last.Units == 1)
+        {
+            // A softmax over one unit is constant, so nothing is learned.
+            found.Add(new Violation(
+                LossDoesNotFitOutput,
+                $"{model.Loss} needs at least 2 output units, but output layer '{last.Name}' has 1; give it one unit per class or use Loss.MeanSquaredError",
                 type with { Attribute = SparseModel, ArgumentName = "Loss" }));
         }
     }

@@ -38,6 +38,12 @@ public sealed class SparseModelAttribute : Attribute
 
     /// <summary>How <see cref="Sparsity"/> is split across layers: <see cref="Distribution.Uniform"/> (default), <see cref="Distribution.Er"/> or <see cref="Distribution.Erk"/>.</summary>
     public Distribution Distribution { get; set; } = Distribution.Uniform;
+
+    /// <summary>
+    /// Which matrices of a [TransformerBlock] the model's sparsity covers: <c>all</c> (default: q, k, v, o and the MLP),
+    /// <c>attention</c> or <c>mlp</c>; the others stay dense. Embeddings and the head are always dense. SPD012 for another value.
+    /// </summary>
+    public string Target { get; set; } = "all";
 }
 
 /// <summary>The network's input: <c>[Input(784)] public partial Layer Pixels { get; }</c> takes 784 features per sample.</summary>
@@ -110,6 +116,9 @@ public sealed class SparseAttribute : Attribute
 
     /// <summary>The sparsity given as the second argument, or NaN when it was not (then the string's, or the model's target).</summary>
     public double Sparsity { get; } = double.NaN;
+
+    /// <summary>On a [TransformerBlock]: which of its matrices take this pattern, <c>all</c> (default), <c>attention</c> or <c>mlp</c> (SPD012 otherwise).</summary>
+    public string Target { get; set; } = "all";
 }
 
 /// <summary>

@@ -30,7 +30,7 @@ public sealed class DynamicSparsity
     }
 
     /// <summary>The updates of <paramref name="network"/> under <paramref name="spec"/>, or null when its topology never changes.</summary>
-    public static DynamicSparsity? For(ISparseNetwork network, SparsityScheduleSpec? spec, int totalSteps)
+    public static DynamicSparsity? For(INetwork network, SparsityScheduleSpec? spec, int totalSteps)
     {
         ArgumentNullException.ThrowIfNull(network);
         if (spec is null || spec.Kind == ScheduleKind.Static)

@@ -4,17 +4,11 @@ namespace SparseDsl.Training;
 /// What the generator emits for a [SparseModel]: a network whose activations are feature-major
 /// (<c>x[feature, batch]</c>, row-major), with forward and backward written out layer by layer.
 /// </summary>
-public interface ISparseNetwork
+public interface ISparseNetwork : INetwork
 {
     int InputSize { get; }
 
     int OutputSize { get; }
-
-    /// <summary>The layers in order, the input first.</summary>
-    IReadOnlyList<Layer> Layers { get; }
-
-    /// <summary>Every trainable array, in a stable order.</summary>
-    IReadOnlyList<Parameter> Parameters { get; }
 
     /// <summary>Runs the batch <paramref name="input"/> [in, batch] and returns the output [out, batch].</summary>
     float[] Forward(float[] input, int batch);

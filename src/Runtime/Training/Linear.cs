@@ -50,6 +50,9 @@ public abstract class Linear : Layer
     /// <summary>Weights, then bias: the same two objects for the layer's whole life (a topology change moves their arrays).</summary>
     public IReadOnlyList<Parameter> Parameters { get; }
 
+    /// <summary>y [out, batch] of the last <see cref="Forward"/> (a transformer block's activations read it back).</summary>
+    internal float[] LastOutput => output ?? throw new InvalidOperationException($"{Name}: no Forward yet");
+
     /// <summary>A dense copy of the weights, W[out, in] row-major (zeros where a sparse layer has no weight).</summary>
     public float[] ToDenseWeights() => Weight.Format.ToDense();
 

@@ -59,6 +59,49 @@ public sealed class NetworkPlan
         return new LayerPlan(start, final, pattern, Seed(layerIndex));
     }
 
+    /// <summary>
+    /// The plan of the weight matrix <paramref name="name"/> of <see cref="ModelMatrices"/> (a transformer's
+    /// <c>Blocks.0.Q</c>, or a [Dense] layer's name): the same rules as <see cref="Layer"/>, seeded by the matrix's place.
+    /// </summary>
+    public LayerPlan Matrix(string name)
+    {
+        matrices ??= ModelMatrices.Of(spec);
+        int index = -1;
+        for (int i = 0; i < matrices.Count; i++)
+        {
+            if (matrices[i].Name == name)
+            {
+                index = i;
+                break;
+            }
+        }
+
+        if (index < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(name), name, $"{spec.Name} has no weight matrix of that name");
+        }
+
+        WeightMatrix matrix = matrices[index];
+        double final = target.DensityOf(name) ?? 1.0;
+        double initialDensity = matrix.Pattern is not null && matrix.Sparsity is not null && options.Schedule is { Kind: ScheduleKind.Gmp } gmp
+            ? 1 - gmp.InitialSparsity
+            : initial.DensityOf(name) ?? final;
+        var pattern = matrix.Pattern ?? (matrix.KeepDense ? null : options.Pattern) ?? SparsityPatternSpec.Unstructured;
+        int seed = SeedMix.Of(options.Seed, MatrixSalt + index);
+        return pattern.FixedDensity is double fixedDensity && !matrix.KeepDense
+            ? new LayerPlan(fixedDensity, fixedDensity, pattern, seed)
+            : new LayerPlan(Math.Max(final, initialDensity), final, matrix.KeepDense ? SparsityPatternSpec.Unstructured : pattern, seed);
+    }
+
+    /// <summary>A seed for a dense parameter of the model that is not a weight matrix (an embedding table), by its place.</summary>
+    public int ParameterSeed(int place) => SeedMix.Of(options.Seed, ParameterSalt + place);
+
+    // Salts apart from the MLP layers' (layer index + 1), so matrices and embeddings draw independent streams.
+    private const long MatrixSalt = 1L << 20;
+    private const long ParameterSalt = 1L << 21;
+
+    private IReadOnlyList<WeightMatrix>? matrices;
+
     /// <summary>A seed for the layer's mask and initial weights, mixed from the run seed and the layer index.</summary>
     public int Seed(int layerIndex) => SeedMix.Of(options.Seed, layerIndex + 1);
 

@@ -40,33 +40,13 @@ public sealed class Trainer(ISparseNetwork network, Dataset data, TrainingSettin
     {
         ValidateShapes(network, data, settings);
         var optimizer = Optimizer.Create(settings.Optimizer, network.Parameters, settings.Steps);
-        TrainingLoop.Position? start = null;
-        if (ResumeFrom is { } resume)
-        {
-            if (resume.Step >= settings.Steps)
-            {
-                throw new InvalidDataException($"the checkpoint is at step {resume.Step}, not before the run's last step {settings.Steps}");
-            }
-
-            resume.Restore(network, optimizer, settings.Seed);
-            start = new TrainingLoop.Position(resume.Step, resume.TrainLossSum, resume.TrainHits, resume.SeenSinceEval, resume.DataEpoch, resume.DataOffset);
-        }
-
-        Action<TrainingLoop.Position>? stepEnded = Checkpoints is { } folder && CheckpointEvery > 0
-            ? position =>
-            {
-                if (position.Step % CheckpointEvery == 0 && position.Step < settings.Steps)
-                {
-                    folder.Save(TrainingCheckpoint.Capture(network, optimizer, position, settings.Seed));
-                }
-            }
-            : null;
+        TrainingLoop.Position? start = Resume(ResumeFrom, network, optimizer, settings);
         var dynamic = DynamicSparsity.For(network, settings.Schedule, settings.Steps);
         int batch = settings.Batch;
         var x = new float[network.InputSize * batch];          // [in, batch]
         var gradient = new float[network.OutputSize * batch];  // [out, batch]
         var (last, wall, peak) = TrainingLoop.Run(
-            data,
+            data.Train.Count,
             settings,
             fillBatch: (indices, labels) => data.Train.FillBatch(indices, x, labels),
             train: (step, labels) =>
@@ -81,24 +61,10 @@ public sealed class Trainer(ISparseNetwork network, Dataset data, TrainingSettin
             StepCompleted,
             Evaluated,
             cancellation,
-            dynamic is null ? null : (completed, labels) =>
-            {
-                if (!dynamic.UpdatesAfter(completed))
-                {
-                    return null;
-                }
-
-                // The same batch with the step's new weights, before and after the update: the jump is the update's alone.
-                // RigL's gradient sources are copied first, since the forward for the loss before overwrites activations.
-                var gradients = dynamic.NeedsGradient ? dynamic.Layers.ToDictionary(l => l, l => l.CaptureDenseGradient()) : null;
-                double BatchLoss() => LossFunctions.Compute(settings.Loss, network.Forward(x, batch), labels, network.OutputSize, batch, gradient).LossSum / batch;
-                double before = BatchLoss();
-                var layers = dynamic.Update(completed, gradients is null ? null : layer => gradients[layer]);
-                return new TopologyUpdate(completed, before, BatchLoss(), layers);
-            },
+            TopologyHook(dynamic, labels => LossFunctions.Compute(settings.Loss, network.Forward(x, batch), labels, network.OutputSize, batch, gradient).LossSum / batch),
             TopologyUpdated,
             start,
-            stepEnded);
+            CheckpointHook(Checkpoints, CheckpointEvery, network, optimizer, settings));
 
         long stateBytes = network.Parameters.Sum(p => 2L * p.Length * sizeof(float)) + optimizer.StateBytes;
         return new TrainingSummary(last, (long)settings.Steps * batch, wall, stateBytes, peak);
@@ -111,6 +77,55 @@ public sealed class Trainer(ISparseNetwork network, Dataset data, TrainingSettin
         return TrainingLoop.Evaluate(data, network.InputSize, EvalBatch, (x, labels, n) =>
             LossFunctions.Compute(settings.Loss, network.Forward(x, n), labels, network.OutputSize, n, gradient));
     }
+
+    /// <summary>Where a resumed run goes on from: <paramref name="resume"/>'s weights, topology and optimizer state restored.</summary>
+    internal static TrainingLoop.Position? Resume(TrainingCheckpoint? resume, INetwork network, IOptimizer optimizer, TrainingSettings settings)
+    {
+        if (resume is null)
+        {
+            return null;
+        }
+
+        if (resume.Step >= settings.Steps)
+        {
+            throw new InvalidDataException($"the checkpoint is at step {resume.Step}, not before the run's last step {settings.Steps}");
+        }
+
+        resume.Restore(network, optimizer, settings.Seed);
+        return new TrainingLoop.Position(resume.Step, resume.TrainLossSum, resume.TrainHits, resume.SeenSinceEval, resume.DataEpoch, resume.DataOffset);
+    }
+
+    /// <summary>Saves a checkpoint into <paramref name="folder"/> after every <paramref name="every"/> steps but the last; null when none are kept.</summary>
+    internal static Action<TrainingLoop.Position>? CheckpointHook(CheckpointFolder? folder, int every, INetwork network, IOptimizer optimizer, TrainingSettings settings) =>
+        folder is not null && every > 0
+            ? position =>
+            {
+                if (position.Step % every == 0 && position.Step < settings.Steps)
+                {
+                    folder.Save(TrainingCheckpoint.Capture(network, optimizer, position, settings.Seed));
+                }
+            }
+            : null;
+
+    /// <summary>
+    /// The loop's step hook for a dynamic schedule (null without one): on an update step, the same batch's loss with the
+    /// step's new weights before and after the update (<paramref name="batchLoss"/>: a forward over the batch still in
+    /// the trainer's buffers), so the jump is the update's alone. RigL's gradient sources are copied first, since the
+    /// forward for the loss before overwrites activations.
+    /// </summary>
+    internal static TrainingLoop.Topology? TopologyHook(DynamicSparsity? dynamic, Func<int[], double> batchLoss) =>
+        dynamic is null ? null : (completed, labels) =>
+        {
+            if (!dynamic.UpdatesAfter(completed))
+            {
+                return null;
+            }
+
+            var gradients = dynamic.NeedsGradient ? dynamic.Layers.ToDictionary(l => l, l => l.CaptureDenseGradient()) : null;
+            double before = batchLoss(labels);
+            var layers = dynamic.Update(completed, gradients is null ? null : layer => gradients[layer]);
+            return new TopologyUpdate(completed, before, batchLoss(labels), layers);
+        };
 
     /// <summary>The data fits the network and one batch (shared with the device trainer).</summary>
     internal static void ValidateShapes(ISparseNetwork network, Dataset data, TrainingSettings settings)

@@ -27,7 +27,8 @@ internal static class TrainingLoop
     public readonly record struct Position(int Step, double LossSum, long Hits, long SeenSinceEval, int Epoch, int Offset);
 
     /// <summary>
-    /// Runs <paramref name="settings"/>.Steps steps; <paramref name="fillBatch"/> receives each batch's sample indices
+    /// Runs <paramref name="settings"/>.Steps steps over a training set of <paramref name="trainCount"/> examples (images,
+    /// or chunks of a token stream); <paramref name="fillBatch"/> receives each batch's sample indices
     /// and labels buffer, <paramref name="train"/> trains on it, <paramref name="evaluate"/> gives the test figures.
     /// Returns the last evaluation, the wall time and the peak managed memory. A step whose loss is NaN or infinite ends
     /// training with <see cref="TrainingDivergedException"/>, before any hook sees that step. With <paramref name="start"/>
@@ -35,7 +36,7 @@ internal static class TrainingLoop
     /// its evaluation included.
     /// </summary>
     public static (EvalPoint Last, double WallSeconds, long PeakManagedBytes) Run(
-        Dataset data,
+        int trainCount,
         TrainingSettings settings,
         Action<int[], int[]> fillBatch,
         Step train,
@@ -50,7 +51,7 @@ internal static class TrainingLoop
     {
         // The regime's epochs (U, full or RS2), each drawn from (seed, epoch); the short tail of an epoch is dropped so every
         // step is a full batch. Without a regime: every epoch a reshuffle of the whole train split.
-        var batches = (settings.Regime ?? new DataRegime()).CreateBatches(data.Train.Count, settings.Seed, settings.Batch, dropLast: true);
+        var batches = (settings.Regime ?? new DataRegime()).CreateBatches(trainCount, settings.Seed, settings.Batch, dropLast: true);
         int batch = settings.Batch;
         var indices = new int[batch];
         var labels = new int[batch];

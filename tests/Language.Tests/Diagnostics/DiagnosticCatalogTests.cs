@@ -8,10 +8,10 @@ public class DiagnosticCatalogTests
 {
     private static readonly string[] ExpectedIds =
     {
-        "SPD001", "SPD002", "SPD003", "SPD004", "SPD005", "SPD006", "SPD007", "SPD008",
+        "SPD001", "SPD002", "SPD003", "SPD004", "SPD005", "SPD006", "SPD007", "SPD008", "SPD009", "SPD010", "SPD011",
         "SPD101", "SPD102", "SPD103", "SPD104", "SPD105", "SPD106", "SPD107", "SPD108", "SPD109",
         "SPD201", "SPD202", "SPD203", "SPD204", "SPD205", "SPD207", "SPD208", "SPD209",
-        "SPD301", "SPD302", "SPD303", "SPD304", "SPD305", "SPD306", "SPD307",
+        "SPD301", "SPD302", "SPD303", "SPD304", "SPD305", "SPD306", "SPD307", "SPD308",
         "SPD401", "SPD901",
     };
 

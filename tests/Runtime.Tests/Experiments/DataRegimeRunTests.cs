@@ -22,7 +22,7 @@ public sealed class DataRegimeRunTests
         var settings = new TrainingSettings(steps, config.Batch, 0, optimizer, Loss.SoftmaxCrossEntropy, config.Seed, Regime: config.Regime);
         var seen = new List<int[]>();
         TrainingLoop.Run(
-            data,
+            data.Train.Count,
             settings,
             (indices, labels) => seen.Add((int[])indices.Clone()),
             (step, labels) => (0.0, 0L),

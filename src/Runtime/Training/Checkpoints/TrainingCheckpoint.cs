@@ -27,7 +27,7 @@ public sealed record TrainingCheckpoint(
     IReadOnlyList<ParameterState> Parameters)
 {
     /// <summary>Takes the state of <paramref name="network"/> and <paramref name="optimizer"/> after <paramref name="loop"/>'s step.</summary>
-    internal static TrainingCheckpoint Capture(ISparseNetwork network, IOptimizer optimizer, TrainingLoop.Position loop, long seed)
+    internal static TrainingCheckpoint Capture(INetwork network, IOptimizer optimizer, TrainingLoop.Position loop, long seed)
     {
         var weights = WeightsByParameter(network);
         var states = new List<ParameterState>();
@@ -50,7 +50,7 @@ public sealed record TrainingCheckpoint(
     /// Puts this state into <paramref name="network"/> (built from the same config) and <paramref name="optimizer"/>
     /// (created over its parameters): topology, values, slots, ages and the optimizer's step.
     /// </summary>
-    internal void Restore(ISparseNetwork network, IOptimizer optimizer, long seed)
+    internal void Restore(INetwork network, IOptimizer optimizer, long seed)
     {
         if (seed != Seed)
         {
@@ -87,6 +87,6 @@ public sealed record TrainingCheckpoint(
         ((Optimizer)optimizer).RestoreStepCount(OptimizerSteps);
     }
 
-    private static Dictionary<Parameter, SparseWeight> WeightsByParameter(ISparseNetwork network) =>
+    private static Dictionary<Parameter, SparseWeight> WeightsByParameter(INetwork network) =>
         network.Layers.OfType<Linear>().ToDictionary(l => l.Weight.Parameter, l => l.Weight); // Parameter compares by reference
 }

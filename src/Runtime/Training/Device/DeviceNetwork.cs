@@ -59,7 +59,7 @@ public sealed class DeviceNetwork : IDisposable
 
     public int OutputSize => Host.OutputSize;
 
-    /// <summary>Every trainable array on the device, in the CPU network's <see cref="ISparseNetwork.Parameters"/> order.</summary>
+    /// <summary>Every trainable array on the device, in the CPU network's <see cref="INetwork.Parameters"/> order.</summary>
     public IReadOnlyList<DeviceParameter> Parameters => parameters;
 
     /// <summary>Runs the batch <paramref name="input"/> [in, batch] and returns the output view [out, batch] (reused by the next call).</summary>

@@ -35,7 +35,7 @@ public sealed class DeviceTrainer(DeviceNetwork network, Dataset data, TrainingS
         var x = new float[network.InputSize * batch]; // [in, batch]
         using var input = accelerator.Allocate1D<float>(x.Length); // [in, batch]
         var (last, wall, peak) = TrainingLoop.Run(
-            data,
+            data.Train.Count,
             settings,
             fillBatch: (indices, labels) => data.Train.FillBatch(indices, x, labels),
             train: (step, labels) =>

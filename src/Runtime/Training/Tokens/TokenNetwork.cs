@@ -1,0 +1,187 @@
+using SparseDsl.Kernels;
+using SparseDsl.Language;
+
+namespace SparseDsl.Training;
+
+/// <summary>
+/// A language model lowered from its declaration (<see cref="ModelSpec"/>: [Embedding], [TransformerBlock],
+/// [LayerNorm], [Unembedding]), the one orchestration of its forward and backward passes, llm.c's shape:
+/// <code>
+/// x0 = E[ids] (+ P[t])                   [D, N]    N = sequences · T
+/// x_l = block_l(x_{l−1})                 [D, N]    l = 1 … L
+/// h  = norm(x_L)                         [D, N]
+/// loss = CE(Eᵀ… logits = E·h, targets)   [V, N]    the head tied to E, or its own W [V, D]
+/// </code>
+/// and backward in reverse. The generator supplies the block's matrix shapes as <typeparamref name="TAttention"/>
+/// (D → D), <typeparamref name="TUp"/> (D → H) and <typeparamref name="TDown"/> (H → D), so the kernels are specialized.
+/// </summary>
+public sealed class TokenNetwork<TAttention, TUp, TDown> : ITokenNetwork
+    where TAttention : ILayerShape
+    where TUp : ILayerShape
+    where TDown : ILayerShape
+{
+    private readonly Parameter table;      // E [V, D]
+    private readonly Parameter? positions; // P [T, D], learned positions only
+    private readonly Parameter? headTable; // W [V, D] for an untied head
+    private readonly TransformerBlock<TAttention, TUp, TDown>[] blocks;
+    private readonly NormLayer final;
+    private readonly IReadOnlyList<NormLayer> norms;
+
+    private float[]? embedded; // x0 [D, N]
+    private float[]? logits;   // [V, N]
+    private float[]? dFinal;   // ∂h [D, N]
+    private float[]? dEmbedded; // ∂x_L [D, N]
+
+    public TokenNetwork(ModelSpec spec, NetworkOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!spec.IsTokenModel || spec.Layers.Count != 4 || spec.Layers[0].Embedding is not { } embedding || spec.Layers[1].Block is not { } block)
+        {
+            throw new ArgumentException($"{spec.Name} is not a language model ([Embedding], [TransformerBlock], [LayerNorm], [Unembedding])", nameof(spec));
+        }
+
+        Vocab = embedding.Vocab;
+        Context = embedding.Context;
+        Width = TAttention.Out;
+        if (spec.Layers[0].Units != Width || ModelMatrices.Hidden(block, Width) != TUp.Out)
+        {
+            throw new ArgumentException($"{spec.Name}: the generated shapes ({Width} wide, {TUp.Out} hidden) do not match the declaration", nameof(spec));
+        }
+
+        var plan = NetworkPlan.Solve(spec, options);
+        string tokens = spec.Layers[0].Name, blocksName = spec.Layers[1].Name;
+        table = new Parameter(tokens + ".table", Normal(Vocab * Width, 0.02, plan.ParameterSeed(0)), decays: true);
+        positions = block.IsRotary ? null : new Parameter(tokens + ".positions", Normal(Context * Width, 0.01, plan.ParameterSeed(1)), decays: true);
+        var rotary = block.IsRotary ? new RotaryTable(Width / block.Heads, Context) : null;
+        blocks = new TransformerBlock<TAttention, TUp, TDown>[block.Count];
+        for (int l = 0; l < block.Count; l++)
+        {
+            blocks[l] = new TransformerBlock<TAttention, TUp, TDown>(
+                blocksName + "." + l, block.Heads, Context, block.IsRmsNorm, block.IsSwiGlu, rotary, plan.Matrix);
+        }
+
+        final = new NormLayer(spec.Layers[2].Name, Width, block.IsRmsNorm);
+        LayerSpec head = spec.Layers[3];
+        headTable = head.TiedTo is null ? new Parameter(head.Name + ".weight", Normal(Vocab * Width, 0.02, plan.ParameterSeed(2)), decays: true) : null;
+        norms = [.. blocks.SelectMany(b => b.Norms), final];
+        Layers = [.. blocks.SelectMany(b => b.Matrices), final];
+        Parameters = [table, .. positions is null ? [] : new[] { positions }, .. blocks.SelectMany(b => b.Parameters), .. final.Parameters, .. headTable is null ? [] : new[] { headTable }];
+    }
+
+    public int Vocab { get; }
+
+    public int Context { get; }
+
+    public int Width { get; }
+
+    /// <summary>Every block's matrices (Q, K, V, O, Up, (Gate,) Down, as <see cref="Linear"/> layers), then the final norm.</summary>
+    public IReadOnlyList<Layer> Layers { get; }
+
+    /// <summary>E, P (learned positions), each block's parameters, the final norm, the head's own matrix (untied).</summary>
+    public IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <summary>Embedding and head parameters (counted apart from N, as the seed paper does).</summary>
+    public long EmbeddingParameters => table.Length + (positions?.Length ?? 0) + (headTable?.Length ?? 0);
+
+    public double ForwardBackward(int[] ids, int[] targets, int sequences)
+    {
+        int n = Tokens(ids, targets, sequences);
+        float[] h = Forward(ids, n);
+        float[] x = Buffers.Ensure(ref logits, (long)Vocab * n);
+        float[] dh = Buffers.Ensure(ref dFinal, (long)Width * n);
+        Array.Clear(table.Grad);
+        if (positions is not null)
+        {
+            Array.Clear(positions.Grad);
+        }
+
+        foreach (NormLayer norm in norms)
+        {
+            norm.ZeroGradients();
+        }
+
+        Parameter head = headTable ?? table;
+        if (headTable is not null)
+        {
+            Array.Clear(headTable.Grad);
+        }
+
+        double loss = TiedHead.ForwardBackward(head.Values, h, targets, x, dh, head.Grad, Vocab, Width, n);
+        float[] dx = Buffers.Ensure(ref dEmbedded, (long)Width * n);
+        final.Backward(dh, dx, n, accumulate: false);                       // ∂x_L [D, N]
+        for (int l = blocks.Length - 1; l >= 0; l--)
+        {
+            dx = blocks[l].Backward(dx, n);
+        }
+
+        TokenEmbedding.Backward(ids, dx, table.Grad, positions?.Grad, Vocab, Width, n, Context);
+        return loss;
+    }
+
+    public (double Loss, long Correct) Evaluate(int[] ids, int[] targets, int sequences)
+    {
+        int n = Tokens(ids, targets, sequences);
+        float[] h = Forward(ids, n);
+        float[] z = Buffers.Ensure(ref logits, (long)Vocab * n); // [V, N]
+        double loss = TiedHead.Loss((headTable ?? table).Values, h, targets, z, Vocab, Width, n);
+        long correct = 0;
+        for (int t = 0; t < n; t++)
+        {
+            int best = 0;
+            float bestValue = z[t];
+            for (int c = 1; c < Vocab; c++)
+            {
+                float value = z[(long)c * n + t];
+                if (value > bestValue)
+                {
+                    best = c;
+                    bestValue = value;
+                }
+            }
+
+            correct += best == targets[t] ? 1 : 0;
+        }
+
+        return (loss, correct);
+    }
+
+    /// <summary>h [D, N] = norm(blocks(E[ids] + P)).</summary>
+    private float[] Forward(int[] ids, int n)
+    {
+        float[] x = Buffers.Ensure(ref embedded, (long)Width * n);          // x0 [D, N]
+        TokenEmbedding.Forward(ids, table.Values, positions?.Values, x, Vocab, Width, n, Context);
+        foreach (var block in blocks)
+        {
+            x = block.Forward(x, n);                                        // x_l [D, N]
+        }
+
+        return final.Forward(x, n);
+    }
+
+    private int Tokens(int[] ids, int[] targets, int sequences)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(sequences, 1);
+        int n = checked(sequences * Context);
+        if (ids.Length < n || targets.Length < n)
+        {
+            throw new ArgumentException($"{sequences} sequences of {Context} tokens need {n} ids and targets; got {ids.Length} and {targets.Length}");
+        }
+
+        return n;
+    }
+
+    /// <summary>N(0, σ²) values from <paramref name="seed"/> (Box–Muller on <see cref="Random"/>), GPT-2's embedding init.</summary>
+    private static float[] Normal(int count, double sigma, int seed)
+    {
+        var random = new Random(seed);
+        var values = new float[count];
+        for (int i = 0; i < count; i++)
+        {
+            double u1 = 1.0 - random.NextDouble(), u2 = random.NextDouble();
+            values[i] = (float)(sigma * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
+        }
+
+        return values;
+    }
+}
