@@ -26,6 +26,11 @@ internal static partial class ModelEmitter
             return writer.ToString();
         }
 
+        if (spec.IsTokenModel)
+        {
+            return TokenModelEmitter.Write(target);
+        }
+
         var model = LoweredModel.Lower(spec, gridPatterns);
         var weightLayers = model.Layers.Where(l => l.HasWeights).ToList();
         writer.Line("/// <summary>" + spec.Name + ": " + string.Join(" → ", model.Layers.Select(l => SourceWriter.Number(l.Out))) + ", loss " + spec.Loss + ".</summary>");
@@ -71,7 +76,7 @@ internal static partial class ModelEmitter
         writer.Line();
     }
 
-    private static string PatternLiteral(SparsityPatternSpec pattern) =>
+    internal static string PatternLiteral(SparsityPatternSpec pattern) =>
         "new global::SparseDsl.Language.SparsityPatternSpec(global::SparseDsl.Language.PatternKind." + pattern.Kind + ", "
         + SourceWriter.Number(pattern.BlockRows) + ", " + SourceWriter.Number(pattern.BlockCols) + ", "
         + SourceWriter.Number(pattern.N) + ", " + SourceWriter.Number(pattern.M) + ")";

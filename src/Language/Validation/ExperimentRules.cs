@@ -22,7 +22,7 @@ public static partial class ExperimentRules
     public const string DefaultSchedule = "static";
 
     /// <summary>The data sets this version can load.</summary>
-    public static readonly string[] KnownDataSets = { "fashion-mnist", "synthetic" };
+    public static readonly string[] KnownDataSets = { "fashion-mnist", "synthetic", "brown" };
 
     private const string Experiment = "Experiment";
 

@@ -81,7 +81,7 @@ internal static class RunCommand
         }
 
         // What no backend can train is said once, before any point, not as a failure of each.
-        if (Training.LossFunctions.Unsupported(study.Model.Loss) is string unsupported)
+        if (StudyData.Mismatch(study) is string unsupported)
         {
             throw new UserInputException(unsupported);
         }

@@ -17,4 +17,4 @@ public sealed record StudyDefinition(
     string Optimizer,
     string Schedule,
     IReadOnlyList<GridAxisText> Grid,
-    Func<NetworkOptions, ISparseNetwork> CreateNetwork);
+    Func<NetworkOptions, INetwork> CreateNetwork);

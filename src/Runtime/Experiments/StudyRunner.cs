@@ -11,7 +11,7 @@ namespace SparseDsl.Experiments;
 /// (NaN or infinite loss: <see cref="TrainingDivergedException"/> after recording it), failed (the exception after
 /// recording it), or released for another worker when cancelled.
 /// </summary>
-public sealed class StudyRunner(StudyDefinition study, IResultStore store, Dataset data)
+public sealed class StudyRunner(StudyDefinition study, IResultStore store, TrainingData data)
 {
     /// <summary>How long a claim lasts without a heartbeat: how soon another worker may take over the runs of a dead one.</summary>
     public static readonly TimeSpan DefaultLease = TimeSpan.FromMinutes(2);
@@ -68,7 +68,7 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
         }
 
         using var heartbeat = new LeaseHeartbeat(store, claim, Lease, cancellation);
-        ISparseNetwork network;
+        INetwork network;
         TrainingSettings settings;
         CheckpointFolder? checkpoints = Accelerator is null && CheckpointRoot is { } root ? new CheckpointFolder(Path.Combine(root, point.Id)) : null;
         TrainingCheckpoint? resume = null;
@@ -97,8 +97,8 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
                 Id = point.Id,
                 Study = study.Name,
                 ConfigJson = point.Config.ToCanonicalJson(),
-                ActiveParameters = network.Layers.Sum(l => l.ActiveWeights),
-                DenseParameters = network.Layers.Sum(l => l.DenseWeights),
+                ActiveParameters = network.Matrices.Sum(l => l.ActiveWeights),
+                DenseParameters = network.Matrices.Sum(l => l.DenseWeights),
             }, Worker);
             }
         }
@@ -115,7 +115,7 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
             heartbeat.ThrowIfLost();
             // The active count at the end: gradual pruning ends sparser than it started.
             store.FinishRun(point.Id, new FinalMetrics(summary.Final.TrainLoss, summary.Final.TestLoss, summary.Final.TestAccuracy, summary.WallSeconds, summary.SamplesSeen, summary.PeakManagedBytes,
-                network.Layers.Sum(l => l.ActiveWeights)), Worker);
+                network.Matrices.Sum(l => l.ActiveWeights)), Worker);
             checkpoints?.Delete();
             return summary;
         }
@@ -150,7 +150,7 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
     }
 
     /// <summary>The point's network and training settings, resolved from its config (the user's expressions parsed).</summary>
-    private (ISparseNetwork Network, TrainingSettings Settings) Prepare(StudyPoint point)
+    private (INetwork Network, TrainingSettings Settings) Prepare(StudyPoint point)
     {
         var config = point.Config;
         var optimizer = UserInputException.Parsed(Expressions.ParseOptimizer(config.Optimizer), "optimizer", config.Optimizer);
@@ -164,16 +164,23 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
         optimizerSpec = config.LearningRate is double lr ? optimizerSpec with { LearningRate = lr } : optimizerSpec;
         var network = study.CreateNetwork(new NetworkOptions(config.Sparsity, config.Distribution, config.Seed, pattern, schedule));
         DataRegime regime = config.Regime;
-        int steps = config.StepsFromRegime ? RegimeSteps(regime, config.Batch) : config.Steps;
+        if (network is ITokenNetwork tokens)
+        {
+            // A language model's examples are chunks of its context: U counts tokens, the regime counts chunks.
+            regime = DataRegime.ForTokens(config.UniqueTokens, tokens.Context, regime.Epochs, regime.Sampling);
+        }
+
+        int steps = config.StepsFromRegime ? RegimeSteps(regime, config.Batch, network) : config.Steps;
         return (network, new TrainingSettings(steps, config.Batch, config.EvalEvery, optimizerSpec, study.Model.Loss, config.Seed, schedule, regime));
     }
 
     /// <summary>The steps of <paramref name="regime"/> over this runner's train split: U × epochs / batch (RS2: r·U × epochs / batch).</summary>
-    private int RegimeSteps(DataRegime regime, int batch)
+    private int RegimeSteps(DataRegime regime, int batch, INetwork network)
     {
         try
         {
-            return checked((int)regime.Plan(data.Train.Count, batch).Steps);
+            int examples = network is ITokenNetwork tokens ? data.RequireText().Train.ChunkCount(tokens.Context) : data.RequireLabelled().Train.Count;
+            return checked((int)regime.Plan(examples, batch).Steps);
         }
         catch (ArgumentOutOfRangeException error)
         {
@@ -182,7 +189,7 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
     }
 
     /// <summary>On the CPU kernels, or with <see cref="Accelerator"/> set on the device through the generated GpuKernels.</summary>
-    private TrainingSummary Train(ISparseNetwork network, TrainingSettings settings, StudyPoint point, LeaseHeartbeat heartbeat, CheckpointFolder? checkpoints, TrainingCheckpoint? resume)
+    private TrainingSummary Train(INetwork network, TrainingSettings settings, StudyPoint point, LeaseHeartbeat heartbeat, CheckpointFolder? checkpoints, TrainingCheckpoint? resume)
     {
         var cancellation = heartbeat.Token;
         var around = new LossAroundUpdates((step, metrics) => store.AppendMetrics(point.Id, step, metrics));
@@ -202,9 +209,29 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
             store.AppendMetrics(point.Id, update.Step, TopologyMetrics.Of(update));
             around.Updated(update.Step);
         };
+        if (network is ITokenNetwork languageModel)
+        {
+            if (Accelerator is not null)
+            {
+                throw new UserInputException($"{study.Model.Name} is a language model, and language models train on the CPU kernels only in this version; use --backend cpu");
+            }
+
+            return new TokenTrainer(languageModel, data.RequireText(), settings)
+            {
+                StepCompleted = stepCompleted,
+                Evaluated = evaluated,
+                TopologyUpdated = topologyUpdated,
+                Checkpoints = checkpoints,
+                CheckpointEvery = CheckpointEvery,
+                ResumeFrom = resume,
+            }.Run(cancellation);
+        }
+
+        var mlp = (ISparseNetwork)network;
+        var images = data.RequireLabelled();
         if (Accelerator is null)
         {
-            return new Trainer(network, data, settings)
+            return new Trainer(mlp, images, settings)
             {
                 StepCompleted = stepCompleted,
                 Evaluated = evaluated,
@@ -221,6 +248,6 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Datas
         }
 
         using var deviceNetwork = source.CreateDeviceNetwork(Accelerator);
-        return new DeviceTrainer(deviceNetwork, data, settings) { StepCompleted = stepCompleted, Evaluated = evaluated, TopologyUpdated = topologyUpdated }.Run(cancellation);
+        return new DeviceTrainer(deviceNetwork, images, settings) { StepCompleted = stepCompleted, Evaluated = evaluated, TopologyUpdated = topologyUpdated }.Run(cancellation);
     }
 }

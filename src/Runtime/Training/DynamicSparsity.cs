@@ -39,7 +39,7 @@ public sealed class DynamicSparsity
         }
 
         // Layers that are or will become sparse; [KeepDense] and density-1 layers stay as built.
-        var sparse = network.Layers.OfType<Linear>().Where(l => l.Plan.TargetDensity < 1).ToArray();
+        var sparse = network.Matrices.Where(l => l.Plan.TargetDensity < 1).ToArray();
         return new DynamicSparsity(new TopologySchedule(spec, totalSteps), sparse);
     }
 

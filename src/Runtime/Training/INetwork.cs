@@ -7,9 +7,15 @@ namespace SparseDsl.Training;
 /// </summary>
 public interface INetwork
 {
-    /// <summary>The layers in order; the sparse matrices are <see cref="Linear"/> layers among them.</summary>
+    /// <summary>The layers as declared, in order (the properties of the model class return them).</summary>
     IReadOnlyList<Layer> Layers { get; }
 
     /// <summary>Every trainable array, in a stable order.</summary>
     IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <summary>
+    /// The weight matrices a sparsity target reaches, each a <see cref="Linear"/> with its own format: N (active and
+    /// dense) is counted over these, and dynamic sparsity and checkpoints act on them. An MLP's are its [Dense] layers.
+    /// </summary>
+    IReadOnlyList<Linear> Matrices => Layers.OfType<Linear>().ToArray();
 }

@@ -6,13 +6,13 @@ namespace SparseDsl.Training;
 internal static class LossFunctions
 {
     /// <summary>
-    /// Why no backend can train <paramref name="loss"/> on the data sets this version has (one sentence ending in the
-    /// fix), or null. The run command says it once, before any point.
+    /// Why the labelled-data losses cannot compute <paramref name="loss"/> (one sentence ending in the fix), or null: the
+    /// next-token loss belongs to a language model's head, which the device backend does not run yet.
     /// </summary>
     public static string? Unsupported(Loss loss) => loss switch
     {
         Loss.SoftmaxCrossEntropy or Loss.MeanSquaredError => null,
-        _ => $"loss {loss} needs a text data set, and this version has only labelled ones (fashion-mnist, synthetic); declare Loss = Loss.SoftmaxCrossEntropy or Loss.MeanSquaredError",
+        _ => $"loss {loss} is a language model's, and the device backend runs [Input] + [Dense] networks only; use --backend cpu",
     };
 
     public static (double LossSum, int Correct) Compute(Loss loss, float[] output, int[] labels, int classes, int batch, float[] gradient)

@@ -104,7 +104,7 @@ public sealed class CommandLineErrorTests
 
         Assert.Equal(2, code);
         Assert.Equal(
-            "error: loss NextToken needs a text data set, and this version has only labelled ones (fashion-mnist, synthetic); declare Loss = Loss.SoftmaxCrossEntropy or Loss.MeanSquaredError" + Environment.NewLine,
+            "error: loss NextToken needs a language model ([Embedding], [TransformerBlock], [LayerNorm], [Unembedding]); FitMlp is an [Input] + [Dense] network, so declare Loss = Loss.SoftmaxCrossEntropy or Loss.MeanSquaredError" + Environment.NewLine,
             stderr.ToString());
         Assert.DoesNotContain("to run", stdout.ToString(), StringComparison.Ordinal);
     }

@@ -61,7 +61,7 @@ public class TokenNetworkTests
     {
         var spec = Spec(vocab: 16, width: 8, context: 4, heads: 2, ratio: 2, count: 2, sparsity: 0.75);
         var network = new TokenNetwork<Width8, Up8To16, Down16To8>(spec, new NetworkOptions(0.75, Distribution.Uniform, 3));
-        var matrices = network.Layers.OfType<Linear>().ToList();
+        var matrices = network.Matrices.ToList();
         Assert.Equal(12, matrices.Count); // 2 blocks × Q, K, V, O, Up, Down
         Assert.All(matrices, m => Assert.Equal(0.25, m.Density, 2));
         Assert.Equal(16 * 8 + 4 * 8, network.EmbeddingParameters); // E [16, 8] and P [4, 8], counted apart from N

@@ -88,5 +88,5 @@ public sealed record TrainingCheckpoint(
     }
 
     private static Dictionary<Parameter, SparseWeight> WeightsByParameter(INetwork network) =>
-        network.Layers.OfType<Linear>().ToDictionary(l => l.Weight.Parameter, l => l.Weight); // Parameter compares by reference
+        network.Matrices.ToDictionary(l => l.Weight.Parameter, l => l.Weight); // Parameter compares by reference
 }

@@ -65,7 +65,14 @@ public sealed class TokenNetwork<TAttention, TUp, TDown> : ITokenNetwork
         LayerSpec head = spec.Layers[3];
         headTable = head.TiedTo is null ? new Parameter(head.Name + ".weight", Normal(Vocab * Width, 0.02, plan.ParameterSeed(2)), decays: true) : null;
         norms = [.. blocks.SelectMany(b => b.Norms), final];
-        Layers = [.. blocks.SelectMany(b => b.Matrices), final];
+        Matrices = [.. blocks.SelectMany(b => b.Matrices)];
+        Layers =
+        [
+            new TableLayer(tokens, Vocab, Width),
+            new BlockStack(blocksName, Width, Matrices),
+            final,
+            new TableLayer(head.Name, Width, Vocab, tied: headTable is null),
+        ];
         Parameters = [table, .. positions is null ? [] : new[] { positions }, .. blocks.SelectMany(b => b.Parameters), .. final.Parameters, .. headTable is null ? [] : new[] { headTable }];
     }
 
@@ -75,8 +82,11 @@ public sealed class TokenNetwork<TAttention, TUp, TDown> : ITokenNetwork
 
     public int Width { get; }
 
-    /// <summary>Every block's matrices (Q, K, V, O, Up, (Gate,) Down, as <see cref="Linear"/> layers), then the final norm.</summary>
+    /// <summary>As declared: the embedding (<see cref="TableLayer"/>), the blocks (<see cref="BlockStack"/>), the final norm, the head.</summary>
     public IReadOnlyList<Layer> Layers { get; }
+
+    /// <summary>Every block's Q, K, V, O, Up, (Gate,) Down, block by block.</summary>
+    public IReadOnlyList<Linear> Matrices { get; }
 
     /// <summary>E, P (learned positions), each block's parameters, the final norm, the head's own matrix (untied).</summary>
     public IReadOnlyList<Parameter> Parameters { get; }

@@ -1,0 +1,141 @@
+using System.Linq;
+using SparseDsl.Language;
+using SparseDsl.Roslyn;
+
+namespace SparseDsl.Generator.Emitters;
+
+/// <summary>
+/// Writes the network half of a language model ([Embedding], [TransformerBlock], [LayerNorm], [Unembedding]): the
+/// spec as data, the block's three matrix shapes (D → D, D → H, H → D) as structs so the runtime's kernels specialize
+/// on them, and a class that is the runtime's <c>TokenNetwork</c> over those shapes (the one orchestration of the
+/// forward and backward passes, written out llm.c-style in src/Runtime/Training/Tokens).
+/// </summary>
+internal static class TokenModelEmitter
+{
+    private const string Training = "global::SparseDsl.Training.";
+    private const string Language = "global::SparseDsl.Language.";
+
+    public static string Write(ModelTarget target)
+    {
+        var spec = target.Spec;
+        var writer = new SourceWriter().Header(spec.Name, spec.Namespace);
+        LayerSpec embedding = spec.Layers[0], blocks = spec.Layers[1];
+        BlockSpec block = blocks.Block!;
+        int width = embedding.Units, hidden = ModelMatrices.Hidden(block, width), vocab = embedding.Embedding!.Vocab, context = embedding.Embedding.Context;
+        string attention = blocks.Name + "AttentionShape", up = blocks.Name + "UpShape", down = blocks.Name + "DownShape";
+        string network = Training + "TokenNetwork<" + attention + ", " + up + ", " + down + ">";
+
+        writer.Line("/// <summary>");
+        writer.Line("/// " + spec.Name + ": a language model over " + vocab + " tokens, context " + context + ", width " + width + ", " + block.Count + " block(s) of "
+            + block.Heads + " heads and a " + block.Mlp + " MLP of " + hidden + " (" + block.Norm + ", " + block.Positions + " positions), head "
+            + (spec.Layers[3].TiedTo is null ? "untied" : "tied to " + embedding.Name) + "; loss " + spec.Loss + ".");
+        writer.Line("/// </summary>");
+        writer.Open(target.Accessibility + " partial class " + spec.Name + " : " + Training + "ITokenNetwork");
+        WriteSpec(writer, spec);
+        writer.Line("private readonly " + network + " network;");
+        writer.Line();
+        writer.Line("/// <summary>Builds " + spec.Name + " as declared: model sparsity " + SourceWriter.Number(spec.Sparsity) + " (" + spec.Distribution + "), seed 1.</summary>");
+        writer.Line("public " + spec.Name + "()");
+        writer.Line("    : this(" + Training + "NetworkOptions.Declared(Spec))");
+        writer.Line("{");
+        writer.Line("}");
+        writer.Line();
+        writer.Line("/// <summary>Builds " + spec.Name + " for one run: each block matrix's density solved for the options' sparsity and distribution, weights drawn from its seed.</summary>");
+        writer.Line("public " + spec.Name + "(" + Training + "NetworkOptions options) => network = new(Spec, options);");
+        writer.Line();
+        for (int i = 0; i < spec.Layers.Count; i++)
+        {
+            var member = target.Members.FirstOrDefault(m => m.Name == spec.Layers[i].Name);
+            if (member is not null)
+            {
+                writer.Line(member.Accessibility + " partial global::SparseDsl.Layer " + member.Name + " => network.Layers[" + i + "];");
+            }
+        }
+
+        writer.Line();
+        writer.Line("public int Vocab => network.Vocab;");
+        writer.Line();
+        writer.Line("public int Context => network.Context;");
+        writer.Line();
+        writer.Line("public int Width => network.Width;");
+        writer.Line();
+        writer.Line("public global::System.Collections.Generic.IReadOnlyList<global::SparseDsl.Layer> Layers => network.Layers;");
+        writer.Line();
+        writer.Line("public global::System.Collections.Generic.IReadOnlyList<" + Training + "Parameter> Parameters => network.Parameters;");
+        writer.Line();
+        writer.Line("/// <summary>Every block's Q, K, V, O, Up, " + (block.IsSwiGlu ? "Gate, " : "") + "Down (" + block.Count * (block.IsSwiGlu ? 7 : 6) + " matrices).</summary>");
+        writer.Line("public global::System.Collections.Generic.IReadOnlyList<" + Training + "Linear> Matrices => network.Matrices;");
+        writer.Line();
+        writer.Line("/// <summary>Embedding and head weights, counted apart from N.</summary>");
+        writer.Line("public long EmbeddingParameters => network.EmbeddingParameters;");
+        writer.Line();
+        writer.Line("/// <summary>x0 [" + width + ", N] = E[ids] → " + block.Count + " × block → norm → logits [" + vocab + ", N] → mean cross-entropy; backward in reverse, every gradient overwritten.</summary>");
+        writer.Line("public double ForwardBackward(int[] ids, int[] targets, int sequences) => network.ForwardBackward(ids, targets, sequences);");
+        writer.Line();
+        writer.Line("/// <summary>The forward pass only: mean token loss and arg-max hits.</summary>");
+        writer.Line("public (double Loss, long Correct) Evaluate(int[] ids, int[] targets, int sequences) => network.Evaluate(ids, targets, sequences);");
+        writer.Line();
+        Shape(writer, attention, blocks.Name + "'s q, k, v and o projections", width, width);
+        Shape(writer, up, blocks.Name + "'s MLP up" + (block.IsSwiGlu ? " and gate projections" : " projection"), width, hidden);
+        Shape(writer, down, blocks.Name + "'s MLP down projection", hidden, width);
+        writer.Close();
+        return writer.ToString();
+    }
+
+    private static void WriteSpec(SourceWriter writer, ModelSpec spec)
+    {
+        writer.Line("/// <summary>The declaration as data: the runtime solves each block matrix's density from it for every grid point.</summary>");
+        writer.Line("public static " + Language + "ModelSpec Spec { get; } = new(");
+        writer.Line("    " + SourceWriter.Literal(spec.Namespace) + ",");
+        writer.Line("    " + SourceWriter.Literal(spec.Name) + ",");
+        writer.Line("    " + SourceWriter.Enum(spec.Loss) + ",");
+        writer.Line("    " + SourceWriter.Number(spec.Sparsity) + ",");
+        writer.Line("    " + SourceWriter.Enum(spec.Distribution) + ",");
+        writer.Line("    " + Language + "EquatableArray.ToEquatableArray(new " + Language + "LayerSpec[]");
+        writer.Line("    {");
+        foreach (var l in spec.Layers)
+        {
+            string pattern = l.Pattern is null ? "null" : ModelEmitter.PatternLiteral(l.Pattern);
+            string sparsity = l.Sparsity is double s ? SourceWriter.Number(s) : "null";
+            var inits = new System.Collections.Generic.List<string>();
+            if (l.Embedding is { } e)
+            {
+                inits.Add("Embedding = new(" + SourceWriter.Number(e.Vocab) + ", " + SourceWriter.Number(e.Context) + ")");
+            }
+
+            if (l.Block is { } b)
+            {
+                inits.Add("Block = new(" + SourceWriter.Number(b.Heads) + ", " + SourceWriter.Number(b.MlpRatio) + ", " + SourceWriter.Number(b.Count) + ", "
+                    + SourceWriter.Literal(b.Mlp) + ", " + SourceWriter.Literal(b.Norm) + ", " + SourceWriter.Literal(b.Positions) + ")");
+            }
+
+            if (l.TiedTo is string tied)
+            {
+                inits.Add("TiedTo = " + SourceWriter.Literal(tied));
+            }
+
+            if (l.SparseTarget is string target)
+            {
+                inits.Add("SparseTarget = " + SourceWriter.Literal(target));
+            }
+
+            writer.Line("        new(" + SourceWriter.Literal(l.Name) + ", " + Language + "LayerKind." + l.Kind + ", " + SourceWriter.Number(l.Units) + ", "
+                + SourceWriter.Enum(l.Activation) + ", " + (l.KeepDense ? "true" : "false") + ", " + pattern + ", " + sparsity + ")"
+                + (inits.Count == 0 ? "" : " { " + string.Join(", ", inits) + " }") + ",");
+        }
+
+        writer.Line("    }))" + (spec.SparseTarget is string modelTarget ? " { SparseTarget = " + SourceWriter.Literal(modelTarget) + " }" : "") + ";");
+        writer.Line();
+    }
+
+    private static void Shape(SourceWriter writer, string name, string what, int inputs, int outputs)
+    {
+        writer.Line("/// <summary>" + what + ": " + inputs + " → " + outputs + "; the runtime's kernels specialize on these constants.</summary>");
+        writer.Open("public readonly struct " + name + " : global::SparseDsl.Kernels.ILayerShape");
+        writer.Line("public static int In => " + SourceWriter.Number(inputs) + ";");
+        writer.Line();
+        writer.Line("public static int Out => " + SourceWriter.Number(outputs) + ";");
+        writer.Close();
+        writer.Line();
+    }
+}

@@ -1,0 +1,20 @@
+using SparseDsl;
+
+namespace SparseDsl.EndToEnd.Tests;
+
+// A language model generated at build time like a user's: 2 rotary SwiGLU blocks, RMS norm, half the MLP sparse.
+[SparseModel(Loss = Loss.NextToken, Sparsity = 0.5, Distribution = Distribution.Uniform, Target = "mlp")]
+public partial class CheckLm
+{
+    [Embedding(vocab: 256, dim: 32, Context = 16), KeepDense]
+    public partial Layer Tokens { get; }
+
+    [TransformerBlock(heads: 4, MlpRatio = 2, Count = 2, Mlp = "swiglu", Norm = "rmsnorm", Positions = "rotary")]
+    public partial Layer Blocks { get; }
+
+    [LayerNorm]
+    public partial Layer Final { get; }
+
+    [Unembedding(TiedTo = nameof(Tokens)), KeepDense]
+    public partial Layer Head { get; }
+}
