@@ -24,5 +24,13 @@ internal sealed record GridPatterns(string ModelFullName, EquatableArray<Sparsit
             .ToEquatableArray();
 }
 
-/// <summary>A model to emit, with the grid patterns its layers may take.</summary>
-internal sealed record NetworkTarget(ModelTarget Model, EquatableArray<SparsityPatternSpec> GridPatterns);
+/// <summary>The values of one experiment's 'width' grid axis, and the model it names (a language model prints shapes for each).</summary>
+internal sealed record GridWidths(string ModelFullName, EquatableArray<int> Widths)
+{
+    /// <summary>Every width the experiments give <paramref name="modelFullName"/>, each once, ascending.</summary>
+    public static EquatableArray<int> For(string modelFullName, ImmutableArray<GridWidths> all) =>
+        all.Where(g => g.ModelFullName == modelFullName).SelectMany(g => g.Widths).Distinct().OrderBy(w => w).ToEquatableArray();
+}
+
+/// <summary>A model to emit, with the grid patterns its layers may take and the grid widths it may be built at.</summary>
+internal sealed record NetworkTarget(ModelTarget Model, EquatableArray<SparsityPatternSpec> GridPatterns, EquatableArray<int> GridWidths);

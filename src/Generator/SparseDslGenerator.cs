@@ -60,7 +60,7 @@ public sealed class SparseDslGenerator : IIncrementalGenerator
         {
             foreach (var target in targets.Where(t => t.TakesGeneratedCode))
             {
-                EmitNetwork(output, target, EquatableArray<SparsityPatternSpec>.Empty);
+                EmitNetwork(output, target, EquatableArray<SparsityPatternSpec>.Empty, EquatableArray<int>.Empty);
             }
         });
 
@@ -72,13 +72,22 @@ public sealed class SparseDslGenerator : IIncrementalGenerator
             .Collect()
             .WithTrackingName(TrackingNames.GridPatterns);
 
+        // The widths experiments give their language models through a 'width' grid axis: shape structs for each.
+        var gridWidths = experimentTargets
+            .Select(static (e, _) => new GridWidths(e.Spec.ModelFullName, GridAxes.WholeValues(e.Spec, GridAxes.Width).ToEquatableArray()))
+            .Where(static g => g.Widths.Count > 0)
+            .Collect()
+            .WithTrackingName(TrackingNames.GridWidths);
+
         // A class that is not partial gets nothing (SPD001 says so; a partial half would only add CS0260), unless it declares
         // partial layers: then the compiler rejects it anyway, and the stub's one CS0260 stands in for CS0751 and CS9248 per layer.
         var networks = models.Where(static m => m.TakesGeneratedCode)
             .Combine(gridPatterns)
-            .Select(static (pair, _) => new NetworkTarget(pair.Left, GridPatterns.For(pair.Left.Spec.FullName, pair.Right)))
+            .Combine(gridWidths)
+            .Select(static (pair, _) => new NetworkTarget(
+                pair.Left.Left, GridPatterns.For(pair.Left.Left.Spec.FullName, pair.Left.Right), GridWidths.For(pair.Left.Left.Spec.FullName, pair.Right)))
             .WithTrackingName(TrackingNames.NetworkTarget);
-        context.RegisterSourceOutput(networks, static (output, network) => EmitNetwork(output, network.Model, network.GridPatterns));
+        context.RegisterSourceOutput(networks, static (output, network) => EmitNetwork(output, network.Model, network.GridPatterns, network.GridWidths));
 
         context.RegisterSourceOutput(experimentTargets.Where(static e => e.TakesGeneratedCode), static (output, target) =>
             Emit(output, target.Spec.Name, () => output.AddSource(HintName(target.Spec.Namespace, target.Spec.Name, "Study"), ExperimentEmitter.Write(target))));
@@ -130,8 +139,8 @@ public sealed class SparseDslGenerator : IIncrementalGenerator
         }
     }
 
-    private static void EmitNetwork(SourceProductionContext output, ModelTarget target, EquatableArray<SparsityPatternSpec> gridPatterns) =>
-        Emit(output, target.Spec.Name, () => output.AddSource(HintName(target.Spec.Namespace, target.Spec.Name, "Network"), ModelEmitter.Write(target, gridPatterns)));
+    private static void EmitNetwork(SourceProductionContext output, ModelTarget target, EquatableArray<SparsityPatternSpec> gridPatterns, EquatableArray<int> gridWidths) =>
+        Emit(output, target.Spec.Name, () => output.AddSource(HintName(target.Spec.Namespace, target.Spec.Name, "Network"), ModelEmitter.Write(target, gridPatterns, gridWidths)));
 
     /// <summary>
     /// Runs one emitter; a bug in it becomes one SPD901 naming the declaration instead of Roslyn's CS8785 with
@@ -161,4 +170,5 @@ internal static class TrackingNames
     public const string ExperimentTarget = nameof(ExperimentTarget);
     public const string GridPatterns = nameof(GridPatterns);
     public const string NetworkTarget = nameof(NetworkTarget);
+    public const string GridWidths = nameof(GridWidths);
 }

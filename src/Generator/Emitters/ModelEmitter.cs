@@ -16,7 +16,8 @@ internal static partial class ModelEmitter
 
     /// <param name="target">The model as parsed.</param>
     /// <param name="gridPatterns">The patterns of the 'pattern' grid axes of the experiments naming the model.</param>
-    public static string Write(ModelTarget target, EquatableArray<SparsityPatternSpec> gridPatterns)
+    /// <param name="gridWidths">The values of the 'width' grid axes of the experiments naming the model (language models).</param>
+    public static string Write(ModelTarget target, EquatableArray<SparsityPatternSpec> gridPatterns, EquatableArray<int> gridWidths = default)
     {
         var spec = target.Spec;
         var writer = new SourceWriter().Header(spec.Name, spec.Namespace);
@@ -28,7 +29,7 @@ internal static partial class ModelEmitter
 
         if (spec.IsTokenModel)
         {
-            return TokenModelEmitter.Write(target);
+            return TokenModelEmitter.Write(target, gridWidths);
         }
 
         var model = LoweredModel.Lower(spec, gridPatterns);

@@ -15,15 +15,16 @@ internal static class TokenModelEmitter
     private const string Training = "global::SparseDsl.Training.";
     private const string Language = "global::SparseDsl.Language.";
 
-    public static string Write(ModelTarget target)
+    /// <param name="target">The model as parsed.</param>
+    /// <param name="gridWidths">Widths the experiments' 'width' grid axes build it at, besides the declared one.</param>
+    public static string Write(ModelTarget target, EquatableArray<int> gridWidths)
     {
         var spec = target.Spec;
         var writer = new SourceWriter().Header(spec.Name, spec.Namespace);
         LayerSpec embedding = spec.Layers[0], blocks = spec.Layers[1];
         BlockSpec block = blocks.Block!;
         int width = embedding.Units, hidden = ModelMatrices.Hidden(block, width), vocab = embedding.Embedding!.Vocab, context = embedding.Embedding.Context;
-        string attention = blocks.Name + "AttentionShape", up = blocks.Name + "UpShape", down = blocks.Name + "DownShape";
-        string network = Training + "TokenNetwork<" + attention + ", " + up + ", " + down + ">";
+        var widths = new System.Collections.Generic.SortedSet<int>(gridWidths) { width };
 
         writer.Line("/// <summary>");
         writer.Line("/// " + spec.Name + ": a language model over " + vocab + " tokens, context " + context + ", width " + width + ", " + block.Count + " block(s) of "
@@ -32,7 +33,7 @@ internal static class TokenModelEmitter
         writer.Line("/// </summary>");
         writer.Open(target.Accessibility + " partial class " + spec.Name + " : " + Training + "ITokenNetwork");
         WriteSpec(writer, spec);
-        writer.Line("private readonly " + network + " network;");
+        writer.Line("private readonly " + Training + "ITokenNetwork network;");
         writer.Line();
         writer.Line("/// <summary>Builds " + spec.Name + " as declared: model sparsity " + SourceWriter.Number(spec.Sparsity) + " (" + spec.Distribution + "), seed 1.</summary>");
         writer.Line("public " + spec.Name + "()");
@@ -41,7 +42,22 @@ internal static class TokenModelEmitter
         writer.Line("}");
         writer.Line();
         writer.Line("/// <summary>Builds " + spec.Name + " for one run: each block matrix's density solved for the options' sparsity and distribution, weights drawn from its seed.</summary>");
-        writer.Line("public " + spec.Name + "(" + Training + "NetworkOptions options) => network = new(Spec, options);");
+        writer.Line("public " + spec.Name + "(" + Training + "NetworkOptions options)");
+        writer.Line("{");
+        writer.Line("    global::System.ArgumentNullException.ThrowIfNull(options);");
+        writer.Line("    network = (options.Width ?? " + width + ") switch");
+        writer.Line("    {");
+        foreach (int w in widths)
+        {
+            writer.Line("        " + w + " => new " + Training + "TokenNetwork<" + ShapeName(blocks, "Attention", w, width) + ", " + ShapeName(blocks, "Up", w, width) + ", "
+                + ShapeName(blocks, "Down", w, width) + ">(Spec, options),");
+        }
+
+        string built = string.Join(", ", widths);
+        writer.Line("        var other => throw new global::System.ArgumentOutOfRangeException(nameof(options), other, " + SourceWriter.Literal(
+            spec.Name + " was built for width " + built + "; add the width to a 'width' grid axis of an experiment naming " + spec.Name + " and rebuild") + "),");
+        writer.Line("    };");
+        writer.Line("}");
         writer.Line();
         for (int i = 0; i < spec.Layers.Count; i++)
         {
@@ -75,9 +91,13 @@ internal static class TokenModelEmitter
         writer.Line("/// <summary>The forward pass only: mean token loss and arg-max hits.</summary>");
         writer.Line("public (double Loss, long Correct) Evaluate(int[] ids, int[] targets, int sequences) => network.Evaluate(ids, targets, sequences);");
         writer.Line();
-        Shape(writer, attention, blocks.Name + "'s q, k, v and o projections", width, width);
-        Shape(writer, up, blocks.Name + "'s MLP up" + (block.IsSwiGlu ? " and gate projections" : " projection"), width, hidden);
-        Shape(writer, down, blocks.Name + "'s MLP down projection", hidden, width);
+        foreach (int w in widths)
+        {
+            int h = ModelMatrices.Hidden(block, w);
+            Shape(writer, ShapeName(blocks, "Attention", w, width), blocks.Name + "'s q, k, v and o projections", w, w);
+            Shape(writer, ShapeName(blocks, "Up", w, width), blocks.Name + "'s MLP up" + (block.IsSwiGlu ? " and gate projections" : " projection"), w, h);
+            Shape(writer, ShapeName(blocks, "Down", w, width), blocks.Name + "'s MLP down projection", h, w);
+        }
         writer.Close();
         return writer.ToString();
     }
@@ -127,6 +147,10 @@ internal static class TokenModelEmitter
         writer.Line("    }))" + (spec.SparseTarget is string modelTarget ? " { SparseTarget = " + SourceWriter.Literal(modelTarget) + " }" : "") + ";");
         writer.Line();
     }
+
+    /// <summary><c>BlocksAttentionShape</c> at the declared width, <c>BlocksAttentionShape256</c> at a grid width.</summary>
+    private static string ShapeName(LayerSpec blocks, string part, int width, int declared) =>
+        blocks.Name + part + "Shape" + (width == declared ? "" : width.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     private static void Shape(SourceWriter writer, string name, string what, int inputs, int outputs)
     {

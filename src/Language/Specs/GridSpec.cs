@@ -46,5 +46,31 @@ public static class GridAxes
     /// <summary>Passes over U (RS2: rounds); the run's steps follow from U × epochs / batch unless a 'steps' axis or --steps gives them.</summary>
     public const string Epochs = "epochs";
 
-    public static readonly string[] Known = { Sparsity, Seed, LearningRate, Batch, Steps, Distribution, Schedule, Pattern, UpdateEvery, Drop, Sampling, UniqueTokens, Epochs };
+    /// <summary>A language model's width (the [Embedding]'s dim), replaced per point: the model-size axis of a scaling study.</summary>
+    public const string Width = "width";
+
+    /// <summary>A language model's block count (the [TransformerBlock]'s Count), replaced per point.</summary>
+    public const string Blocks = "blocks";
+
+    public static readonly string[] Known = { Sparsity, Seed, LearningRate, Batch, Steps, Distribution, Schedule, Pattern, UpdateEvery, Drop, Sampling, UniqueTokens, Epochs, Width, Blocks };
+
+    /// <summary>The values of <paramref name="axis"/> in <paramref name="experiment"/>'s grid that are whole numbers above 0 (what the generator prints shapes for).</summary>
+    public static System.Collections.Generic.IEnumerable<int> WholeValues(ExperimentSpec experiment, string axis)
+    {
+        foreach (GridAxisText text in experiment.Grid)
+        {
+            if (text.Name != axis || !Expressions.ParseGridValues(text.Values ?? "").Success)
+            {
+                continue;
+            }
+
+            foreach (GridValue value in Expressions.ParseGridValues(text.Values ?? "").Value)
+            {
+                if (value.Number is double n && n >= 1 && n <= int.MaxValue && n == System.Math.Floor(n))
+                {
+                    yield return (int)n;
+                }
+            }
+        }
+    }
 }

@@ -97,6 +97,12 @@ public static partial class ExperimentRules
                     GridPattern(value, model, at, found);
                 }
 
+                if (axis.Name is GridAxes.Width or GridAxes.Blocks && model is not null && ModelSize(axis.Name, (int)value.Number!.Value, model) is string size)
+                {
+                    found.Add(new Violation(GridValueInvalidForAxis, $"Value {Describe(value)} of grid axis '{axis.Name}' {size}", at));
+                    continue;
+                }
+
                 if (axis.Name is GridAxes.Schedule or GridAxes.Pattern or GridAxes.UpdateEvery or GridAxes.Drop)
                 {
                     check.TrainingItems.Add(new GridItem(axis.Name, value, at));
@@ -159,8 +165,31 @@ public static partial class ExperimentRules
             GridAxes.Drop => n > 0 && n < 1 ? null : "must be a drop fraction in (0, 1) (the schedule's drop=); use values like 0.1, 0.3, 0.5",
             GridAxes.UniqueTokens => whole && n > 0 ? null : "must be a whole number above 0 (U: training examples in the seeded subset); use counts like 6000, 30k, 60k",
             GridAxes.Epochs => whole && n > 0 ? null : "must be a whole number of passes over U above 0; use values like 1, 4, 16",
+            GridAxes.Width => whole && n > 0 ? null : "must be a whole number of features above 0 (a language model's width); use values like 64, 128, 256",
+            GridAxes.Blocks => whole && n > 0 ? null : "must be a whole number of transformer blocks above 0; use values like 2, 4, 8",
             _ => null,
         };
+    }
+
+    /// <summary>Why a 'width' or 'blocks' value does not fit <paramref name="model"/> (it must be a language model whose heads divide the width), or null.</summary>
+    private static string? ModelSize(string axis, int value, ModelSpec model)
+    {
+        if (!model.IsTokenModel || model.Layers.Count < 2 || model.Layers[1].Block is not { } block)
+        {
+            return $"sizes a language model, and '{model.Name}' is an [Input] + [Dense] network; remove the axis or grid over its layers' sizes by declaring several models";
+        }
+
+        if (axis == GridAxes.Width && block.Heads > 0 && value % block.Heads != 0)
+        {
+            return $"is not divisible by the {block.Heads} heads of '{model.Layers[1].Name}'; use a multiple of {block.Heads}";
+        }
+
+        if (axis == GridAxes.Width && block.IsRotary && block.Heads > 0 && value / block.Heads % 2 != 0)
+        {
+            return $"gives heads {value / block.Heads} wide, and rotary positions need an even head width; use a multiple of {2 * block.Heads}";
+        }
+
+        return null;
     }
 
     /// <summary>The text form of the sampling axis: <c>full</c> | <c>rs2 r=R</c> | <c>rs2 r=R replace</c>, R in (0, 1] (the runtime's Sampling.Parse reads the same).</summary>

@@ -41,7 +41,7 @@ public sealed class SparseModelAttribute : Attribute
 
     /// <summary>
     /// Which matrices of a [TransformerBlock] the model's sparsity covers: <c>all</c> (default: q, k, v, o and the MLP),
-    /// <c>attention</c> or <c>mlp</c>; the others stay dense. Embeddings and the head are always dense. SPD012 for another value.
+    /// <c>attention</c> or <c>mlp</c>; the others stay dense. Embeddings and the head are always dense. SPD010 for another value.
     /// </summary>
     public string Target { get; set; } = "all";
 }
@@ -117,7 +117,7 @@ public sealed class SparseAttribute : Attribute
     /// <summary>The sparsity given as the second argument, or NaN when it was not (then the string's, or the model's target).</summary>
     public double Sparsity { get; } = double.NaN;
 
-    /// <summary>On a [TransformerBlock]: which of its matrices take this pattern, <c>all</c> (default), <c>attention</c> or <c>mlp</c> (SPD012 otherwise).</summary>
+    /// <summary>On a [TransformerBlock]: which of its matrices take this pattern, <c>all</c> (default), <c>attention</c> or <c>mlp</c> (SPD010 otherwise).</summary>
     public string Target { get; set; } = "all";
 }
 

@@ -6,7 +6,7 @@ namespace SparseDsl;
 /// </summary>
 /// <remarks>
 /// A token model is <c>[Embedding]</c>, one <c>[TransformerBlock]</c>, <c>[LayerNorm]</c> and <c>[Unembedding]</c>, in
-/// that order (SPD010), trained with <see cref="Loss.NextToken"/> on a text data set (<c>brown</c>, <c>text:PATH</c>).
+/// that order (SPD003), trained with <see cref="Loss.NextToken"/> on a text data set (<c>brown</c>, <c>text:PATH</c>).
 /// The embedding stays dense. SPD004 when a size is not positive.
 /// </remarks>
 /// <param name="vocab">Vocabulary size (256 for the byte tokenizer).</param>
@@ -32,7 +32,7 @@ public sealed class EmbeddingAttribute(int vocab, int dim) : Attribute
 /// </summary>
 /// <remarks>
 /// The model's sparsity (and a <c>[Sparse]</c> on this layer) applies to the q, k, v, o and MLP matrices selected by
-/// <c>Target</c>. SPD011 when the heads do not divide the width (or rotary positions get an odd head width), SPD012 for
+/// <c>Target</c>. SPD009 when the heads do not divide the width (or rotary positions get an odd head width), SPD010 for
 /// an unknown option value, SPD004 when a count is not positive.
 /// </remarks>
 /// <param name="heads">Attention heads; they split the width evenly.</param>
@@ -66,7 +66,7 @@ public sealed class LayerNormAttribute : Attribute;
 /// A language model's head: the width to next-token logits over the vocabulary, tied to the embedding's table:
 /// <c>[Unembedding(TiedTo = nameof(Tokens)), KeepDense]</c>. Without <see cref="TiedTo"/> the head has its own matrix.
 /// </summary>
-/// <remarks>SPD013 when <see cref="TiedTo"/> does not name the model's [Embedding].</remarks>
+/// <remarks>SPD011 when <see cref="TiedTo"/> does not name the model's [Embedding].</remarks>
 [AttributeUsage(AttributeTargets.Property, Inherited = false)]
 public sealed class UnembeddingAttribute : Attribute
 {

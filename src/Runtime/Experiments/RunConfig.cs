@@ -48,6 +48,12 @@ public sealed record RunConfig(
     long? UniqueTokens = null,
     int? Epochs = null)
 {
+    /// <summary>The 'width' grid value (a language model's width), or null for the declared one.</summary>
+    public int? Width { get; init; }
+
+    /// <summary>The 'blocks' grid value (a language model's block count), or null for the declared one.</summary>
+    public int? Blocks { get; init; }
+
     /// <summary>The data regime the run trains under: U, epochs and sampling from this config (the defaults when absent).</summary>
     public SparseDsl.Data.DataRegime Regime => new()
     {
@@ -61,7 +67,7 @@ public sealed record RunConfig(
 
     /// <summary>
     /// Canonical JSON: keys in a fixed order, numbers in round-trip invariant form. A key added after the first
-    /// stores existed is written only when set ("pattern", "sampling", "unique_tokens", "epochs"), so a config without it keeps its run id.
+    /// stores existed is written only when set ("pattern", "sampling", "unique_tokens", "epochs", "width", "blocks"), so a config without it keeps its run id.
     /// </summary>
     public string ToCanonicalJson()
     {
@@ -96,6 +102,16 @@ public sealed record RunConfig(
         if (Epochs is int epochs)
         {
             Append(text, "epochs", Number(epochs));
+        }
+
+        if (Width is int width)
+        {
+            Append(text, "width", Number(width));
+        }
+
+        if (Blocks is int blocks)
+        {
+            Append(text, "blocks", Number(blocks));
         }
 
         text.Length--; // trailing comma

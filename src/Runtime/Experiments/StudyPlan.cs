@@ -63,6 +63,8 @@ public static class StudyPlan
                 GridAxes.Sampling => config with { Sampling = SamplingText(value) },
                 GridAxes.UniqueTokens => config with { UniqueTokens = (long)Number(axis, value) },
                 GridAxes.Epochs => config with { Epochs = (int)Number(axis, value) },
+                GridAxes.Width => config with { Width = (int)Number(axis, value) },
+                GridAxes.Blocks => config with { Blocks = (int)Number(axis, value) },
                 GridAxes.UpdateEvery or GridAxes.Drop => config, // below, once the point's schedule is known
                 _ => throw new UserInputException($"unknown grid axis '{axis}'; known axes: {string.Join(", ", GridAxes.Known)}"),
             };

@@ -162,7 +162,7 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Train
         // SMET's method in the schedule (warm-up, density-aware lr) resolves onto the optimizer.
         var optimizerSpec = SmetMethod.EffectiveOptimizer(optimizer, schedule);
         optimizerSpec = config.LearningRate is double lr ? optimizerSpec with { LearningRate = lr } : optimizerSpec;
-        var network = study.CreateNetwork(new NetworkOptions(config.Sparsity, config.Distribution, config.Seed, pattern, schedule));
+        var network = study.CreateNetwork(new NetworkOptions(config.Sparsity, config.Distribution, config.Seed, pattern, schedule) { Width = config.Width, Blocks = config.Blocks });
         DataRegime regime = config.Regime;
         if (network is ITokenNetwork tokens)
         {

@@ -15,6 +15,9 @@ public interface ITokenNetwork : INetwork
     /// <summary>Model width D.</summary>
     int Width { get; }
 
+    /// <summary>Embedding and head weights (the token table, learned positions, an untied head), counted apart from N as the seed paper does.</summary>
+    long EmbeddingParameters { get; }
+
     /// <summary>
     /// One training step's passes: forward over <paramref name="sequences"/> × T tokens (<paramref name="ids"/> and
     /// <paramref name="targets"/> row-major [sequences, T]), the loss, and backward, overwriting every

@@ -36,6 +36,7 @@ public sealed class TokenNetwork<TAttention, TUp, TDown> : ITokenNetwork
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(options);
+        spec = options.Resize(spec);
         if (!spec.IsTokenModel || spec.Layers.Count != 4 || spec.Layers[0].Embedding is not { } embedding || spec.Layers[1].Block is not { } block)
         {
             throw new ArgumentException($"{spec.Name} is not a language model ([Embedding], [TransformerBlock], [LayerNorm], [Unembedding])", nameof(spec));
@@ -46,7 +47,7 @@ public sealed class TokenNetwork<TAttention, TUp, TDown> : ITokenNetwork
         Width = TAttention.Out;
         if (spec.Layers[0].Units != Width || ModelMatrices.Hidden(block, Width) != TUp.Out)
         {
-            throw new ArgumentException($"{spec.Name}: the generated shapes ({Width} wide, {TUp.Out} hidden) do not match the declaration", nameof(spec));
+            throw new ArgumentException($"{spec.Name}: the generated shapes ({Width} wide, {TUp.Out} hidden) do not match width {spec.Layers[0].Units}", nameof(spec));
         }
 
         var plan = NetworkPlan.Solve(spec, options);
