@@ -40,6 +40,15 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor LayersOutsideModel = new DiagnosticDescriptor(
         RuleIds.LayersOutsideModel, Title(RuleIds.LayersOutsideModel), Message, DiagnosticCatalog.ModelCategory, DiagnosticSeverity.Error, true, helpLinkUri: Link(RuleIds.LayersOutsideModel));
 
+    public static readonly DiagnosticDescriptor HeadsDoNotDivideWidth = new DiagnosticDescriptor(
+        RuleIds.HeadsDoNotDivideWidth, Title(RuleIds.HeadsDoNotDivideWidth), Message, DiagnosticCatalog.ModelCategory, DiagnosticSeverity.Error, true, helpLinkUri: Link(RuleIds.HeadsDoNotDivideWidth));
+
+    public static readonly DiagnosticDescriptor OptionValueUnknown = new DiagnosticDescriptor(
+        RuleIds.OptionValueUnknown, Title(RuleIds.OptionValueUnknown), Message, DiagnosticCatalog.ModelCategory, DiagnosticSeverity.Error, true, helpLinkUri: Link(RuleIds.OptionValueUnknown));
+
+    public static readonly DiagnosticDescriptor TiedToInvalid = new DiagnosticDescriptor(
+        RuleIds.TiedToInvalid, Title(RuleIds.TiedToInvalid), Message, DiagnosticCatalog.ModelCategory, DiagnosticSeverity.Error, true, helpLinkUri: Link(RuleIds.TiedToInvalid));
+
     public static readonly DiagnosticDescriptor SparsityOutOfRange = new DiagnosticDescriptor(
         RuleIds.SparsityOutOfRange, Title(RuleIds.SparsityOutOfRange), Message, DiagnosticCatalog.SparsityCategory, DiagnosticSeverity.Error, true, helpLinkUri: Link(RuleIds.SparsityOutOfRange));
 
@@ -112,19 +121,23 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor GridValueInvalidForAxis = new DiagnosticDescriptor(
         RuleIds.GridValueInvalidForAxis, Title(RuleIds.GridValueInvalidForAxis), Message, DiagnosticCatalog.ExperimentCategory, DiagnosticSeverity.Error, true, helpLinkUri: Link(RuleIds.GridValueInvalidForAxis));
 
+    public static readonly DiagnosticDescriptor DataSetDoesNotFitModel = new DiagnosticDescriptor(
+        RuleIds.DataSetDoesNotFitModel, Title(RuleIds.DataSetDoesNotFitModel), Message, DiagnosticCatalog.ExperimentCategory, DiagnosticSeverity.Error, true, helpLinkUri: Link(RuleIds.DataSetDoesNotFitModel));
+
     public static readonly DiagnosticDescriptor NotSupportedYet = new DiagnosticDescriptor(
         RuleIds.NotSupportedYet, Title(RuleIds.NotSupportedYet), Message, DiagnosticCatalog.BackendCategory, DiagnosticSeverity.Warning, true, helpLinkUri: Link(RuleIds.NotSupportedYet));
 
     /// <summary>Every descriptor, in ID order.</summary>
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         TypeNotPartial, InvalidLayerMember, InvalidLayerOrder, LayerSizeNotPositive,
-        ExperimentModelNotSparseModel, LossDoesNotFitOutput, LayersOutsideModel, TypeNotTopLevel, SparsityOutOfRange, PatternDoesNotParse,
+        ExperimentModelNotSparseModel, LossDoesNotFitOutput, LayersOutsideModel, TypeNotTopLevel,
+        HeadsDoNotDivideWidth, OptionValueUnknown, TiedToInvalid, SparsityOutOfRange, PatternDoesNotParse,
         BlockDoesNotDivideLayer, InvalidNOfM, SparsityContradictsPattern, DistributionCannotReachTarget,
         SparseOnLayerWithoutWeights, BlockLargerThanLayer, SparseOnKeepDenseLayer, ScheduleDoesNotParse, UpdateIntervalOutOfRange,
         DropFractionOutOfRange, ScheduleWindowInvalid, GmpFinalBelowInitial,
         OptimizerDoesNotParse, OptimizerValueOutOfRange, SmetOptionInvalid, UnknownGridAxis,
         GridValuesInvalid, GridAxisRepeated, GridTooLarge, UnknownDataSet,
-        TrainingLengthInvalid, GridValueInvalidForAxis, NotSupportedYet);
+        TrainingLengthInvalid, GridValueInvalidForAxis, DataSetDoesNotFitModel, NotSupportedYet);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);
 

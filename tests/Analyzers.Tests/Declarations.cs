@@ -17,6 +17,32 @@ internal static class Declarations
         }
         """;
 
+    /// <summary>
+    /// A valid language model (the README's TinyLm) for the token-model rules to break one piece at a time: replace a
+    /// piece of an attribute with <see cref="WithLanguageModel"/>.
+    /// </summary>
+    public const string LanguageModel = """
+        [SparseModel(Loss = Loss.NextToken, Sparsity = 0.5, Distribution = Distribution.Uniform)]
+        public partial class TinyLm
+        {
+            [Embedding(vocab: 256, dim: 128, Context = 128), KeepDense] public partial Layer Tokens { get; }
+            [TransformerBlock(heads: 4, MlpRatio = 4, Count = 4)] public partial Layer Blocks { get; }
+            [LayerNorm] public partial Layer Final { get; }
+            [Unembedding(TiedTo = nameof(Tokens)), KeepDense] public partial Layer Head { get; }
+        }
+        """;
+
+    /// <summary>A file with <see cref="LanguageModel"/>, <paramref name="written"/> replaced by <paramref name="instead"/> (which must occur).</summary>
+    public static string WithLanguageModel(string written, string instead)
+    {
+        Assert.Contains(written, LanguageModel);
+        return File(LanguageModel.Replace(written, instead));
+    }
+
+    /// <summary>The language model and an experiment on it whose attributes are <paramref name="experimentAttributes"/>.</summary>
+    public static string WithLanguageModelExperiment(string experimentAttributes) =>
+        File(LanguageModel + "\n\n" + experimentAttributes + "\npublic static partial class Study;");
+
     /// <summary>A file with <paramref name="body"/> after the usings and the namespace.</summary>
     public static string File(string body) => "using SparseDsl;\n\nnamespace Tests;\n\n" + body + "\n";
 

@@ -8,7 +8,7 @@ namespace SparseDsl.Language;
 
 /// <summary>
 /// The rules an [Experiment] must satisfy: SPD005, SPD201–209 (by parsing its optimizer and schedule strings),
-/// SPD301–307 and SPD401 for schedules this version cannot run yet. Grid values of the 'schedule' and 'pattern' axes
+/// SPD301–308 and SPD401 for schedules this version cannot run yet. Grid values of the 'schedule' and 'pattern' axes
 /// are judged by the same rules as [SparsitySchedule] and [Sparse] (SPD102–108, SPD201–209, SPD401), at the value. The texts are judged as written: a declaration
 /// without [Optimizer] or [SparsitySchedule] has <see cref="DefaultOptimizer"/> and <see cref="DefaultSchedule"/>
 /// (the parser fills them in), so an empty text is an attribute written empty, and does not parse.
@@ -21,8 +21,26 @@ public static partial class ExperimentRules
     /// <summary>The schedule used when an experiment has no [SparsitySchedule].</summary>
     public const string DefaultSchedule = "static";
 
-    /// <summary>The data sets this version can load.</summary>
+    /// <summary>
+    /// The data sets this version can load by name: labelled examples for an [Input] + [Dense] model
+    /// (<c>fashion-mnist</c>, <c>synthetic</c>) and text for a language model (<c>brown</c>). A text file is
+    /// <c>text:PATH</c>.
+    /// </summary>
     public static readonly string[] KnownDataSets = { "fashion-mnist", "synthetic", "brown" };
+
+    /// <summary>The data sets of labelled examples, for an [Input] + [Dense] model.</summary>
+    private static readonly string[] LabelledDataSets = { "fashion-mnist", "synthetic" };
+
+    /// <summary>The prefix of a text file as the data set: <c>text:PATH</c>.</summary>
+    private const string TextFilePrefix = "text:";
+
+    /// <summary>What a data set holds, as far as the model is concerned.</summary>
+    private enum DataKind
+    {
+        Unknown,
+        Labelled,
+        Text,
+    }
 
     private const string Experiment = "Experiment";
 
@@ -43,6 +61,7 @@ public static partial class ExperimentRules
         ModelSpec? judged = model is not null && ModelRules.Validate(model).Any(v => v.IsError) ? null : model;
 
         Training(experiment, type, found);
+        DataFit(experiment, model, type, found);
         GridCheck grid = Grid(experiment, judged, type, maxGridPoints, found);
 
         // Schedule and optimizer windows are judged against the shortest run of the grid.
@@ -60,11 +79,13 @@ public static partial class ExperimentRules
     private static void Training(ExperimentSpec experiment, ViolationTarget type, List<Violation> found)
     {
         ViolationTarget attribute = type with { Attribute = Experiment };
-        if (Array.IndexOf(KnownDataSets, experiment.Data) < 0)
+        if (KindOf(experiment.Data) == DataKind.Unknown)
         {
             found.Add(new Violation(
                 UnknownDataSet,
-                $"Data set '{experiment.Data}' is unknown; known data sets: {string.Join(", ", KnownDataSets)}",
+                experiment.Data.StartsWith(TextFilePrefix, StringComparison.Ordinal)
+                    ? $"Data set '{experiment.Data}' names no file; write {TextFilePrefix}PATH with the path of a text file, e.g. \"{TextFilePrefix}data/corpus.txt\""
+                    : $"Data set '{experiment.Data}' is unknown; known data sets: {string.Join(", ", KnownDataSets)}, {TextFilePrefix}PATH",
                 attribute with { ArgumentName = "Data" }));
         }
 
@@ -92,6 +113,55 @@ public static partial class ExperimentRules
                 $"EvalEvery = {Show(experiment.EvalEvery)} is larger than Steps = {Show(experiment.Steps)}, so it never evaluates during training; use at most {Show(experiment.Steps)} or 0 for only the end",
                 attribute with { ArgumentName = "EvalEvery" }));
         }
+    }
+
+    /// <summary>
+    /// SPD308: a language model trains on text (<c>brown</c>, <c>text:PATH</c>), an [Input] + [Dense] model on labelled
+    /// examples (<c>fashion-mnist</c>, <c>synthetic</c>). Judged on the model as declared, even one with errors of its
+    /// own: which kind of model it is does not depend on them. A model that mixes the two kinds is SPD003's alone.
+    /// </summary>
+    private static void DataFit(ExperimentSpec experiment, ModelSpec? model, ViolationTarget type, List<Violation> found)
+    {
+        DataKind data = KindOf(experiment.Data);
+        if (model is null || data == DataKind.Unknown || model.Layers.Count == 0)
+        {
+            return;
+        }
+
+        bool language = model.IsTokenModel;
+        bool labelled = !model.Layers.Any(l => l.Kind is LayerKind.Embedding or LayerKind.TransformerBlock or LayerKind.LayerNorm or LayerKind.Unembedding);
+        string given = experiment.Data == "synthetic" ? "Data set 'synthetic' (the default when Data is left out)" : $"Data set '{experiment.Data}'";
+        ViolationTarget target = type with { Attribute = Experiment, ArgumentName = "Data" };
+        if (language && data != DataKind.Text)
+        {
+            found.Add(new Violation(
+                DataSetDoesNotFitModel,
+                $"{given} holds labelled examples, but '{model.Name}' is a language model, which trains on text; use Data = \"brown\" or Data = \"{TextFilePrefix}PATH\" with a text file",
+                target));
+        }
+        else if (labelled && data != DataKind.Labelled)
+        {
+            found.Add(new Violation(
+                DataSetDoesNotFitModel,
+                $"{given} is text, but '{model.Name}' is an [Input] + [Dense] model, which trains on labelled examples; use Data = \"fashion-mnist\" or Data = \"synthetic\", or declare a language model for text",
+                target));
+        }
+    }
+
+    /// <summary>Whether <paramref name="data"/> is a data set this version can load, and what it holds.</summary>
+    private static DataKind KindOf(string data)
+    {
+        if (Array.IndexOf(LabelledDataSets, data) >= 0)
+        {
+            return DataKind.Labelled;
+        }
+
+        if (data == "brown" || (data.StartsWith(TextFilePrefix, StringComparison.Ordinal) && data.Substring(TextFilePrefix.Length).Trim().Length > 0))
+        {
+            return DataKind.Text;
+        }
+
+        return DataKind.Unknown;
     }
 
     /// <summary>The target of a <c>key=value</c> option inside an expression, or the whole argument when absent.</summary>

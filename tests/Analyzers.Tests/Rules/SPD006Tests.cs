@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace SparseDsl.Analyzers.Tests.Rules;
 
-/// <summary>SPD006: the loss does not fit the output layer (a softmax over one unit).</summary>
+/// <summary>SPD006: the loss does not fit the output layer (a softmax over one unit), or the model (NextToken needs a language model, and a language model needs NextToken).</summary>
 public sealed class SPD006Tests
 {
     [Fact]
@@ -32,8 +32,40 @@ public sealed class SPD006Tests
             Message(OneUnitOutput("[SparseModel(Loss = Loss.SoftmaxCrossEntropy)]")));
 
     [Fact]
-    public void NextTokenOnOneUnit_MessageNamesTheLoss() =>
-        Assert.StartsWith("NextToken needs at least 2 output units, but output layer 'Output' has 1;", Message(OneUnitOutput("[SparseModel(Loss = Loss.NextToken)]")));
+    public void NextTokenOnOneUnit_MessageSaysItNeedsALanguageModel() =>
+        Assert.Equal(
+            "Loss.NextToken needs a language model ([Embedding], [TransformerBlock], [LayerNorm], [Unembedding]); model 'Regressor' is an [Input] + [Dense] network, so use Loss.SoftmaxCrossEntropy",
+            Message(OneUnitOutput("[SparseModel(Loss = Loss.NextToken)]")));
+
+    [Fact]
+    public void NextTokenOnAnMlpWithTenOutputs_ReportsSPD006AtTheLossArgument() =>
+        AnalyzerHarness.Verify(Declarations.File(Declarations.Model.Replace("Loss = Loss.SoftmaxCrossEntropy", "Loss = {|SPD006:Loss.NextToken|}")));
+
+    [Fact]
+    public void LanguageModelWithNextToken_NoDiagnostic() =>
+        AnalyzerHarness.Verify(Declarations.File(Declarations.LanguageModel));
+
+    [Theory]
+    [InlineData("Loss.SoftmaxCrossEntropy")]
+    [InlineData("Loss.MeanSquaredError")]
+    public void LanguageModelWithAnotherLoss_ReportsSPD006AtTheLossArgument(string loss) =>
+        AnalyzerHarness.Verify(Declarations.WithLanguageModel("Loss = Loss.NextToken", "Loss = {|SPD006:" + loss + "|}"));
+
+    [Fact]
+    public void LanguageModelWithTheDefaultLoss_ReportsSPD006AtTheSparseModelAttribute() =>
+        AnalyzerHarness.Verify(Declarations.WithLanguageModel(
+            "[SparseModel(Loss = Loss.NextToken, Sparsity = 0.5, Distribution = Distribution.Uniform)]",
+            "[{|SPD006:SparseModel(Sparsity = 0.5, Distribution = Distribution.Uniform)|}]"));
+
+    [Fact]
+    public void LanguageModelWithOneTokenVocabulary_ReportsSPD006AtTheVocab() =>
+        AnalyzerHarness.Verify(Declarations.WithLanguageModel("vocab: 256", "vocab: {|SPD006:1|}"));
+
+    [Fact]
+    public void LanguageModelWithAnotherLoss_MessageSaysItTrainsWithNextToken() =>
+        Assert.Equal(
+            "Model 'TinyLm' is a language model, so it trains with Loss.NextToken, not SoftmaxCrossEntropy; declare [SparseModel(Loss = Loss.NextToken)]",
+            AnalyzerHarness.Single(Declarations.WithLanguageModel("Loss = Loss.NextToken", "Loss = Loss.SoftmaxCrossEntropy"), "SPD006").GetMessage(CultureInfo.InvariantCulture));
 
     private static string OneUnitOutput(string attribute) => attribute + """
 

@@ -29,4 +29,8 @@ public sealed class SPD109Tests
         Assert.Equal(
             "Layer 'Output' is both [KeepDense] and [Sparse]; remove [KeepDense] to make it sparse as [Sparse] says, or remove [Sparse] to keep it dense",
             AnalyzerHarness.Single(Output("KeepDense, Sparse(\"unstructured\", 0.5)"), "SPD109").GetMessage(CultureInfo.InvariantCulture));
+
+    [Fact]
+    public void KeepDenseAndSparseOnATransformerBlock_ReportsSPD109AtKeepDense() =>
+        AnalyzerHarness.Verify(Declarations.WithLanguageModel("Count = 4)]", "Count = 4), {|SPD109:KeepDense|}, Sparse(\"unstructured\", 0.5)]"));
 }

@@ -189,7 +189,7 @@ public class ExperimentRulesTests
     {
         Violation v = Check(Experiment(data: "mnist")).Single("SPD305");
         Assert.Equal("Data", v.Target.ArgumentName);
-        Assert.Contains("known data sets: fashion-mnist, synthetic", v.Message);
+        Assert.Contains("known data sets: fashion-mnist, synthetic, brown, text:PATH", v.Message);
     }
 
     [Theory]

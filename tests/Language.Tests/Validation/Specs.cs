@@ -27,6 +27,50 @@ internal static class Specs
         Dense("Hidden3", 1000),
         Dense("Output", 10, keepDense: true));
 
+    /// <summary>An [Embedding(vocab, dim, Context = context)], [KeepDense] as the README writes it.</summary>
+    public static LayerSpec Embedding(int vocab = 256, int dim = 128, int context = 128, string name = "Tokens") =>
+        new(name, LayerKind.Embedding, dim, Activation.None, true, null, null) { Embedding = new EmbeddingSpec(vocab, context) };
+
+    /// <summary>A [TransformerBlock(heads, MlpRatio, Count, Mlp, Norm, Positions)] without [Sparse].</summary>
+    public static LayerSpec Blocks(
+        int heads = 4,
+        int mlpRatio = 4,
+        int count = 4,
+        string mlp = BlockSpec.Gelu,
+        string norm = BlockSpec.LayerNormKind,
+        string positions = BlockSpec.Learned,
+        string name = "Blocks") =>
+        new(name, LayerKind.TransformerBlock, 0, Activation.None, false, null, null)
+        {
+            Block = new BlockSpec(heads, mlpRatio, count, mlp, norm, positions),
+        };
+
+    public static LayerSpec Norm(string name = "Final") => new(name, LayerKind.LayerNorm, 0, Activation.None, false, null, null);
+
+    /// <summary>An [Unembedding(TiedTo = tiedTo)], [KeepDense].</summary>
+    public static LayerSpec Head(string? tiedTo = "Tokens", string name = "Head") =>
+        new(name, LayerKind.Unembedding, 0, Activation.None, true, null, null) { TiedTo = tiedTo };
+
+    /// <summary><paramref name="layer"/> with a [Sparse(<paramref name="text"/>, Target = <paramref name="target"/>)] as the parser reads it.</summary>
+    public static LayerSpec WithSparse(this LayerSpec layer, string text, string? target = null)
+    {
+        ParseResult<SparseSpec> parsed = Expressions.ParseSparse(text);
+        return layer with
+        {
+            Pattern = parsed.Value?.Pattern,
+            Sparsity = parsed.Value?.Sparsity,
+            PatternText = text,
+            SparseTarget = target,
+        };
+    }
+
+    /// <summary>The README's TinyLm (NextToken, sparsity 0.5, uniform) with <paramref name="layers"/>, or its four layers when none are given.</summary>
+    public static ModelSpec LanguageModel(params LayerSpec[] layers) => LanguageModel(0.5, Distribution.Uniform, layers);
+
+    public static ModelSpec LanguageModel(double sparsity, Distribution distribution, params LayerSpec[] layers) =>
+        new("Examples", "TinyLm", Loss.NextToken, sparsity, distribution,
+            (layers.Length == 0 ? new[] { Embedding(), Blocks(), Norm(), Head() } : layers).ToEquatableArray());
+
     public static ExperimentSpec Experiment(
         string optimizer = "adamw lr=1e-3",
         string schedule = "static",
