@@ -39,7 +39,9 @@ public static class StoreObservations
         var skipped = new List<string>();
         foreach (RunRecord run in all.Where(r => r.Status == RunStatus.Finished))
         {
-            if (From(run, uniqueSamples, out string? why) is { } observation)
+            // A run that stored its U (RunFigures) has it, whatever the default for runs on the whole split.
+            double own = store.GetMetrics(run.Id, RunFigures.UniqueTokens).LastOrDefault()?.Value ?? uniqueSamples;
+            if (From(run, own > 0 && double.IsFinite(own) ? own : uniqueSamples, out string? why) is { } observation)
             {
                 runs.Add(observation);
             }

@@ -113,6 +113,7 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Train
         {
             var summary = Train(network, settings, point, heartbeat, checkpoints, resume);
             heartbeat.ThrowIfLost();
+            store.AppendMetrics(point.Id, summary.Final.Step, RunFigures.Of(network, settings, summary, TrainExamples(network)));
             // The active count at the end: gradual pruning ends sparser than it started.
             store.FinishRun(point.Id, new FinalMetrics(summary.Final.TrainLoss, summary.Final.TestLoss, summary.Final.TestAccuracy, summary.WallSeconds, summary.SamplesSeen, summary.PeakManagedBytes,
                 network.Matrices.Sum(l => l.ActiveWeights)), Worker);
@@ -179,14 +180,17 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Train
     {
         try
         {
-            int examples = network is ITokenNetwork tokens ? data.RequireText().Train.ChunkCount(tokens.Context) : data.RequireLabelled().Train.Count;
-            return checked((int)regime.Plan(examples, batch).Steps);
+            return checked((int)regime.Plan(TrainExamples(network), batch).Steps);
         }
         catch (ArgumentOutOfRangeException error)
         {
             throw new UserInputException($"the data regime does not fit {data.Name}: {error.Message}");
         }
     }
+
+    /// <summary>The train split's size in the examples of <paramref name="network"/>'s regime: chunks of its context for a language model, else samples.</summary>
+    private int TrainExamples(INetwork network) =>
+        network is ITokenNetwork tokens ? data.RequireText().Train.ChunkCount(tokens.Context) : data.RequireLabelled().Train.Count;
 
     /// <summary>On the CPU kernels, or with <see cref="Accelerator"/> set on the device through the generated GpuKernels.</summary>
     private TrainingSummary Train(INetwork network, TrainingSettings settings, StudyPoint point, LeaseHeartbeat heartbeat, CheckpointFolder? checkpoints, TrainingCheckpoint? resume)

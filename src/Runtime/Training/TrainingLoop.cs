@@ -51,7 +51,8 @@ internal static class TrainingLoop
     {
         // The regime's epochs (U, full or RS2), each drawn from (seed, epoch); the short tail of an epoch is dropped so every
         // step is a full batch. Without a regime: every epoch a reshuffle of the whole train split.
-        var batches = (settings.Regime ?? new DataRegime()).CreateBatches(trainCount, settings.Seed, settings.Batch, dropLast: true);
+        var regime = settings.Regime ?? new DataRegime();
+        var batches = regime.CreateBatches(trainCount, settings.Seed, settings.Batch, dropLast: true);
         int batch = settings.Batch;
         var indices = new int[batch];
         var labels = new int[batch];
@@ -92,7 +93,8 @@ internal static class TrainingLoop
             {
                 peak = Math.Max(peak, GC.GetTotalMemory(false));
                 var (testLoss, testAccuracy) = evaluate();
-                last = new EvalPoint(step + 1, (long)(step + 1) * batch, lossSum / seenSinceEval, (double)correct / seenSinceEval,
+                // Samples seen in the regime's unit: images, or tokens (chunks × context) for a language model.
+                last = new EvalPoint(step + 1, (long)(step + 1) * batch * regime.TokensPerExample, lossSum / seenSinceEval, (double)correct / seenSinceEval,
                     testLoss, testAccuracy, clock.Elapsed.TotalSeconds);
                 evaluated?.Invoke(last);
                 lossSum = 0;

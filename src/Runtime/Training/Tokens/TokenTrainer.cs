@@ -6,7 +6,8 @@ namespace SparseDsl.Training;
 /// Trains a language model on a <see cref="TokenCorpus"/>: each step a batch of chunks of the train part (the data
 /// regime's order: U, epochs, RS2), forward, next-token loss, backward, optimizer step (and a topology update when a
 /// dynamic schedule says so), with periodic evaluation on validation chunks. The loop, its checkpoints and resume are
-/// the image trainer's (<see cref="TrainingLoop"/>); an evaluation's "accuracy" is next-token accuracy.
+/// the image trainer's (<see cref="TrainingLoop"/>); an evaluation's "accuracy" is next-token accuracy and its samples
+/// seen are tokens.
 /// </summary>
 public sealed class TokenTrainer(ITokenNetwork network, TokenCorpus corpus, TrainingSettings settings)
 {
@@ -40,6 +41,8 @@ public sealed class TokenTrainer(ITokenNetwork network, TokenCorpus corpus, Trai
     public TrainingSummary Run(CancellationToken cancellation = default)
     {
         int T = network.Context, batch = settings.Batch;
+        // An example is a chunk of T tokens: what the run has seen is counted in tokens (D).
+        settings = settings with { Regime = (settings.Regime ?? new DataRegime()) with { TokensPerExample = T } };
         int chunks = Validate(network, corpus, settings);
         var optimizer = Optimizer.Create(settings.Optimizer, network.Parameters, settings.Steps);
         TrainingLoop.Position? start = Trainer.Resume(ResumeFrom, network, optimizer, settings);
@@ -66,7 +69,7 @@ public sealed class TokenTrainer(ITokenNetwork network, TokenCorpus corpus, Trai
             Trainer.CheckpointHook(Checkpoints, CheckpointEvery, network, optimizer, settings));
 
         long stateBytes = network.Parameters.Sum(p => 2L * p.Length * sizeof(float)) + optimizer.StateBytes;
-        return new TrainingSummary(last, (long)settings.Steps * batch, wall, stateBytes, peak);
+        return new TrainingSummary(last, (long)settings.Steps * batch * T, wall, stateBytes, peak);
     }
 
     /// <summary>Mean token loss and next-token accuracy over the evaluation chunks of the validation part.</summary>
