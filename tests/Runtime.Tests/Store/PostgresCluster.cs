@@ -44,6 +44,9 @@ public sealed class PostgresCluster : IDisposable
         Port = FreePort();
         string data = Path.Combine(folder, "data");
         Run(Path.Combine(BinDirectory!, "initdb"), ["-D", data, "-U", Superuser, "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
+        // One role must give a password, as on a real server; every other connection is trusted.
+        string hba = Path.Combine(data, "pg_hba.conf");
+        File.WriteAllText(hba, $"host all {PasswordUser} 127.0.0.1/32 scram-sha-256\n" + File.ReadAllText(hba));
         string options = string.Join(' ',
             "-c listen_addresses=127.0.0.1", $"-c port={Port}", $"-c unix_socket_directories={folder}",
             "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=200");
@@ -60,6 +63,9 @@ public sealed class PostgresCluster : IDisposable
 
     public int Port { get; }
 
+    /// <summary>A role that must log in with a password (<see cref="CreatePasswordUser"/>).</summary>
+    public const string PasswordUser = "with_password";
+
     /// <summary>A URL of the cluster with the given database (no password: the cluster trusts local connections).</summary>
     public string Url(string database) => $"postgres://{Superuser}@127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/{database}";
 
@@ -74,6 +80,15 @@ public sealed class PostgresCluster : IDisposable
 
         Execute("postgres", $"CREATE DATABASE {name}");
         return Url(name);
+    }
+
+    /// <summary>Creates (once) the role <see cref="PasswordUser"/> with <paramref name="password"/>, owner of new databases it is given.</summary>
+    public void CreatePasswordUser(string password)
+    {
+        lock (gate)
+        {
+            Execute("postgres", $"DROP ROLE IF EXISTS {PasswordUser}; CREATE ROLE {PasswordUser} LOGIN PASSWORD '{password}'");
+        }
     }
 
     /// <summary>Runs SQL on <paramref name="database"/> as the superuser.</summary>

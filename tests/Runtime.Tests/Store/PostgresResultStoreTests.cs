@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using SparseDsl.Experiments;
+using Xunit.Abstractions;
 
 namespace SparseDsl.Runtime.Tests.Store;
 
@@ -14,7 +15,7 @@ public sealed class PostgresStoreContractTests(PostgresCluster cluster) : Result
 
 /// <summary>What only the PostgreSQL store does: its schema in a database, the URL, the server's errors, the password kept secret.</summary>
 [Collection(PostgresCluster.Collection)]
-public sealed class PostgresResultStoreTests(PostgresCluster cluster)
+public sealed class PostgresResultStoreTests(PostgresCluster cluster, ITestOutputHelper output)
 {
     private const string Secret = "s3cret-Pa55";
 
@@ -112,12 +113,48 @@ public sealed class PostgresResultStoreTests(PostgresCluster cluster)
             }
         }
 
+        messages.ForEach(output.WriteLine);
         Assert.All(messages, m => Assert.DoesNotContain('\n', m));
         Assert.Contains($"is PostgreSQL running at 127.0.0.1:{closed}? start it or fix --store", messages[0], StringComparison.Ordinal);
         Assert.Contains("no database 'no_such_database'", messages[1], StringComparison.Ordinal);
         Assert.Contains("names no database", messages[2], StringComparison.Ordinal);
         Assert.Contains("'no_such_setting'", messages[3], StringComparison.Ordinal);
         Assert.Contains("***", messages[4], StringComparison.Ordinal);
+    }
+
+    [PostgresFact]
+    public void ServerAskingForAPassword_RightOneOpens_WrongOneRefusedInOneLine_NeitherEverShown()
+    {
+        string url = cluster.CreateDatabase();
+        string database = url[(url.LastIndexOf('/') + 1)..];
+        cluster.CreatePasswordUser(Secret);
+        cluster.Execute("postgres", $"ALTER DATABASE {database} OWNER TO {PostgresCluster.PasswordUser}");
+        cluster.Execute(database, $"ALTER SCHEMA public OWNER TO {PostgresCluster.PasswordUser}");
+        string right = $"postgres://{PostgresCluster.PasswordUser}:{Secret}@127.0.0.1:{cluster.Port}/{database}";
+        string wrong = right.Replace(Secret, "not-" + Secret, StringComparison.Ordinal);
+
+        using (IResultStore store = ResultStores.Open(right))
+        {
+            store.StartRun(StoreFolder.Run("a"));
+            Assert.Equal($"postgres://{PostgresCluster.PasswordUser}:***@127.0.0.1:{cluster.Port}/{database}", store.Location);
+        }
+
+        var refused = Assert.Throws<ResultStoreException>(() => ResultStores.Open(wrong));
+        var noPassword = Assert.Throws<ResultStoreException>(() => ResultStores.Open(right.Replace($":{Secret}", "", StringComparison.Ordinal)));
+        output.WriteLine(refused.Message);
+        output.WriteLine(noPassword.Message);
+
+        Assert.Contains($"refused user '{PostgresCluster.PasswordUser}'", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("set PGPASSWORD", noPassword.Message, StringComparison.Ordinal);
+        foreach (Exception error in new Exception[] { refused, noPassword })
+        {
+            Assert.Contains($"127.0.0.1:{cluster.Port}", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', error.Message);
+            for (Exception? e = error; e is not null; e = e.InnerException)
+            {
+                Assert.DoesNotContain(Secret, e.Message, StringComparison.Ordinal);
+            }
+        }
     }
 
     [PostgresFact]
@@ -132,6 +169,9 @@ public sealed class PostgresResultStoreTests(PostgresCluster cluster)
         cluster.Execute("postgres", $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}' AND application_name = 'sparsedsl'");
 
         var error = Assert.Throws<ResultStoreException>(() => store.AppendEval(StoreFolder.Eval("a", 1)));
+        var again = Assert.Throws<ResultStoreException>(() => store.GetRun("a"));
+        output.WriteLine(error.Message);
+        output.WriteLine(again.Message);
         Assert.Contains($"127.0.0.1:{cluster.Port}", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
     }

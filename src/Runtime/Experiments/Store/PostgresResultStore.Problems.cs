@@ -13,7 +13,7 @@ public sealed partial class PostgresResultStore
     private static bool IsServerError(Exception e) => e is NpgsqlException or TimeoutException;
 
     /// <summary>The one-line problem behind <paramref name="error"/> on the store at <paramref name="url"/>, the password scrubbed.</summary>
-    internal static ResultStoreException Problem(PostgresUrl url, Exception error)
+    internal static ResultStoreException Problem(PostgresUrl url, Exception error, bool opening = false)
     {
         string at = $"PostgreSQL at {url.Server}";
         string store = $"results store {url.Display}";
@@ -45,6 +45,14 @@ public sealed partial class PostgresResultStore
         else if (Reaches(error) is { } cause)
         {
             message = $"cannot reach {at} ({cause}); is PostgreSQL running at {url.Server}? start it or fix --store";
+        }
+        else if (error.Message.Contains("password", StringComparison.OrdinalIgnoreCase))
+        {
+            message = $"{at} asks user '{url.User}' for a password and none was found ({Detail(error)}); set PGPASSWORD or add it to ~/.pgpass (or the URL, from a file with --store @FILE), or fix --store";
+        }
+        else if (opening)
+        {
+            message = $"cannot open {store} ({Detail(error)}); check that PostgreSQL runs at {url.Server} and that --store is right";
         }
         else
         {

@@ -48,7 +48,7 @@ public sealed partial class PostgresResultStore : IResultStore
         catch (Exception e) when (IsServerError(e))
         {
             connection.Dispose();
-            throw Problem(parsed, e);
+            throw Problem(parsed, e, opening: true);
         }
         catch
         {
