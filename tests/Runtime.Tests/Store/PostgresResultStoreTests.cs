@@ -177,7 +177,7 @@ public sealed class PostgresResultStoreTests(PostgresCluster cluster, ITestOutpu
     }
 
     [PostgresFact]
-    public void WorkersOnSeparateConnections_NeverWaitForALockedClaim()
+    public void WorkersClaimingAtTheSameMoment_TakeDifferentRuns()
     {
         // Two workers claiming from the same grid at the same moment take different runs: each skips the row the other has locked.
         string url = cluster.CreateDatabase();
