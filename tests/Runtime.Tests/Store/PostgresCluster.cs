@@ -34,7 +34,8 @@ public sealed class PostgresCluster : IDisposable
             return;
         }
 
-        folder = Path.Combine(Path.GetTempPath(), "sparsedsl-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        // As root, in /tmp: the postgres user may not be able to reach a TMPDIR under root's home.
+        folder = Path.Combine(AsRoot ? "/tmp" : Path.GetTempPath(), "sparsedsl-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(folder);
         if (AsRoot)
         {

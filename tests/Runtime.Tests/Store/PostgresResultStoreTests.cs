@@ -103,6 +103,7 @@ public sealed class PostgresResultStoreTests(PostgresCluster cluster, ITestOutpu
             $"postgres://sparsedsl:{Secret}@127.0.0.1:{cluster.Port}/",
             $"postgres://sparsedsl:{Secret}@127.0.0.1:{cluster.Port}/grid?no_such_setting=1",
             $"postgres://sparsedsl:{Secret}@bad host:{cluster.Port}/grid",
+            $"postgres://someone@127.0.0.1:{closed}/grid?password={Secret}",
         })
         {
             var error = Assert.Throws<ResultStoreException>(() => ResultStores.Open(url));
@@ -120,6 +121,7 @@ public sealed class PostgresResultStoreTests(PostgresCluster cluster, ITestOutpu
         Assert.Contains("names no database", messages[2], StringComparison.Ordinal);
         Assert.Contains("'no_such_setting'", messages[3], StringComparison.Ordinal);
         Assert.Contains("***", messages[4], StringComparison.Ordinal);
+        Assert.Contains($"is PostgreSQL running at 127.0.0.1:{closed}?", messages[5], StringComparison.Ordinal);
     }
 
     [PostgresFact]

@@ -36,7 +36,7 @@ internal sealed class PostgresUrl
 
     public string User => Settings.Username ?? Environment.UserName;
 
-    /// <summary>The password given in the URL, to scrub from any message; null when none.</summary>
+    /// <summary>The password given in the URL (its user part or a <c>password=</c> parameter), to scrub from any message; null when none.</summary>
     public string? Password { get; }
 
     public static bool IsPostgres(string location) =>
@@ -97,7 +97,7 @@ internal sealed class PostgresUrl
         }
 
         ApplyQuery(uri.Query, settings, display);
-        return new PostgresUrl(settings, display.ToString(), server, password);
+        return new PostgresUrl(settings, display.ToString(), server, settings.Password);
     }
 
     /// <summary>Takes <paramref name="message"/> with the URL's password, wherever it appears, replaced by <c>***</c>.</summary>
