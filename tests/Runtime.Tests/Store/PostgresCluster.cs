@@ -83,12 +83,17 @@ public sealed class PostgresCluster : IDisposable
         return Url(name);
     }
 
-    /// <summary>Creates (once) the role <see cref="PasswordUser"/> with <paramref name="password"/>, owner of new databases it is given.</summary>
+    /// <summary>Creates the role <see cref="PasswordUser"/> when missing, and sets its password to <paramref name="password"/>.</summary>
     public void CreatePasswordUser(string password)
     {
         lock (gate)
         {
-            Execute("postgres", $"DROP ROLE IF EXISTS {PasswordUser}; CREATE ROLE {PasswordUser} LOGIN PASSWORD '{password}'");
+            Execute("postgres", $"""
+                DO $$ BEGIN
+                    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{PasswordUser}') THEN CREATE ROLE {PasswordUser} LOGIN; END IF;
+                END $$;
+                ALTER ROLE {PasswordUser} PASSWORD '{password}';
+                """);
         }
     }
 
