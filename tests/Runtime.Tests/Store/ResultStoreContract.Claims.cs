@@ -177,4 +177,17 @@ public abstract partial class ResultStoreContract
         Assert.Equal(grid.Select(r => r.Id), claims.Select(c => c.RunId).Order(StringComparer.Ordinal));
         Assert.All(check.ListRuns(), r => Assert.Equal((RunStatus.Finished, 1), (r.Status, r.Attempts)));
     }
+
+    [StoreFact]
+    public void ClaimNext_CandidatesWithoutParameterCounts_AreRecordedWithNone()
+    {
+        using IResultStore store = Open(new FixedClock(C0));
+        RunRecord bare = StoreFolder.Run("a") with { ActiveParameters = null, DenseParameters = null };
+
+        RunClaim claim = store.ClaimNext([bare, StoreFolder.Run("b")], "w1", Lease)!;
+
+        Assert.Equal("a", claim.RunId);
+        Assert.Equal(((long?)null, (long?)null), (store.GetRun("a")!.ActiveParameters, store.GetRun("a")!.DenseParameters));
+        Assert.Equal((1000L, 20000L), (store.GetRun("b")!.ActiveParameters, store.GetRun("b")!.DenseParameters));
+    }
 }
