@@ -117,8 +117,11 @@ public static class ExperimentProgram
 
     internal static Option<string> StoreOption() => new("--store")
     {
-        Description = "SQLite file holding every run's config and results.",
-        DefaultValueFactory = _ => "results.db",
+        Description = $"Where every run's config and results are kept: an SQLite file, or postgres://USER@HOST[:PORT]/DATABASE (the password from PGPASSWORD or ~/.pgpass); @FILE reads it from FILE's first line. Default: ${ResultStores.EnvironmentVariable}, else {SqliteResultStore.DefaultFileName}.",
+        // The password of a URL is never printed: messages show the opened store's Location, which masks it.
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ResultStores.EnvironmentVariable) is { Length: > 0 } fromEnvironment
+            ? fromEnvironment
+            : SqliteResultStore.DefaultFileName,
     };
 
     /// <summary>Spectre markup off when output is redirected, so logs stay plain text.</summary>

@@ -101,8 +101,9 @@ internal static class RunCommand
         int ended = stored.Count(r => r?.Status is RunStatus.Finished or RunStatus.Diverged);
         int diverged = stored.Count(r => r?.Status is RunStatus.Diverged);
         int held = stored.Count(r => HeldByOther(r, null));
+        // An SQLite store as the user named it; a server store by its Location, which masks a password.
         output.WriteLine($"{study.Name}: {plan.Count} point(s) selected, {ended} already finished{(diverged > 0 ? $" ({diverged} diverged)" : "")}, "
-            + $"{(held > 0 ? $"{held} being trained by other workers, " : "")}{plan.Count - ended - held} to run; results in {options.Store}");
+            + $"{(held > 0 ? $"{held} being trained by other workers, " : "")}{plan.Count - ended - held} to run; results in {(results is SqliteResultStore ? options.Store : results.Location)}");
         if (ended + held == plan.Count)
         {
             return 0;
@@ -117,7 +118,7 @@ internal static class RunCommand
             Accelerator = device?.Accelerator,
             Lease = options.LeaseSeconds is { } s ? TimeSpan.FromSeconds(s) : StudyRunner.DefaultLease,
             // Beside an SQLite store; a server store (PostgreSQL) has no folder to put them beside yet.
-            CheckpointRoot = options.Store.Contains("://", StringComparison.Ordinal) ? null : Path.GetFullPath(options.Store) + ".checkpoints",
+            CheckpointRoot = results is SqliteResultStore ? results.Location + ".checkpoints" : null,
             CheckpointEvery = options.CheckpointEvery ?? Training.Trainer.DefaultCheckpointEvery,
             Log = line => output.WriteLine("  " + line),
         };

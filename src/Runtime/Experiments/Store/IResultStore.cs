@@ -6,8 +6,10 @@ namespace SparseDsl.Experiments;
 /// can share one store. A worker trains a grid point only while it holds a claim on it (<see cref="ClaimNext"/>), and
 /// keeps the claim alive with <see cref="RenewLease"/>; the methods that take a <c>worker</c> change the run only while
 /// that worker holds it and otherwise throw <see cref="ClaimLostException"/>. <see cref="SqliteResultStore"/> is the
-/// embedded default; a PostgreSQL store implements the same contract (claims with <c>SELECT … FOR UPDATE SKIP
-/// LOCKED</c>). Store problems (a damaged, read-only or full file) are thrown as <see cref="ResultStoreException"/>.
+/// embedded default; <see cref="PostgresResultStore"/> implements the same contract on a server (claims with
+/// <c>SELECT … FOR UPDATE SKIP LOCKED</c>); <see cref="ResultStores.Open"/> picks one from the <c>--store</c> argument.
+/// Store problems (a damaged, read-only or full file, a server that cannot be reached) are thrown as
+/// <see cref="ResultStoreException"/>.
 /// </summary>
 public interface IResultStore : IDisposable
 {
@@ -86,24 +88,4 @@ public interface IResultStore : IDisposable
 
     /// <summary>The run's metrics whose name starts with <paramref name="prefix"/> (all when null), by step then name (ordinal).</summary>
     IReadOnlyList<MetricRecord> GetMetrics(string id, string? prefix = null);
-}
-
-/// <summary>Opens a store from the <c>--store</c> argument.</summary>
-public static class ResultStores
-{
-    /// <summary>
-    /// <c>postgres://…</c> or <c>postgresql://…</c> would be PostgreSQL (not built yet); anything else is a SQLite
-    /// file path (default <see cref="SqliteResultStore.DefaultFileName"/>).
-    /// </summary>
-    public static IResultStore Open(string? location = null)
-    {
-        location ??= SqliteResultStore.DefaultFileName;
-        if (location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
-            || location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new NotSupportedException("The PostgreSQL store is not built yet; use a SQLite file (--store results.db).");
-        }
-
-        return SqliteResultStore.Open(location);
-    }
 }
