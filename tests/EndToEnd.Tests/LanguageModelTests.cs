@@ -50,4 +50,23 @@ public class LanguageModelTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public void GridWidthsAndBlocks_BuildTheModelAtEachSize()
+    {
+        var points = StudyPlan.Resolve(CheckLmSizes.Definition);
+        Assert.Equal(4, points.Count);
+        foreach (var point in points)
+        {
+            var config = point.Config;
+            var model = (CheckLm)CheckLmSizes.Definition.CreateNetwork(new NetworkOptions(0.5, Distribution.Uniform, 1) { Width = config.Width, Blocks = config.Blocks });
+            Assert.Equal(config.Width, model.Width);
+            Assert.Equal(7 * config.Blocks, model.Matrices.Count);
+            Assert.All(model.Matrices.Where(m => m.Name.EndsWith(".Q")), q => Assert.Equal(config.Width!.Value, q.Inputs));
+            Assert.Contains($"\"width\":{config.Width}", config.ToCanonicalJson());
+        }
+
+        var unknown = Assert.Throws<ArgumentOutOfRangeException>(() => new CheckLm(new NetworkOptions(0.5, Distribution.Uniform, 1) { Width = 40 }));
+        Assert.Contains("CheckLm was built for width 32, 48; add the width to a 'width' grid axis", unknown.Message);
+    }
 }

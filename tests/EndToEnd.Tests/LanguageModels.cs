@@ -18,3 +18,9 @@ public partial class CheckLm
     [Unembedding(TiedTo = nameof(Tokens)), KeepDense]
     public partial Layer Head { get; }
 }
+
+// Its sizes: the generator prints the block shapes for each width a 'width' axis names.
+[Experiment(typeof(CheckLm), Data = "brown", Steps = 10, Batch = 4)]
+[Grid("width", "32, 48")]
+[Grid("blocks", "1, 3")]
+public static partial class CheckLmSizes;

@@ -28,15 +28,12 @@ internal static class FitCommand
     private static RunSource Load(StudyDefinition study, ParseResult parse, FitCommandOptions options, string path, double? uniqueOption)
     {
         double uniqueSamples = UniqueSamples(study, uniqueOption);
-        if (!File.Exists(path) && !Directory.Exists(path))
-        {
-            throw new ScalingLawException($"no results store at '{path}'; run `run` first or pass --store PATH.");
-        }
-
         StoreRuns read;
         try
         {
-            using IResultStore results = ResultStores.Open(path);
+            using IResultStore results = ResultStores.OpenExisting(path)
+                ?? throw new ScalingLawException($"no results store at '{path}'; run `run` first or pass --store PATH.");
+            path = results is SqliteResultStore ? path : results.Location;
             read = StoreObservations.Read(results, study.Name, uniqueSamples);
         }
         catch (ResultStoreException error)
@@ -88,7 +85,7 @@ internal static class FitCommand
                 : throw new ScalingLawException($"--unique-samples: {u.ToString(CultureInfo.InvariantCulture)} must be a positive count, such as 60000.");
         }
 
-        return StudyData.TrainCount(study)
-            ?? throw new ScalingLawException($"the size of data set '{study.Data}' is not known here; pass --unique-samples N (the unique training samples of every run).");
+        // Unknown here (a text corpus): every run stored its own U (RunFigures); one that did not is skipped, saying so.
+        return StudyData.TrainCount(study) ?? double.NaN;
     }
 }

@@ -16,7 +16,7 @@ internal static class ListCommand
             var points = StudyPlan.Resolve(study, parse.GetValue(steps));
             string path = parse.GetValue(store)!;
             // A missing store is an empty one (nothing has run); a folder or a damaged file is said in one line.
-            using var results = File.Exists(path) || Directory.Exists(path) ? ResultStores.Open(path) : null;
+            using var results = ResultStores.OpenExisting(path);
             var table = new Table().AddColumns("#", "id", "point", "status");
             foreach (var point in points)
             {

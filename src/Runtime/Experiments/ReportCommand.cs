@@ -18,12 +18,10 @@ internal static class ReportCommand
         command.SetAction(parse => CommandGuard.Run(parse, () =>
         {
             string path = parse.GetValue(store)!;
-            if (!File.Exists(path) && !Directory.Exists(path))
-            {
-                throw new UserInputException($"no results store at '{path}'; run `run` first or pass --store PATH");
-            }
-
-            using var results = ResultStores.Open(path);
+            using var results = ResultStores.OpenExisting(path)
+                ?? throw new UserInputException($"no results store at '{path}'; run `run` first or pass --store PATH");
+            // A server store is named by its Location, which masks a password.
+            path = results is SqliteResultStore ? path : results.Location;
             var runs = results.ListRuns(study.Name);
             if (runs.Count == 0)
             {

@@ -75,6 +75,12 @@ public static class StoreObservations
 
         FinalMetrics final = run.Final!;
         double dense = run.DenseParameters!.Value;
+        if (double.IsNaN(uniqueSamples) && !(ConfigUnique(run.ConfigJson) > 0))
+        {
+            whyNot = "its unique training samples U are not known (it stored none, and the data set's size is not known here); pass --unique-samples N";
+            return null;
+        }
+
         double active = Math.Min(run.ActiveParameters!.Value, dense);
         double tokens = final.SamplesSeen;
         var columns = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
@@ -104,6 +110,13 @@ public static class StoreObservations
             Id = run.Id,
             Columns = columns,
         };
+    }
+
+    private static double ConfigUnique(string configJson)
+    {
+        var columns = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
+        AddConfigNumbers(configJson, columns);
+        return columns.TryGetValue("unique_tokens", out double own) ? own : double.NaN;
     }
 
     private static void AddFinite(Dictionary<string, double> columns, string name, double value)

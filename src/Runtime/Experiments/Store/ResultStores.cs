@@ -28,6 +28,21 @@ public static class ResultStores
     }
 
     /// <summary>
+    /// Opens a store that already exists, for the commands that only read (list, report, fit): a server store always (the
+    /// server says whether it is there), an SQLite file only when its path exists; null for a missing file.
+    /// </summary>
+    internal static IResultStore? OpenExisting(string? location)
+    {
+        string resolved = Resolve(location, Environment.GetEnvironmentVariable);
+        if (PostgresUrl.IsPostgres(resolved))
+        {
+            return PostgresResultStore.Open(resolved);
+        }
+
+        return File.Exists(resolved) || Directory.Exists(resolved) ? SqliteResultStore.Open(resolved) : null;
+    }
+
+    /// <summary>
     /// The store a <c>--store</c> value names, without opening it: see <see cref="Open"/>. For messages, show the opened
     /// store's <see cref="IResultStore.Location"/>, never this (it may hold a password).
     /// </summary>
