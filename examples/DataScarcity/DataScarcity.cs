@@ -2,11 +2,18 @@ using SparseDsl;
 
 namespace Examples.DataScarcity;
 
-// The seed study at laptop scale (SCIENCE.md §1): byte-level language models on the Brown corpus at several densities,
-// trained on a fixed budget of unique tokens U repeated for several epochs. Does the sparse model saturate later under
-// repetition? Embeddings and the tied head stay dense; the blocks' q, k, v, o and MLP matrices take the sparsity.
+// The seed study at laptop scale (SCIENCE.md §1): byte-level language models on the Brown corpus at densities 1, 0.5,
+// 0.25 and 0.125, each trained on a fixed budget of U unique tokens repeated for several epochs, at three model sizes.
+// Do sparse models saturate later under repetition? Is the loss-optimal density at fixed data moderate? The blocks'
+// q, k, v, o and MLP matrices take the sparsity; the embedding and the tied head stay dense (as in the seed's code).
+//
+// One command runs a preset, fits the sparse data-constrained law from its store and writes the report:
+//   examples/DataScarcity/run-study.sh quick     (under 15 minutes on 2 cores)
+//   examples/DataScarcity/run-study.sh full      (hours: the sizes, budgets and epochs of docs/language-models.md)
+
+/// <summary>The quick preset's model: context 64, two blocks; its width is the grid's 'width'.</summary>
 [SparseModel(Loss = Loss.NextToken, Sparsity = 0.5, Distribution = Distribution.Uniform)]
-public partial class TinyLm
+public partial class QuickLm
 {
     [Embedding(vocab: 256, dim: 64, Context = 64), KeepDense]
     public partial Layer Tokens { get; }
@@ -21,11 +28,41 @@ public partial class TinyLm
     public partial Layer Head { get; }
 }
 
-// Steps follow from U × epochs / (batch × context). `dotnet run -c Release --project examples/DataScarcity -- run`.
-[Experiment(typeof(TinyLm), Data = "brown", Steps = 1000, Batch = 16, EvalEvery = 100)]
+/// <summary>The full preset's model: the TinyLm (context 128, four blocks); its width is the grid's 'width'.</summary>
+[SparseModel(Loss = Loss.NextToken, Sparsity = 0.5, Distribution = Distribution.Uniform)]
+public partial class TinyLm
+{
+    [Embedding(vocab: 256, dim: 128, Context = 128), KeepDense]
+    public partial Layer Tokens { get; }
+
+    [TransformerBlock(heads: 4, MlpRatio = 4, Count = 4)]
+    public partial Layer Blocks { get; }
+
+    [LayerNorm]
+    public partial Layer Final { get; }
+
+    [Unembedding(TiedTo = nameof(Tokens)), KeepDense]
+    public partial Layer Head { get; }
+}
+
+// Steps follow from U × epochs / (batch × context): a run on U = 16,384 tokens for 16 epochs is 256 steps of 16 × 64.
+// 3 sizes × 4 densities × 2 budgets × 3 epoch counts = 72 runs, about 20 M tokens.
+[Experiment(typeof(QuickLm), Data = "brown", Steps = 1000, Batch = 16, EvalEvery = 100)]
 [Optimizer("adamw lr=3e-3 wd=0.1 warmup=5% cosine")]
 [SparsitySchedule("static")]
+[Grid("width", "32, 64, 96")]
 [Grid("sparsity", "0, 0.5, 0.75, 0.875")]
-[Grid("unique_tokens", "131072, 524288")]
-[Grid("epochs", "1, 4")]
-public static partial class DataScarcityQuick;
+[Grid("unique_tokens", "16384, 65536")]
+[Grid("epochs", "1, 4, 16")]
+public static partial class Quick;
+
+// The grid: 3 sizes × 4 densities × 3 budgets × 5 epoch counts = 180 runs, about 2 G tokens (a day on 2 cores;
+// run it on a cluster: docs/language-models.md).
+[Experiment(typeof(TinyLm), Data = "brown", Steps = 1000, Batch = 16, EvalEvery = 200)]
+[Optimizer("adamw lr=1e-3 wd=0.1 warmup=5% cosine")]
+[SparsitySchedule("static")]
+[Grid("width", "64, 128, 192")]
+[Grid("sparsity", "0, 0.5, 0.75, 0.875")]
+[Grid("unique_tokens", "524288, 1048576, 4194304")]
+[Grid("epochs", "1, 2, 4, 8, 16")]
+public static partial class Full;

@@ -44,6 +44,18 @@ public class LanguageModelTests
             // SET moved the MLP's masks and kept their counts: the stored active count is the built one.
             Assert.Equal(new CheckLm(new NetworkOptions(0.5, Distribution.Uniform, 1)).Matrices.Sum(m => m.ActiveWeights), run.ActiveParameters);
             Assert.NotEmpty(store.GetMetrics(point.Id, TopologyMetrics.Prefix));
+
+            // U, D and the embedding weights are stored; fit reads U from there (the text's size is not known to it).
+            var corpus = TextCatalog.Resolve(study.Data);
+            long unique = (long)corpus.Train.ChunkCount(16) * 16;
+            var figures = store.GetMetrics(point.Id, RunFigures.Prefix).ToDictionary(m => m.Name, m => m.Value);
+            Assert.Equal(unique, figures[RunFigures.UniqueTokens]);
+            Assert.Equal(summary.SamplesSeen, figures[RunFigures.Tokens]);
+            Assert.Equal((double)summary.Final.Step * 8 * 16, figures[RunFigures.Tokens]);
+            Assert.Equal(256 * 32, figures[RunFigures.EmbeddingParameters]);
+            var observation = Assert.Single(StoreObservations.Read(store, "LmStudy", double.NaN).Runs);
+            Assert.Equal(unique, observation.UniqueTokens);
+            Assert.Equal(summary.SamplesSeen, observation.Tokens);
         }
         finally
         {

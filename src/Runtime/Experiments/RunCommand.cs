@@ -204,14 +204,25 @@ internal static class RunCommand
     private static Training.TrainingSummary RunOne(Func<Action<StudyPoint, int, double>, StudyRunner> reporting, StudyPoint point, RunClaim claim, TextWriter output, CancellationToken stop)
     {
         string title = $"{point.Id} {point.Label}";
+        // The steps of the point's regime when its config gives none (an 'epochs' axis).
+        int total;
+        try
+        {
+            total = reporting((_, _, _) => { }).PlannedSteps(point);
+        }
+        catch (UserInputException)
+        {
+            total = point.Config.Steps; // the run itself says what is wrong, and gives its claim back
+        }
+
         if (!ExperimentProgram.Interactive)
         {
-            int every = Math.Max(1, point.Config.Steps / 10);
+            int every = Math.Max(1, total / 10);
             var plain = reporting((p, step, loss) =>
             {
                 if (step % every == 0)
                 {
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {title}: step {step}/{p.Config.Steps}, loss {loss:0.0000}"));
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {title}: step {step}/{total}, loss {loss:0.0000}"));
                 }
             });
             return plain.Run(point, claim, stop);
@@ -222,7 +233,7 @@ internal static class RunCommand
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
-                var task = context.AddTask(Markup.Escape(title), maxValue: point.Config.Steps);
+                var task = context.AddTask(Markup.Escape(title), maxValue: total);
                 summary = reporting((_, step, loss) =>
                 {
                     task.Value = step;

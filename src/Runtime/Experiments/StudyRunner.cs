@@ -113,7 +113,7 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Train
         {
             var summary = Train(network, settings, point, heartbeat, checkpoints, resume);
             heartbeat.ThrowIfLost();
-            store.AppendMetrics(point.Id, summary.Final.Step, RunFigures.Of(network, settings, summary, TrainExamples(network)));
+            store.AppendMetrics(point.Id, summary.Final.Step, RunFigures.Of(network, settings, summary, TrainExamples()));
             // The active count at the end: gradual pruning ends sparser than it started.
             store.FinishRun(point.Id, new FinalMetrics(summary.Final.TrainLoss, summary.Final.TestLoss, summary.Final.TestAccuracy, summary.WallSeconds, summary.SamplesSeen, summary.PeakManagedBytes,
                 network.Matrices.Sum(l => l.ActiveWeights)), Worker);
@@ -164,23 +164,17 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Train
         var optimizerSpec = SmetMethod.EffectiveOptimizer(optimizer, schedule);
         optimizerSpec = config.LearningRate is double lr ? optimizerSpec with { LearningRate = lr } : optimizerSpec;
         var network = study.CreateNetwork(new NetworkOptions(config.Sparsity, config.Distribution, config.Seed, pattern, schedule) { Width = config.Width, Blocks = config.Blocks });
-        DataRegime regime = config.Regime;
-        if (network is ITokenNetwork tokens)
-        {
-            // A language model's examples are chunks of its context: U counts tokens, the regime counts chunks.
-            regime = DataRegime.ForTokens(config.UniqueTokens, tokens.Context, regime.Epochs, regime.Sampling);
-        }
-
-        int steps = config.StepsFromRegime ? RegimeSteps(regime, config.Batch, network) : config.Steps;
+        DataRegime regime = Regime(config);
+        int steps = config.StepsFromRegime ? RegimeSteps(regime, config.Batch) : config.Steps;
         return (network, new TrainingSettings(steps, config.Batch, config.EvalEvery, optimizerSpec, study.Model.Loss, config.Seed, schedule, regime));
     }
 
     /// <summary>The steps of <paramref name="regime"/> over this runner's train split: U × epochs / batch (RS2: r·U × epochs / batch).</summary>
-    private int RegimeSteps(DataRegime regime, int batch, INetwork network)
+    private int RegimeSteps(DataRegime regime, int batch)
     {
         try
         {
-            return checked((int)regime.Plan(TrainExamples(network), batch).Steps);
+            return checked((int)regime.Plan(TrainExamples(), batch).Steps);
         }
         catch (ArgumentOutOfRangeException error)
         {
@@ -188,9 +182,23 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Train
         }
     }
 
-    /// <summary>The train split's size in the examples of <paramref name="network"/>'s regime: chunks of its context for a language model, else samples.</summary>
-    private int TrainExamples(INetwork network) =>
-        network is ITokenNetwork tokens ? data.RequireText().Train.ChunkCount(tokens.Context) : data.RequireLabelled().Train.Count;
+    /// <summary>The steps <paramref name="point"/> trains: its config's, or those of its data regime (U × epochs / batch).</summary>
+    public int PlannedSteps(StudyPoint point) =>
+        point.Config.StepsFromRegime ? RegimeSteps(Regime(point.Config), point.Config.Batch) : point.Config.Steps;
+
+    /// <summary>A point's data regime: a language model's examples are chunks of its context, so U in tokens becomes chunks.</summary>
+    private DataRegime Regime(RunConfig config)
+    {
+        DataRegime regime = config.Regime;
+        return Context is int context ? DataRegime.ForTokens(config.UniqueTokens, context, regime.Epochs, regime.Sampling) : regime;
+    }
+
+    /// <summary>A language model's context T; null for an [Input] + [Dense] model.</summary>
+    private int? Context => study.Model.IsTokenModel ? study.Model.Layers[0].Embedding?.Context : null;
+
+    /// <summary>The train split's size in the regime's examples: chunks of the context for a language model, else samples.</summary>
+    private int TrainExamples() =>
+        Context is int context ? data.RequireText().Train.ChunkCount(context) : data.RequireLabelled().Train.Count;
 
     /// <summary>On the CPU kernels, or with <see cref="Accelerator"/> set on the device through the generated GpuKernels.</summary>
     private TrainingSummary Train(INetwork network, TrainingSettings settings, StudyPoint point, LeaseHeartbeat heartbeat, CheckpointFolder? checkpoints, TrainingCheckpoint? resume)
