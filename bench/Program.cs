@@ -6,6 +6,7 @@ using SparseDsl.Bench;
 // `blocks`: block-CSR layers (16×16, 8×8 tiles) at 90 % and 95 % sparsity against our dense, with a per-product split.
 // `epoch`: one epoch of Fashion-MNIST, dense against 90 % and 95 % sparse.
 // `dst`: dynamic sparse training: update cost per layer and per step, training state, SET epoch against dense and PyTorch.
+// `lm`: language-model training throughput (TinyLm, tokens/s, MFU, memory) dense, unstructured and block 16×16, against PyTorch.
 // `generator`: build-time cost of the generator and analyzers, in process (bench/build-cost.sh measures dotnet build).
 // Anything else goes to BenchmarkDotNet (e.g. `--filter *Gemm*`).
 // The Generator and Analyzers project references hand SparseDsl.Language.dll over as an analyzer dependency, and
@@ -49,6 +50,11 @@ if (args.Length > 0 && args[0] == "epoch")
 if (args.Length > 0 && args[0] == "dst")
 {
     return DstStudy.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "lm")
+{
+    return LmStudy.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "generator")

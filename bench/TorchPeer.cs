@@ -9,8 +9,11 @@ internal sealed record TorchEpoch(string Mode, double Seconds, int Steps, int Up
 /// <summary>What one run of the PyTorch script gave: its epochs and the lines describing its setup, or why it could not run.</summary>
 internal sealed record TorchRun(IReadOnlyList<TorchEpoch> Epochs, IReadOnlyList<string> Setup, string? Unavailable, string? Failure);
 
+/// <summary>What one run of any peer script gave: each <c>RESULT</c> line's fields, its setup lines, or why it could not run.</summary>
+internal sealed record TorchResults(IReadOnlyList<IReadOnlyDictionary<string, string>> Results, IReadOnlyList<string> Setup, string? Unavailable, string? Failure);
+
 /// <summary>
-/// Starts bench/pytorch/set_epoch.py (copied next to this program) as a child process, the way TOOLCHAIN §10 says
+/// Starts a script of bench/pytorch (copied next to this program; set_epoch.py for <c>dst</c>, tiny_lm.py for <c>lm</c>) as a child process, the way TOOLCHAIN §10 says
 /// PyTorch runs at its best on this machine: Debian's <c>/usr/bin/python3</c> (the <c>python3</c> first on PATH may
 /// be another interpreter that cannot see Debian's python3-torch), OpenBLAS's OpenMP build as the process's
 /// <c>libblas.so.3</c> (the pthread build's threads fight torch's for the cores), <c>OPENBLAS_CORETYPE</c> and
@@ -28,7 +31,9 @@ internal static class TorchPeer
     /// <summary>The exit code by which the script says that torch cannot be imported.</summary>
     private const int TorchMissing = 3;
 
-    internal static string Script => Path.Combine(AppContext.BaseDirectory, "pytorch", "set_epoch.py");
+    internal static string Script => ScriptPath("set_epoch.py");
+
+    internal static string ScriptPath(string name) => Path.Combine(AppContext.BaseDirectory, "pytorch", name);
 
     /// <summary>The environment changes of the child (null removes a variable).</summary>
     internal static IReadOnlyDictionary<string, string?> Environment()
@@ -48,17 +53,35 @@ internal static class TorchPeer
         return environment;
     }
 
-    /// <summary>Runs the script with <paramref name="arguments"/> (after the script's path) and reads its results.</summary>
+    /// <summary>Runs set_epoch.py with <paramref name="arguments"/> (after the script's path) and reads its epochs.</summary>
     internal static TorchRun Run(IEnumerable<string> arguments)
     {
+        TorchResults run = Run("set_epoch.py", arguments);
+        var epochs = run.Results.Select(fields => new TorchEpoch(
+            fields["mode"],
+            double.Parse(fields["seconds"], CultureInfo.InvariantCulture),
+            int.Parse(fields["steps"], CultureInfo.InvariantCulture),
+            int.Parse(fields["updates"], CultureInfo.InvariantCulture),
+            double.Parse(fields["test_accuracy"], CultureInfo.InvariantCulture),
+            fields)).ToList();
+        return new TorchRun(epochs, run.Setup, run.Unavailable, run.Failure);
+    }
+
+    /// <summary>
+    /// Runs bench/pytorch/<paramref name="scriptName"/> with <paramref name="arguments"/> (after the script's path): each
+    /// <c>RESULT key=value …</c> line of its output as fields, every other line as setup.
+    /// </summary>
+    internal static TorchResults Run(string scriptName, IEnumerable<string> arguments)
+    {
+        string script = ScriptPath(scriptName);
         if (!File.Exists(Python))
         {
-            return new TorchRun([], [], $"{Python} is missing", null);
+            return new TorchResults([], [], $"{Python} is missing", null);
         }
 
-        if (!File.Exists(Script))
+        if (!File.Exists(script))
         {
-            return new TorchRun([], [], null, $"{Script} is missing (rebuild the bench: it is copied there on build)");
+            return new TorchResults([], [], null, $"{script} is missing (rebuild the bench: it is copied there on build)");
         }
 
         var start = new ProcessStartInfo(Python)
@@ -67,7 +90,7 @@ internal static class TorchPeer
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.ArgumentList.Add(Script);
+        start.ArgumentList.Add(script);
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -92,16 +115,16 @@ internal static class TorchPeer
         child.WaitForExit();
         if (child.ExitCode == TorchMissing)
         {
-            return new TorchRun([], [], errors.Result.Trim(), null);
+            return new TorchResults([], [], errors.Result.Trim(), null);
         }
 
         if (child.ExitCode != 0)
         {
             string tail = string.Join(" | ", errors.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(3));
-            return new TorchRun([], [], null, $"the PyTorch script exited with {child.ExitCode}: {tail}");
+            return new TorchResults([], [], null, $"the PyTorch script exited with {child.ExitCode}: {tail}");
         }
 
-        var epochs = new List<TorchEpoch>();
+        var results = new List<IReadOnlyDictionary<string, string>>();
         var setup = new List<string>();
         foreach (string line in output.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -111,18 +134,11 @@ internal static class TorchPeer
                 continue;
             }
 
-            var fields = line["RESULT ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            results.Add(line["RESULT ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)
                 .Select(f => f.Split('=', 2))
-                .ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "", StringComparer.Ordinal);
-            epochs.Add(new TorchEpoch(
-                fields["mode"],
-                double.Parse(fields["seconds"], CultureInfo.InvariantCulture),
-                int.Parse(fields["steps"], CultureInfo.InvariantCulture),
-                int.Parse(fields["updates"], CultureInfo.InvariantCulture),
-                double.Parse(fields["test_accuracy"], CultureInfo.InvariantCulture),
-                fields));
+                .ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "", StringComparer.Ordinal));
         }
 
-        return new TorchRun(epochs, setup, null, null);
+        return new TorchResults(results, setup, null, null);
     }
 }
