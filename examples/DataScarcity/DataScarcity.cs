@@ -45,14 +45,14 @@ public partial class TinyLm
     public partial Layer Head { get; }
 }
 
-// Steps follow from U × epochs / (batch × context): a run on U = 32,768 tokens for 16 epochs is 512 steps of 16 × 64.
-// 3 sizes × 4 densities × 2 budgets × 3 epoch counts = 72 runs, about 10 M tokens.
+// Steps follow from U × epochs / (batch × context): a run on U = 131,072 tokens for 16 epochs is 2,048 steps of 16 × 64.
+// 3 sizes × 4 densities × 3 budgets × 3 epoch counts = 108 runs, about 42 M tokens (about 11 minutes on 2 cores).
 [Experiment(typeof(QuickLm), Data = "brown", Steps = 1000, Batch = 16, EvalEvery = 100)]
 [Optimizer("adamw lr=3e-3 wd=0.1 warmup=5% cosine")]
 [SparsitySchedule("static")]
 [Grid("width", "32, 48, 64")]
 [Grid("sparsity", "0, 0.5, 0.75, 0.875")]
-[Grid("unique_tokens", "8192, 32768")]
+[Grid("unique_tokens", "8192, 32768, 131072")]
 [Grid("epochs", "1, 4, 16")]
 public static partial class Quick;
 

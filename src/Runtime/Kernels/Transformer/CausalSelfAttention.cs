@@ -13,7 +13,7 @@ namespace SparseDsl.Kernels;
 /// Each (sequence, head) is one task; within it the lanes of every vector run over key positions s (contiguous in
 /// a feature row), so the masked triangle is skipped rather than computed and discarded.
 /// </summary>
-public static class CausalSelfAttention
+public static partial class CausalSelfAttention
 {
     /// <summary>Elements of the saved probabilities: batch · heads · T · T with batch = tokens / context.</summary>
     public static long ProbabilitiesLength(int heads, int tokens, int context) => (long)(tokens / context) * heads * context * context;
@@ -38,6 +38,12 @@ public static class CausalSelfAttention
         DenseKernels.Check(v, size, nameof(v));
         DenseKernels.Check(output, size, nameof(output));
         DenseKernels.Check(probabilities, ProbabilitiesLength(heads, tokens, context), nameof(probabilities));
+        if (Tiled(context, headDim))
+        {
+            ForwardTiled(q, k, v, output, probabilities, headDim, heads, tokens, context);
+            return;
+        }
+
         int T = context;
         int pairs = tokens / context * heads;
         float scale = 1f / MathF.Sqrt(headDim);
@@ -111,6 +117,12 @@ public static class CausalSelfAttention
         DenseKernels.Check(dk, size, nameof(dk));
         DenseKernels.Check(dv, size, nameof(dv));
         DenseKernels.Check(probabilities, ProbabilitiesLength(heads, tokens, context), nameof(probabilities));
+        if (Tiled(context, headDim))
+        {
+            BackwardTiled(q, k, v, probabilities, dOutput, dq, dk, dv, headDim, heads, tokens, context);
+            return;
+        }
+
         int T = context;
         int pairs = tokens / context * heads;
         float scale = 1f / MathF.Sqrt(headDim);

@@ -13,6 +13,10 @@ public class CausalSelfAttentionTests
         { 16, 2, 7, 3 },
         { 12, 2, 13, 2 },
         { 16, 2, 19, 2 },
+        // Context a multiple of 16 and head width a multiple of 8: the register-tiled path on AVX-512 hosts.
+        { 32, 4, 16, 3 },
+        { 48, 2, 48, 2 },
+        { 64, 4, 32, 2 },
     };
 
     private sealed record Case(int Dim, int Heads, int Context, int Batch, float[] Q, float[] K, float[] V)
