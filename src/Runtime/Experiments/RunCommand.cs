@@ -96,7 +96,9 @@ internal static class RunCommand
         }
 
         var plan = PointSelection.Apply(StudyPlan.Resolve(study, options.Steps), options.Points, options.Shard);
-        using var results = ResultStores.Open(options.Store);
+        // A server store may go away for a while (a restart, a network blip): the worker waits, saying so once per outage.
+        IResultStore opened = ResultStores.Open(options.Store);
+        using IResultStore results = opened is PostgresResultStore ? new RetryingResultStore(opened, line => output.WriteLine("  " + line)) : opened;
         var stored = plan.Select(p => results.GetRun(p.Id)).ToList();
         int ended = stored.Count(r => r?.Status is RunStatus.Finished or RunStatus.Diverged);
         int diverged = stored.Count(r => r?.Status is RunStatus.Diverged);

@@ -48,11 +48,21 @@ public sealed class PostgresCluster : IDisposable
         // One role must give a password, as on a real server; every other connection is trusted.
         string hba = Path.Combine(data, "pg_hba.conf");
         File.WriteAllText(hba, $"host all {PasswordUser} 127.0.0.1/32 scram-sha-256\n" + File.ReadAllText(hba));
-        string options = string.Join(' ',
+        serverOptions = string.Join(' ',
             "-c listen_addresses=127.0.0.1", $"-c port={Port}", $"-c unix_socket_directories={folder}",
             "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=200");
-        Run(Path.Combine(BinDirectory!, "pg_ctl"), ["start", "-w", "-t", "60", "-D", data, "-l", Path.Combine(folder, "server.log"), "-o", options]);
+        Start();
     }
+
+    private readonly string? serverOptions;
+
+    /// <summary>Starts the server (again, after <see cref="Stop"/>), waiting until it accepts connections.</summary>
+    public void Start() =>
+        Run(Path.Combine(BinDirectory!, "pg_ctl"), ["start", "-w", "-t", "60", "-D", Path.Combine(folder!, "data"), "-l", Path.Combine(folder!, "server.log"), "-o", serverOptions!]);
+
+    /// <summary>Stops the server (an outage: every session ends, committed data stays); <see cref="Start"/> brings it back.</summary>
+    public void Stop() =>
+        Run(Path.Combine(BinDirectory!, "pg_ctl"), ["stop", "-m", "fast", "-w", "-D", Path.Combine(folder!, "data")]);
 
     /// <summary>Why the cluster cannot run here, or null when it can.</summary>
     public static string? Unavailable { get; } =

@@ -41,6 +41,17 @@ public sealed class PostgresVerbTests(PostgresCluster cluster) : IDisposable
             Assert.Contains($"results in postgres://{PostgresCluster.PasswordUser}:***@127.0.0.1:{cluster.Port}/{database}", stdout, StringComparison.Ordinal);
             Assert.DoesNotContain(Secret, stdout + stderr, StringComparison.Ordinal);
         }
+
+        // The reading verbs open the server store too, and never print its password.
+        (int fitCode, string fitOut, string fitErr) = FitStudy.Run("fit", "--store", withPassword, "--law", "chinchilla");
+        Assert.DoesNotContain("no results store", fitOut + fitErr, StringComparison.Ordinal);
+        Assert.Contains($"postgres://{PostgresCluster.PasswordUser}:***@127.0.0.1:{cluster.Port}/{database}", fitOut + fitErr, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, fitOut + fitErr, StringComparison.Ordinal);
+        (int reportCode, string reportOut, string reportErr) = FitStudy.Run("report", "--store", withPassword, "--json", _study.PathOf("report.json"));
+        Assert.True(reportCode == 0, reportErr);
+        Assert.Equal(2, System.Text.Json.JsonDocument.Parse(File.ReadAllText(_study.PathOf("report.json"))).RootElement.GetProperty("runs").GetArrayLength());
+        Assert.DoesNotContain(Secret, reportOut + reportErr, StringComparison.Ordinal);
+        _ = fitCode;
     }
 
     [PostgresFact]

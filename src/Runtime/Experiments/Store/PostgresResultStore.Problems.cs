@@ -18,6 +18,7 @@ public sealed partial class PostgresResultStore
         string at = $"PostgreSQL at {url.Server}";
         string store = $"results store {url.Display}";
         string message;
+        bool transient = error is NpgsqlException { IsTransient: true };
         if (error is PostgresException server)
         {
             string detail = server.MessageText.TrimEnd('.');
@@ -41,10 +42,14 @@ public sealed partial class PostgresResultStore
                     $"{store} is read-only ({detail}: a standby server?); nothing was written; point --store at the primary",
                 _ => $"{store}: PostgreSQL error {server.SqlState} ({detail}); fix the database or pass --store with another one",
             };
+            transient |= server.SqlState is PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.CannotConnectNow
+                or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
+                or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.LockNotAvailable;
         }
         else if (Reaches(error) is { } cause)
         {
             message = $"cannot reach {at} ({cause}); is PostgreSQL running at {url.Server}? start it or fix --store";
+            transient = true;
         }
         else if (error.Message.Contains("password", StringComparison.OrdinalIgnoreCase))
         {
@@ -57,9 +62,10 @@ public sealed partial class PostgresResultStore
         else
         {
             message = $"lost the connection to {at} using {store} ({Detail(error)}); the write was rolled back; rerun when the server is back";
+            transient = !opening;
         }
 
-        return new ResultStoreException(url.Scrub(message), error);
+        return new ResultStoreException(url.Scrub(message), error) { Transient = transient };
     }
 
     /// <summary>Why the server could not be reached (refused, no such host, timed out), or null when it was reached.</summary>

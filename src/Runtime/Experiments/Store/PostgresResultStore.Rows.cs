@@ -121,14 +121,25 @@ public sealed partial class PostgresResultStore
     }
 
     /// <summary>
-    /// A connection the server ended (restarted, or the network dropped) stays broken: say so in one line rather than as
-    /// Npgsql's "connection is not open". Reconnecting and retrying is the caller's business.
+    /// A connection the server ended (restarted, or the network dropped) is opened again, a new session; when the server
+    /// is still away that is a transient problem of one line (<see cref="RetryingResultStore"/> waits it out).
     /// </summary>
     private void RequireConnection()
     {
-        if (connection.FullState != System.Data.ConnectionState.Open)
+        if (connection.FullState == System.Data.ConnectionState.Open)
         {
-            throw Problem(url, new NpgsqlException($"the connection is {connection.FullState.ToString().ToLowerInvariant()}"));
+            return;
+        }
+
+        try
+        {
+            connection.Close();
+            NpgsqlConnection.ClearPool(connection); // the pool's other sessions died with the server too
+            connection.Open();
+        }
+        catch (Exception e) when (IsServerError(e) || e is InvalidOperationException)
+        {
+            throw Problem(url, e);
         }
     }
 

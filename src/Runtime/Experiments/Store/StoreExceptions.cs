@@ -16,6 +16,12 @@ public sealed class ResultStoreException : Exception
         : base(message, inner)
     {
     }
+
+    /// <summary>
+    /// The store may work again by itself: its server was unreachable, restarting or busy, or a write collided with
+    /// another worker's. <see cref="RetryingResultStore"/> waits these out; every other problem needs the user.
+    /// </summary>
+    public bool Transient { get; init; }
 }
 
 /// <summary>
