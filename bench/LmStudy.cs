@@ -74,7 +74,7 @@ internal static class LmStudy
             return 2;
         }
 
-        int warmup = Math.Min(5, steps);
+        int warmup = Math.Min(20, steps); // enough steps for the JIT to reach its optimized tier before timing
         const int V = 256, D = 128, T = 128, L = 4;
         // Random byte ids from a fixed seed: a stream of T + 1 per sequence, the targets the ids shifted by one.
         var random = new Random(20261202);
