@@ -160,7 +160,7 @@ public sealed class PostgresResultStoreTests(PostgresCluster cluster, ITestOutpu
     }
 
     [PostgresFact]
-    public void ServerStoppedUnderAnOpenStore_IsOneLineNamingTheServer()
+    public void ServerEndedTheSession_OneTransientLineNamingTheServer_ThenTheStoreReconnects()
     {
         string url = cluster.CreateDatabase();
         string database = url[(url.LastIndexOf('/') + 1)..];
@@ -171,11 +171,14 @@ public sealed class PostgresResultStoreTests(PostgresCluster cluster, ITestOutpu
         cluster.Execute("postgres", $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}' AND application_name = 'sparsedsl'");
 
         var error = Assert.Throws<ResultStoreException>(() => store.AppendEval(StoreFolder.Eval("a", 1)));
-        var again = Assert.Throws<ResultStoreException>(() => store.GetRun("a"));
         output.WriteLine(error.Message);
-        output.WriteLine(again.Message);
         Assert.Contains($"127.0.0.1:{cluster.Port}", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
+        Assert.True(error.Transient);
+
+        // The next call opens a new session: the run is there, the failed write is not.
+        Assert.Equal(RunStatus.Running, store.GetRun("a")!.Status);
+        Assert.Empty(store.GetEvals("a"));
     }
 
     [PostgresFact]

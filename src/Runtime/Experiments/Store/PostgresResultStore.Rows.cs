@@ -6,61 +6,12 @@ namespace SparseDsl.Experiments;
 /// <summary>Row mapping, typed parameters and transaction plumbing.</summary>
 public sealed partial class PostgresResultStore
 {
-    private const string SelectRun = """
-        SELECT id, study, config_json, status, started_utc, finished_utc, wall_seconds, samples_seen,
-               active_parameters, dense_parameters, peak_managed_bytes, train_loss, test_loss, test_accuracy, error,
-               diverged_step, claimed_by, lease_expires_utc, attempts
-        FROM runs
-        """;
+    private static RunRecord ReadRun(NpgsqlDataReader r) => RunRows.Read(r, TimeOrNull);
 
-    private static RunRecord ReadRun(NpgsqlDataReader r)
-    {
-        RunStatus status = ParseStatus(r.GetString(3));
-        return new RunRecord
-        {
-            Id = r.GetString(0),
-            Study = r.GetString(1),
-            ConfigJson = r.GetString(2),
-            Status = status,
-            StartedUtc = TimeOrNull(r, 4),
-            FinishedUtc = TimeOrNull(r, 5),
-            WallSeconds = r.IsDBNull(6) ? null : r.GetDouble(6),
-            SamplesSeen = r.IsDBNull(7) ? null : r.GetInt64(7),
-            ActiveParameters = r.IsDBNull(8) ? null : r.GetInt64(8),
-            DenseParameters = r.IsDBNull(9) ? null : r.GetInt64(9),
-            PeakManagedBytes = r.IsDBNull(10) ? null : r.GetInt64(10),
-            Final = status == RunStatus.Finished
-                ? new FinalMetrics(
-                    DoubleOrNaN(r, 11),
-                    DoubleOrNaN(r, 12),
-                    DoubleOrNaN(r, 13),
-                    r.IsDBNull(6) ? 0 : r.GetDouble(6),
-                    r.IsDBNull(7) ? 0 : r.GetInt64(7),
-                    r.IsDBNull(10) ? 0 : r.GetInt64(10),
-                    r.IsDBNull(8) ? null : r.GetInt64(8))
-                : null,
-            Error = r.IsDBNull(14) ? null : r.GetString(14),
-            DivergedStep = r.IsDBNull(15) ? null : r.GetInt64(15),
-            Worker = r.IsDBNull(16) ? null : r.GetString(16),
-            LeaseExpiresUtc = TimeOrNull(r, 17),
-            Attempts = r.GetInt32(18),
-        };
-    }
-
-    private static RunStatus ParseStatus(string text) => text switch
-    {
-        "pending" => RunStatus.Pending,
-        "running" => RunStatus.Running,
-        "finished" => RunStatus.Finished,
-        "failed" => RunStatus.Failed,
-        "diverged" => RunStatus.Diverged,
-        _ => throw new InvalidDataException($"Unknown run status '{text}' in the store."),
-    };
-
-    private static DateTimeOffset? TimeOrNull(NpgsqlDataReader r, int column) =>
+    private static DateTimeOffset? TimeOrNull(System.Data.Common.DbDataReader r, int column) =>
         r.IsDBNull(column) ? null : r.GetFieldValue<DateTimeOffset>(column);
 
-    private static double DoubleOrNaN(NpgsqlDataReader r, int column) => r.IsDBNull(column) ? double.NaN : r.GetDouble(column);
+    private static double DoubleOrNaN(NpgsqlDataReader r, int column) => RunRows.DoubleOrNaN(r, column);
 
     private static void Text(NpgsqlCommand command, string name, string? value) =>
         command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value });

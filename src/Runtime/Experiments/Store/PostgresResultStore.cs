@@ -62,7 +62,7 @@ public sealed partial class PostgresResultStore : IResultStore
     public RunRecord? GetRun(string id) =>
         Read(() =>
         {
-            using NpgsqlCommand command = Command(null, SelectRun + " WHERE id = @id");
+            using NpgsqlCommand command = Command(null, RunRows.Select + " WHERE id = @id");
             Text(command, "id", id);
             using NpgsqlDataReader reader = command.ExecuteReader();
             return reader.Read() ? ReadRun(reader) : null;
@@ -71,7 +71,7 @@ public sealed partial class PostgresResultStore : IResultStore
     public IReadOnlyList<RunRecord> ListRuns(string? study = null) =>
         Read<IReadOnlyList<RunRecord>>(() =>
         {
-            using NpgsqlCommand command = Command(null, SelectRun + (study is null ? "" : " WHERE study = @study") + " ORDER BY study COLLATE \"C\", id COLLATE \"C\"");
+            using NpgsqlCommand command = Command(null, RunRows.Select + (study is null ? "" : " WHERE study = @study") + " ORDER BY study COLLATE \"C\", id COLLATE \"C\"");
             if (study is not null)
             {
                 Text(command, "study", study);

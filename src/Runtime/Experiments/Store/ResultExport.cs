@@ -39,7 +39,7 @@ public static class ResultExport
         json.WriteStartObject();
         json.WriteString("id", run.Id);
         json.WriteString("study", run.Study);
-        json.WriteString("status", SqliteResultStore.StatusText(run.Status));
+        json.WriteString("status", RunRows.StatusText(run.Status));
         json.WritePropertyName("config");
         WriteConfig(json, run.ConfigJson);
         Time(json, "startedUtc", run.StartedUtc);

@@ -97,7 +97,7 @@ public sealed partial class SqliteResultStore : IResultStore
         Read(() =>
         {
             using SqliteCommand command = connection.CreateCommand();
-            command.CommandText = SelectRun + " WHERE id = $id";
+            command.CommandText = RunRows.Select + " WHERE id = $id";
             command.Parameters.AddWithValue("$id", id);
             using SqliteDataReader reader = command.ExecuteReader();
             return reader.Read() ? ReadRun(reader) : null;
@@ -107,7 +107,7 @@ public sealed partial class SqliteResultStore : IResultStore
         Read<IReadOnlyList<RunRecord>>(() =>
         {
             using SqliteCommand command = connection.CreateCommand();
-            command.CommandText = SelectRun + (study is null ? "" : " WHERE study = $study") + " ORDER BY study, id";
+            command.CommandText = RunRows.Select + (study is null ? "" : " WHERE study = $study") + " ORDER BY study, id";
             if (study is not null)
             {
                 command.Parameters.AddWithValue("$study", study);

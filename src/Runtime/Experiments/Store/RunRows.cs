@@ -1,0 +1,74 @@
+using System.Data.Common;
+
+namespace SparseDsl.Experiments;
+
+/// <summary>
+/// The runs table as both stores read it: one column list and one mapping from a row to a <see cref="RunRecord"/>;
+/// each store says only how its driver gives back a time (SQLite: ISO text, PostgreSQL: timestamptz).
+/// </summary>
+internal static class RunRows
+{
+    public const string Select = """
+        SELECT id, study, config_json, status, started_utc, finished_utc, wall_seconds, samples_seen,
+               active_parameters, dense_parameters, peak_managed_bytes, train_loss, test_loss, test_accuracy, error,
+               diverged_step, claimed_by, lease_expires_utc, attempts
+        FROM runs
+        """;
+
+    public static RunRecord Read(DbDataReader r, Func<DbDataReader, int, DateTimeOffset?> time)
+    {
+        RunStatus status = ParseStatus(r.GetString(3));
+        return new RunRecord
+        {
+            Id = r.GetString(0),
+            Study = r.GetString(1),
+            ConfigJson = r.GetString(2),
+            Status = status,
+            StartedUtc = time(r, 4),
+            FinishedUtc = time(r, 5),
+            WallSeconds = r.IsDBNull(6) ? null : r.GetDouble(6),
+            SamplesSeen = r.IsDBNull(7) ? null : r.GetInt64(7),
+            ActiveParameters = r.IsDBNull(8) ? null : r.GetInt64(8),
+            DenseParameters = r.IsDBNull(9) ? null : r.GetInt64(9),
+            PeakManagedBytes = r.IsDBNull(10) ? null : r.GetInt64(10),
+            Final = status == RunStatus.Finished
+                ? new FinalMetrics(
+                    DoubleOrNaN(r, 11),
+                    DoubleOrNaN(r, 12),
+                    DoubleOrNaN(r, 13),
+                    r.IsDBNull(6) ? 0 : r.GetDouble(6),
+                    r.IsDBNull(7) ? 0 : r.GetInt64(7),
+                    r.IsDBNull(10) ? 0 : r.GetInt64(10),
+                    r.IsDBNull(8) ? null : r.GetInt64(8))
+                : null,
+            Error = r.IsDBNull(14) ? null : r.GetString(14),
+            DivergedStep = r.IsDBNull(15) ? null : r.GetInt64(15),
+            Worker = r.IsDBNull(16) ? null : r.GetString(16),
+            LeaseExpiresUtc = time(r, 17),
+            Attempts = r.GetInt32(18),
+        };
+    }
+
+    public static string StatusText(RunStatus status) => status switch
+    {
+        RunStatus.Pending => "pending",
+        RunStatus.Running => "running",
+        RunStatus.Finished => "finished",
+        RunStatus.Failed => "failed",
+        RunStatus.Diverged => "diverged",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    public static RunStatus ParseStatus(string text) => text switch
+    {
+        "pending" => RunStatus.Pending,
+        "running" => RunStatus.Running,
+        "finished" => RunStatus.Finished,
+        "failed" => RunStatus.Failed,
+        "diverged" => RunStatus.Diverged,
+        _ => throw new InvalidDataException($"Unknown run status '{text}' in the store."),
+    };
+
+    /// <summary>A REAL column; NULL (how both stores keep NaN) reads back as NaN.</summary>
+    public static double DoubleOrNaN(DbDataReader r, int column) => r.IsDBNull(column) ? double.NaN : r.GetDouble(column);
+}
