@@ -34,6 +34,12 @@ public static class Expressions
     /// </summary>
     public static string Print(SparsityScheduleSpec schedule) => SchedulePrinter.Print(schedule);
 
+    /// <summary>
+    /// <paramref name="optimizer"/> as an optimizer expression in canonical form: the kind and every option it takes, with
+    /// its value, in a fixed order (<c>adamw lr=0.001 betas=0.9,0.999 eps=1E-08 wd=0.01 warmup=0 constant min=0</c>).
+    /// </summary>
+    public static string Print(OptimizerSpec optimizer) => OptimizerPrinter.Print(optimizer);
+
     /// <summary>The defaults a schedule kind starts from before its options apply.</summary>
     public static SparsityScheduleSpec ScheduleDefaults(ScheduleKind kind) => ScheduleGrammar.Defaults(kind);
 

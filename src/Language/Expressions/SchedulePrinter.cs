@@ -53,13 +53,13 @@ internal static class SchedulePrinter
 
     private static string Kind(ScheduleKind kind) => kind.ToString().ToLowerInvariant();
 
-    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    internal static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// <c>200</c> or <c>12.5%</c>. The grammar reads a percentage as p / 100, so the printed p is the one of the few
     /// doubles next to fraction × 100 that reads back as exactly the fraction.
     /// </summary>
-    private static string Amount(StepAmount amount)
+    internal static string Amount(StepAmount amount)
     {
         if (!amount.IsFraction)
         {

@@ -20,7 +20,8 @@ internal static class ListCommand
             var table = new Table().AddColumns("#", "id", "point", "status");
             foreach (var point in points)
             {
-                var status = results?.GetRun(point.Id) is { } run ? ReportCommand.Status(run) : "pending";
+                // A run an earlier SparseDsl stored under its legacy id is shown as it is; `run` adopts it.
+                var status = (results?.GetRun(point.Id) ?? results?.GetRun(point.LegacyId)) is { } run ? ReportCommand.Status(run) : "pending";
                 table.AddRow(point.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), point.Id, Markup.Escape(point.Label), status);
             }
 

@@ -99,6 +99,11 @@ internal static class RunCommand
         // A server store may go away for a while (a restart, a network blip): the worker waits, saying so once per outage.
         IResultStore opened = ResultStores.Open(options.Store);
         using IResultStore results = opened is PostgresResultStore ? new RetryingResultStore(opened, line => output.WriteLine("  " + line)) : opened;
+        if (StudyPoint.AdoptLegacyRuns(results, plan) is > 0 and int adopted)
+        {
+            output.WriteLine($"{study.Name}: {adopted} run(s) stored under the ids of an earlier SparseDsl now have their canonical ids (results kept)");
+        }
+
         var stored = plan.Select(p => results.GetRun(p.Id)).ToList();
         int ended = stored.Count(r => r?.Status is RunStatus.Finished or RunStatus.Diverged);
         int diverged = stored.Count(r => r?.Status is RunStatus.Diverged);

@@ -65,11 +65,65 @@ public sealed record RunConfig(
     /// <summary>Whether the run's steps follow from its regime (an 'epochs' value and <see cref="Steps"/> 0).</summary>
     public bool StepsFromRegime => Epochs is not null && Steps == 0;
 
+    /// <summary>The version of the run record that <see cref="ToCanonicalJson"/> writes and <see cref="Id"/> hashes.</summary>
+    public const int Format = 2;
+
     /// <summary>
-    /// Canonical JSON: keys in a fixed order, numbers in round-trip invariant form. A key added after the first
-    /// stores existed is written only when set ("pattern", "sampling", "unique_tokens", "epochs", "width", "blocks"), so a config without it keeps its run id.
+    /// The run record in canonical form, from which <see cref="Id"/> is derived: <c>"format":2</c> first, keys in a fixed
+    /// order, numbers in round-trip invariant form, and every expression parsed and printed back canonically (the
+    /// optimizer and schedule with each option and its value, the pattern and sampling in their one spelling), so the
+    /// same run written two ways (<c>lr=1e-3</c>, <c>lr=0.001</c>; <c>every=100 drop=0.3</c> in either order) is one
+    /// run. Keys without a value are left out (<c>lr</c> unless a grid sets it, <c>pattern</c>, <c>sampling</c>,
+    /// <c>unique_tokens</c>, <c>epochs</c>, <c>width</c>, <c>blocks</c>), so adding a key in a later version keeps the
+    /// ids of records without it. An expression that does not parse is kept as written (the run then fails with its
+    /// one-line error).
     /// </summary>
     public string ToCanonicalJson()
+    {
+        var text = new StringBuilder("{");
+        Append(text, "format", Number(Format));
+        Append(text, "study", Quote(Study));
+        Append(text, "model", Quote(Model));
+        Append(text, "data", Quote(Data));
+        Append(text, "steps", Number(Steps));
+        Append(text, "batch", Number(Batch));
+        Append(text, "eval_every", Number(EvalEvery));
+        Append(text, "optimizer", Quote(Expressions.ParseOptimizer(Optimizer) is { Success: true } optimizer ? Expressions.Print(optimizer.Value!) : Optimizer));
+        Append(text, "schedule", Quote(Expressions.ParseSchedule(Schedule) is { Success: true } schedule ? Expressions.Print(schedule.Value!) : Schedule));
+        Append(text, "sparsity", Number(Sparsity));
+        Append(text, "distribution", Quote(Distribution.ToString().ToLowerInvariant()));
+        Append(text, "seed", Number(Seed));
+        if (LearningRate is double lr)
+        {
+            Append(text, "lr", Number(lr));
+        }
+
+        if (Pattern is not null)
+        {
+            Append(text, "pattern", Quote(Expressions.ParsePattern(Pattern) is { Success: true } pattern ? pattern.Value!.ToString() : Pattern));
+        }
+
+        if (Sampling is not null)
+        {
+            Append(text, "sampling", Quote(CanonicalSampling(Sampling)));
+        }
+
+        AppendRegimeAndSize(text);
+        text.Length--; // trailing comma
+        return text.Append('}').ToString();
+    }
+
+    /// <summary>The run id: 12 hex digits of the SHA-256 of <see cref="ToCanonicalJson"/>.</summary>
+    public string Id => RunIds.Compute(ToCanonicalJson());
+
+    /// <summary>
+    /// The id this run had before run records were canonical (format 1: the expressions as written, <c>"lr":null</c>):
+    /// a store written by that version keeps its runs under it, and <c>run</c> adopts them (<see cref="IResultStore.AdoptRun"/>).
+    /// </summary>
+    public string LegacyId => RunIds.Compute(ToLegacyJson());
+
+    /// <summary>The format-1 record, frozen: what <see cref="LegacyId"/> hashes.</summary>
+    internal string ToLegacyJson()
     {
         var text = new StringBuilder("{");
         Append(text, "study", Quote(Study));
@@ -94,6 +148,13 @@ public sealed record RunConfig(
             Append(text, "sampling", Quote(Sampling));
         }
 
+        AppendRegimeAndSize(text);
+        text.Length--; // trailing comma
+        return text.Append('}').ToString();
+    }
+
+    private void AppendRegimeAndSize(StringBuilder text)
+    {
         if (UniqueTokens is long unique)
         {
             Append(text, "unique_tokens", Number(unique));
@@ -113,12 +174,19 @@ public sealed record RunConfig(
         {
             Append(text, "blocks", Number(blocks));
         }
-
-        text.Length--; // trailing comma
-        return text.Append('}').ToString();
     }
 
-    public string Id => RunIds.Compute(ToCanonicalJson());
+    private static string CanonicalSampling(string text)
+    {
+        try
+        {
+            return SparseDsl.Data.Sampling.Parse(text).ToString();
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            return text;
+        }
+    }
 
     private static void Append(StringBuilder text, string key, string value) => text.Append('"').Append(key).Append("\":").Append(value).Append(',');
 

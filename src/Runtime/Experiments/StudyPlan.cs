@@ -8,6 +8,29 @@ public sealed record StudyPoint(int Index, GridPoint Values, RunConfig Config)
 {
     public string Id => Config.Id;
 
+    /// <summary>The id an earlier SparseDsl stored this point under (<see cref="RunConfig.LegacyId"/>).</summary>
+    public string LegacyId => Config.LegacyId;
+
+    /// <summary>
+    /// Moves the runs that <paramref name="store"/> keeps under the legacy ids of <paramref name="points"/> to their
+    /// canonical ids (finished ones stay finished, so they are not trained again); returns how many moved.
+    /// </summary>
+    public static int AdoptLegacyRuns(IResultStore store, IEnumerable<StudyPoint> points)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        int adopted = 0;
+        foreach (StudyPoint point in points)
+        {
+            if (point.LegacyId != point.Id && store.GetRun(point.Id) is null && store.GetRun(point.LegacyId) is not null
+                && store.AdoptRun(point.LegacyId, point.Id, point.Config.ToCanonicalJson()))
+            {
+                adopted++;
+            }
+        }
+
+        return adopted;
+    }
+
     /// <summary><c>sparsity=0.9 seed=2</c>.</summary>
     public string Label => Values.Values.Count == 0 ? "(single run)" : Values.ToString();
 }
@@ -90,7 +113,7 @@ public static class StudyPlan
     }
 
     /// <summary>
-    /// <paramref name="text"/> with every= and drop= replaced, in canonical form (<see cref="Expressions.Print"/>), or
+    /// <paramref name="text"/> with every= and drop= replaced, in canonical form (<see cref="Expressions.Print(SparsityScheduleSpec)"/>), or
     /// <paramref name="text"/> verbatim when the values are the ones it has, so its run id stays that of the declaration.
     /// </summary>
     private static string ScheduleWith(string text, int? every, double? drop)

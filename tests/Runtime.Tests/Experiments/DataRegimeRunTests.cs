@@ -81,7 +81,7 @@ public sealed class DataRegimeRunTests
         RunConfig rs2 = Plain with { Sampling = "rs2 r=0.1", UniqueTokens = 6000, Epochs = 4 };
 
         Assert.DoesNotContain("sampling", Plain.ToCanonicalJson());
-        Assert.EndsWith(""","lr":null,"sampling":"rs2 r=0.1","unique_tokens":6000,"epochs":4}""", rs2.ToCanonicalJson());
+        Assert.EndsWith(""","seed":1,"sampling":"rs2 r=0.1","unique_tokens":6000,"epochs":4}""", rs2.ToCanonicalJson());
         Assert.NotEqual(Plain.Id, rs2.Id);
         Assert.NotEqual(rs2.Id, (rs2 with { Sampling = "rs2 r=0.3" }).Id);
     }

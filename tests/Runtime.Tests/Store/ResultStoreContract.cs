@@ -33,6 +33,33 @@ public abstract partial class ResultStoreContract : IDisposable
     protected IResultStore Open(TimeProvider? clock = null) => Open(Store, clock);
 
     [StoreFact]
+    public void AdoptRun_MovesTheRunWithItsEvaluationsAndMetrics_OnlyFromAnIdThatExistsToOneThatDoesNot()
+    {
+        var clock = new FixedClock(T0);
+        using IResultStore store = Open(clock);
+        store.StartRun(StoreFolder.Run("old"));
+        store.AppendEval(StoreFolder.Eval("old", 10));
+        store.AppendMetrics("old", 10, [new Metric("run/tokens", 640)]);
+        store.FinishRun("old", new FinalMetrics(0.4, 0.5, 0.8, 3, 1000, 1 << 20));
+        store.StartRun(StoreFolder.Run("taken"));
+
+        Assert.False(store.AdoptRun("absent", "new", "{}"));
+        Assert.False(store.AdoptRun("old", "taken", "{}"));
+        Assert.True(store.AdoptRun("old", "new", "{\"format\":2}"));
+
+        Assert.Null(store.GetRun("old"));
+        RunRecord moved = store.GetRun("new")!;
+        Assert.Equal(RunStatus.Finished, moved.Status);
+        Assert.Equal("{\"format\":2}", moved.ConfigJson);
+        Assert.Equal(0.5, moved.Final!.TestLoss);
+        Assert.Equal(T0, moved.StartedUtc);
+        Assert.Equal([10L], store.GetEvals("new").Select(e => e.Step));
+        Assert.Equal(640, Assert.Single(store.GetMetrics("new")).Value);
+        Assert.Empty(store.GetEvals("old"));
+        Assert.Equal(["new", "taken"], store.ListRuns().Select(r => r.Id));
+    }
+
+    [StoreFact]
     public void StartEvalFinish_RoundTrips()
     {
         var clock = new FixedClock(T0);

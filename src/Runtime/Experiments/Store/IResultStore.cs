@@ -86,6 +86,14 @@ public interface IResultStore : IDisposable
     /// </summary>
     void AppendMetrics(string id, long step, IReadOnlyList<Metric> metrics);
 
+    /// <summary>
+    /// In one transaction, moves the run stored under <paramref name="legacyId"/> (an id of an earlier run-record format),
+    /// with its evaluations and metrics, to <paramref name="id"/> with <paramref name="configJson"/>; its status, numbers,
+    /// claim and attempts stay. False (nothing changed) when there is no run under <paramref name="legacyId"/> or
+    /// <paramref name="id"/> is taken already.
+    /// </summary>
+    bool AdoptRun(string legacyId, string id, string configJson);
+
     /// <summary>The run's metrics whose name starts with <paramref name="prefix"/> (all when null), by step then name (ordinal).</summary>
     IReadOnlyList<MetricRecord> GetMetrics(string id, string? prefix = null);
 }

@@ -117,6 +117,25 @@ public sealed partial class PostgresResultStore
         });
     }
 
+    public bool AdoptRun(string legacyId, string id, string configJson)
+    {
+        bool adopted = false;
+        Write(transaction =>
+        {
+            string[] statements = RunRows.Adopt('@');
+            for (int i = 0; i < statements.Length && (i == 0 || adopted); i++)
+            {
+                using NpgsqlCommand command = Command(transaction, statements[i]);
+                Text(command, "old", legacyId);
+                Text(command, "new", id);
+                Text(command, "config", configJson);
+                int rows = command.ExecuteNonQuery();
+                adopted |= i == 0 && rows == 1;
+            }
+        });
+        return adopted;
+    }
+
     public IReadOnlyList<MetricRecord> GetMetrics(string id, string? prefix = null) =>
         Read<IReadOnlyList<MetricRecord>>(() =>
         {

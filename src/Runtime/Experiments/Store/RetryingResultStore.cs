@@ -78,6 +78,9 @@ public sealed class RetryingResultStore : IResultStore
 
     public void AppendMetrics(string id, long step, IReadOnlyList<Metric> metrics) => Retry(() => inner.AppendMetrics(id, step, metrics));
 
+    public bool AdoptRun(string legacyId, string id, string configJson) =>
+        Retry(() => inner.AdoptRun(legacyId, id, configJson) || inner.GetRun(id) is not null && inner.GetRun(legacyId) is null);
+
     public IReadOnlyList<MetricRecord> GetMetrics(string id, string? prefix = null) => Retry(() => inner.GetMetrics(id, prefix));
 
     public void Dispose() => inner.Dispose();

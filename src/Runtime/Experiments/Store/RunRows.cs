@@ -15,6 +15,24 @@ internal static class RunRows
         FROM runs
         """;
 
+    /// <summary>Every column of runs but id and config_json, in order: what <see cref="IResultStore.AdoptRun"/> copies.</summary>
+    public const string KeptColumns =
+        "study, status, started_utc, finished_utc, wall_seconds, samples_seen, active_parameters, dense_parameters, peak_managed_bytes, "
+        + "train_loss, test_loss, test_accuracy, error, diverged_step, claimed_by, lease_expires_utc, attempts";
+
+    /// <summary>
+    /// The statements of <see cref="IResultStore.AdoptRun"/> with parameters named <c>{p}old</c>, <c>{p}new</c> and
+    /// <c>{p}config</c> (<paramref name="p"/> the driver's prefix): the new row first, then its children, then the old row,
+    /// so no foreign key is ever broken. The first statement inserts nothing when the old id is absent or the new one taken.
+    /// </summary>
+    public static string[] Adopt(char p) =>
+    [
+        $"INSERT INTO runs (id, config_json, {KeptColumns}) SELECT {p}new, {p}config, {KeptColumns} FROM runs WHERE id = {p}old AND NOT EXISTS (SELECT 1 FROM runs WHERE id = {p}new)",
+        $"UPDATE evals SET run_id = {p}new WHERE run_id = {p}old",
+        $"UPDATE metrics SET run_id = {p}new WHERE run_id = {p}old",
+        $"DELETE FROM runs WHERE id = {p}old",
+    ];
+
     public static RunRecord Read(DbDataReader r, Func<DbDataReader, int, DateTimeOffset?> time)
     {
         RunStatus status = ParseStatus(r.GetString(3));

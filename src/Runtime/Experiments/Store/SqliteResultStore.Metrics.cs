@@ -31,6 +31,25 @@ public sealed partial class SqliteResultStore
         });
     }
 
+    public bool AdoptRun(string legacyId, string id, string configJson)
+    {
+        bool adopted = false;
+        Write(transaction =>
+        {
+            string[] statements = RunRows.Adopt('$');
+            for (int i = 0; i < statements.Length && (i == 0 || adopted); i++)
+            {
+                using SqliteCommand command = Command(transaction, statements[i]);
+                command.Parameters.AddWithValue("$old", legacyId);
+                command.Parameters.AddWithValue("$new", id);
+                command.Parameters.AddWithValue("$config", configJson);
+                int rows = command.ExecuteNonQuery();
+                adopted |= i == 0 && rows == 1;
+            }
+        });
+        return adopted;
+    }
+
     public IReadOnlyList<MetricRecord> GetMetrics(string id, string? prefix = null) =>
         Read<IReadOnlyList<MetricRecord>>(() =>
         {
