@@ -62,6 +62,24 @@ public sealed class SlurmVerbTests : IDisposable
         Assert.False(File.Exists("pwned"));
     }
 
+    [Fact]
+    public void SeveralStudies_EachTaskNamesItsStudy()
+    {
+        string file = _study.PathOf("job.sbatch");
+        var other = FitStudy.Definition with { Name = "Other" };
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        int code = ExperimentProgram.Run(["Other", "slurm", "--store", _study.Db, "--output", file], [FitStudy.Definition, other], stdout, stderr);
+
+        Assert.True(code == 0, stderr.ToString());
+        Assert.Contains("#SBATCH --job-name=Other", File.ReadAllLines(file));
+        string[] worker = ArgumentsBashSees($"exec() {{ printf '%s\\0' \"$@\"; }}; hostname() {{ :; }}; source {SlurmScript.Quote(file)}");
+        int run = Array.IndexOf(worker, "run");
+        Assert.True(run > 1, string.Join(" | ", worker));
+        Assert.Equal("Other", worker[run - 1]);
+    }
+
     [Theory]
     [InlineData("--partition", Evil)]
     [InlineData("--time", "01:00:00\n#SBATCH --uid=0")]
