@@ -4,8 +4,9 @@ using Spectre.Console;
 namespace SparseDsl.Experiments;
 
 /// <summary>
-/// The generated program's entry point: <c>run</c>, <c>list</c>, <c>report</c> (the results table) and <c>fit</c>
-/// (a scaling law fitted to the finished runs; <c>fit --report DIR</c> writes the law's report) over one study, or
+/// The generated program's entry point: <c>run</c>, <c>list</c>, <c>report</c> (the results table), <c>fit</c>
+/// (a scaling law fitted to the finished runs; <c>fit --report DIR</c> writes the law's report) and <c>slurm</c> (an
+/// <c>sbatch</c> job array of <c>run --worker</c> tasks on a shared store) over one study, or
 /// over the study named by the first argument when a project declares several.
 /// </summary>
 /// <remarks>
@@ -76,7 +77,7 @@ public static class ExperimentProgram
                 return 2;
             }
 
-            var root = BuildCommand(study);
+            var root = BuildCommand(study, named: studies.Count > 1);
             var parsed = root.Parse(args);
             string program = "dotnet run --" + (studies.Count > 1 ? " " + study.Name : "");
             return ParseErrors.Report(parsed, root, program, error)
@@ -105,13 +106,14 @@ public static class ExperimentProgram
         return studies.Count == 1 ? studies[0] : null;
     }
 
-    private static RootCommand BuildCommand(StudyDefinition study)
+    private static RootCommand BuildCommand(StudyDefinition study, bool named)
     {
         var root = new RootCommand($"{study.Name}: {study.Model.Name} on {study.Data}, {study.Steps} steps of batch {study.Batch}.");
         root.Subcommands.Add(RunCommand.Create(study));
         root.Subcommands.Add(ListCommand.Create(study));
         root.Subcommands.Add(ReportCommand.Create(study));
         root.Subcommands.Add(FitCommand.Create(study));
+        root.Subcommands.Add(SlurmCommand.Create(study, named));
         return root;
     }
 

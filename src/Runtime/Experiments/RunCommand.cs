@@ -36,19 +36,24 @@ internal static class RunCommand
             Description = "Start K worker processes of this program on the store, each on its share of the cores; the store's claims split the grid between them.",
         };
 
+        var worker = new Option<bool>("--worker")
+        {
+            Description = "Run as one worker of many (what each task of a `slurm` job array runs): claim and train free points until none is left, then exit. A plain `run` does the same; --worker says so and refuses --workers.",
+        };
+
         var command = new Command("run", "Train every unfinished grid point (finished ones are skipped; points other workers are training are left to them).")
         {
-            points, steps, store, dataDir, backend, shard, lease, checkpointEvery, workers,
+            points, steps, store, dataDir, backend, shard, lease, checkpointEvery, workers, worker,
         };
         command.SetAction(parse => CommandGuard.Run(parse, () => Execute(
             study,
-            new RunOptions(parse.GetValue(points), parse.GetValue(steps), parse.GetValue(store)!, parse.GetValue(dataDir), parse.GetValue(backend)!, parse.GetValue(shard), parse.GetValue(lease), parse.GetValue(checkpointEvery), parse.GetValue(workers)),
+            new RunOptions(parse.GetValue(points), parse.GetValue(steps), parse.GetValue(store)!, parse.GetValue(dataDir), parse.GetValue(backend)!, parse.GetValue(shard), parse.GetValue(lease), parse.GetValue(checkpointEvery), parse.GetValue(workers), parse.GetValue(worker)),
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error)));
         return command;
     }
 
-    private sealed record RunOptions(string? Points, int? Steps, string Store, string? DataDir, string Backend, string? Shard, double? LeaseSeconds, int? CheckpointEvery, int? Workers);
+    private sealed record RunOptions(string? Points, int? Steps, string Store, string? DataDir, string Backend, string? Shard, double? LeaseSeconds, int? CheckpointEvery, int? Workers, bool Worker);
 
     private static int Execute(StudyDefinition study, RunOptions options, TextWriter output, TextWriter error)
     {
@@ -65,6 +70,11 @@ internal static class RunCommand
         if (options.CheckpointEvery is < 0)
         {
             throw new UserInputException($"--checkpoint-every must be 0 (no checkpoints) or positive, got {options.CheckpointEvery}");
+        }
+
+        if (options.Worker && options.Workers is > 1)
+        {
+            throw new UserInputException("--worker is one worker (a Slurm array task); --workers K starts K of them here: give one or the other");
         }
 
         if (options.Workers is { } workers)
