@@ -32,8 +32,8 @@ public sealed class SPD301Tests
     [Fact]
     public void UnknownAxisTwice_ReportsSPD301AtEachOccurrence() =>
         AnalyzerHarness.Verify(Experiment("""
-            [Grid({|SPD301:"width"|}, "64")]
-            [Grid({|SPD301:"width"|}, "128")]
+            [Grid({|SPD301:"momentum"|}, "64")]
+            [Grid({|SPD301:"momentum"|}, "128")]
             """));
 
     [Fact]
