@@ -22,6 +22,38 @@ public static partial class ExperimentRules
     /// the model-level target, judged on each of them by the [Sparse] rules (SPD103, SPD104, SPD108); SPD307 when no
     /// layer follows the target, so the value would change nothing.
     /// </summary>
+    /// <summary>
+    /// A 'pattern' value on a language model: it reaches the block matrices that follow the model's target (not kept
+    /// dense by Target, no own [Sparse]), and must fit each of their shapes (q/k/v/o, up/gate, down).
+    /// </summary>
+    private static void GridPatternOnBlocks(SparsityPatternSpec pattern, ModelSpec model, string prefix, ViolationTarget at, List<Violation> found)
+    {
+        var following = ModelMatrices.Of(model).Where(m => !m.KeepDense && m.Pattern is null).ToList();
+        if (following.Count == 0)
+        {
+            found.Add(new Violation(
+                GridValueInvalidForAxis,
+                $"{prefix} would change nothing: no block matrix of model '{model.Name}' follows the model-level target (its Target or the block's own [Sparse] covers them all); remove the axis, or widen the model's Target",
+                at));
+            return;
+        }
+
+        var seen = new HashSet<(int In, int Out)>();
+        foreach (WeightMatrix matrix in following.Where(m => seen.Add((m.In, m.Out))))
+        {
+            string part = matrix.Name.Substring(matrix.Name.LastIndexOf('.') + 1);
+            LayerSpec blocks = model.Layers.First(l => l.Name == matrix.Layer);
+            var named = blocks with { Name = $"{matrix.Layer} ({part})", Sparsity = null };
+            var own = new List<Violation>();
+            ModelRules.PatternFitsLayer(named, new LayerShape(named.Name, LayerKind.Dense, matrix.In, matrix.Out), pattern, at, at, at, own);
+            found.AddRange(own.Select(v => v with { Message = $"{prefix}: {v.Message}", Replacement = null }));
+            if (own.Count > 0)
+            {
+                return; // one line per value: the first matrix shape it does not fit
+            }
+        }
+    }
+
     private static void GridPattern(GridValue value, ModelSpec? model, ViolationTarget at, List<Violation> found)
     {
         string prefix = $"Value {Describe(value)} of grid axis '{GridAxes.Pattern}'";
@@ -34,7 +66,11 @@ public static partial class ExperimentRules
         }
 
         SparsityPatternSpec pattern = parsed.Value!;
-        if (model is not null)
+        if (model is { IsTokenModel: true })
+        {
+            GridPatternOnBlocks(pattern, model, prefix, at, found);
+        }
+        else if (model is not null)
         {
             IReadOnlyList<LayerShape> shapes = ModelShapes.Of(model);
             bool anyFollows = false;

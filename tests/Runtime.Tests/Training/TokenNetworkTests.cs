@@ -67,6 +67,24 @@ public class TokenNetworkTests
         Assert.Equal(16 * 8 + 4 * 8, network.EmbeddingParameters); // E [16, 8] and P [4, 8], counted apart from N
     }
 
+    [Fact]
+    public void AGridPattern_ReachesEveryBlockMatrix_AndTheGradientsStayRight()
+    {
+        var spec = Spec(vocab: 16, width: 8, context: 4, heads: 2, ratio: 2, count: 2, sparsity: 0.5);
+        var block = Expressions.ParsePattern("block 4x4").Value!;
+        var network = new TokenNetwork<Width8, Up8To16, Down16To8>(spec, new NetworkOptions(0.5, Distribution.Uniform, 9, Pattern: block));
+
+        Assert.All(network.Matrices, m =>
+        {
+            Assert.Equal(block, m.Plan.Pattern);
+            Assert.Equal(0.5, m.Density, 2);
+            Assert.Contains("Block", m.Weight.Format.GetType().Name, StringComparison.Ordinal);
+        });
+        int[] ids = [1, 5, 9, 13, 2, 6, 10, 14];
+        double loss = network.ForwardBackward(ids, [5, 9, 13, 1, 6, 10, 14, 2], 2);
+        Assert.True(double.IsFinite(loss) && loss > 0);
+    }
+
     /// <summary>A 2-block model learns a short text by heart: the loss on its own text falls to near zero.</summary>
     [Fact]
     public void TwoBlocks_OverfitATinyText()
