@@ -21,7 +21,7 @@ public partial class BenchLm
 }
 
 /// <summary>
-/// <c>lm [rounds] [--steps N] [--batch B] [--no-torch]</c>: training throughput of <see cref="BenchLm"/> in tokens/s
+/// <c>lm [rounds] [--steps N] [--batch B] [--no-torch] [--only NAME]</c>: training throughput of <see cref="BenchLm"/> in tokens/s
 /// (timed: <c>ForwardBackward</c> + the AdamW step, after untimed warm-up steps; random token ids from a fixed seed),
 /// dense, unstructured at density 0.5 / 0.25 / 0.125 and block 16×16 at 0.25 / 0.125, interleaved over rounds so the
 /// ratios are side by side, medians reported; with model FLOPs, MFU against the peak measured in the same run, and the
@@ -55,17 +55,32 @@ internal static class LmStudy
     public static int Run(string[] args)
     {
         int rounds, steps, batch;
-        bool torch = !args.Contains("--no-torch");
+        bool torch = !args.Contains("--no-torch") && !args.Contains("--only");
+        Config[] selected = Configs;
         try
         {
             string[] rest = [.. args.Where(a => a != "--no-torch")];
+            int only = Array.IndexOf(rest, "--only");
+            if (only >= 0)
+            {
+                // --only NAME: one of our contenders (e.g. dense), for a profiler; the PyTorch peer is skipped with it.
+                string name = only + 1 < rest.Length ? rest[only + 1] : throw new FormatException("--only needs a contender name, e.g. dense");
+                selected = Configs.Where(c => c.Name == name).ToArray();
+                if (selected.Length == 0)
+                {
+                    throw new FormatException($"--only {name}: no such contender; use one of {string.Join(", ", Configs.Select(c => c.Name))}");
+                }
+
+                rest = [.. rest[..only], .. rest[(only + 2)..]];
+            }
+
             steps = Option(ref rest, "--steps", 30);
             batch = Option(ref rest, "--batch", 16);
             rounds = rest.Length switch
             {
                 0 => 3,
                 1 => Positive(rest[0], "rounds"),
-                _ => throw new FormatException($"unexpected '{rest[1]}'; lm takes [rounds] [--steps N] [--batch B] [--no-torch]"),
+                _ => throw new FormatException($"unexpected '{rest[1]}'; lm takes [rounds] [--steps N] [--batch B] [--no-torch] [--only NAME]"),
             };
         }
         catch (FormatException bad)
@@ -104,7 +119,7 @@ internal static class LmStudy
             $"(ForwardBackward + AdamW step) per contender per round, {rounds} round{(rounds == 1 ? "" : "s")}, contenders interleaved (order reversed every other round); medians."));
         Console.WriteLine();
 
-        var ours = Configs.ToDictionary(c => c, _ => new List<LmRun>());
+        var ours = selected.ToDictionary(c => c, _ => new List<LmRun>());
         var theirs = new Dictionary<double, List<double>> { [TorchDense] = [] };
         foreach (double d in TorchDensities)
         {
@@ -117,7 +132,7 @@ internal static class LmStudy
         Console.WriteLine("|---|---|---|---|");
         for (int round = 1; round <= rounds; round++)
         {
-            foreach (Config config in round % 2 == 1 ? Configs : Configs.Reverse())
+            foreach (Config config in round % 2 == 1 ? selected : selected.Reverse())
             {
                 LmRun run = Measure(config, round, warmup, steps, batch, ids, targets);
                 ours[config].Add(run);
@@ -171,7 +186,7 @@ internal static class LmStudy
         }
 
         Console.WriteLine();
-        LmReport.Print(Configs.Select(c => (c.Name, c.Density, (IReadOnlyList<LmRun>)ours[c])).ToList(), theirs, peak, V, D, T, L);
+        LmReport.Print(selected.Select(c => (c.Name, c.Density, (IReadOnlyList<LmRun>)ours[c])).ToList(), theirs, peak, V, D, T, L);
         Console.WriteLine();
         foreach (string line in torchSetup ?? [])
         {
