@@ -45,15 +45,16 @@ public partial class TinyLm
     public partial Layer Head { get; }
 }
 
-// Steps follow from U × epochs / (batch × context): a run on U = 131,072 tokens for 16 epochs is 2,048 steps of 16 × 64.
-// 3 sizes × 4 densities × 3 budgets × 3 epoch counts = 108 runs, about 42 M tokens (about 11 minutes on 2 cores).
+// Steps follow from U × epochs / (batch × context): a run on U = 65,536 tokens for 64 epochs is 4,096 steps of 16 × 64.
+// 3 sizes × 4 densities × 3 budgets × 3 epoch counts = 108 runs, about 74 M tokens: the small budgets repeated 64 times
+// are where the models start to overfit, the regime the seed study is about.
 [Experiment(typeof(QuickLm), Data = "brown", Steps = 1000, Batch = 16, EvalEvery = 100)]
 [Optimizer("adamw lr=3e-3 wd=0.1 warmup=5% cosine")]
 [SparsitySchedule("static")]
 [Grid("width", "32, 48, 64")]
 [Grid("sparsity", "0, 0.5, 0.75, 0.875")]
-[Grid("unique_tokens", "8192, 32768, 131072")]
-[Grid("epochs", "1, 4, 16")]
+[Grid("unique_tokens", "4096, 16384, 65536")]
+[Grid("epochs", "1, 8, 64")]
 public static partial class Quick;
 
 // The grid: 3 sizes × 4 densities × 3 budgets × 5 epoch counts = 180 runs, about 2 G tokens (a day on 2 cores;
