@@ -37,7 +37,7 @@ internal static partial class ModelEmitter
         writer.Line("/// <summary>" + spec.Name + ": " + string.Join(" → ", model.Layers.Select(l => SourceWriter.Number(l.Out))) + ", loss " + spec.Loss + ".</summary>");
         writer.Open(target.Accessibility + " partial class " + spec.Name + " : " + Training + "ISparseNetwork, " + Device + "IDeviceNetworkSource");
 
-        WriteSpec(writer, model);
+        WriteSpec(writer, spec, "The declaration as data: the runtime solves per-layer densities from it for every grid point.");
         WriteFields(writer, model);
         WriteConstructors(writer, model);
         WriteMembers(writer, target, model);
@@ -51,10 +51,13 @@ internal static partial class ModelEmitter
         return writer.ToString();
     }
 
-    private static void WriteSpec(SourceWriter writer, LoweredModel model)
+    /// <summary>
+    /// The declaration as data (<c>Spec</c>), for both model kinds: each layer as a <c>LayerSpec</c> with the token-layer
+    /// parts (embedding, block, tie, target) as initializers when it has them.
+    /// </summary>
+    internal static void WriteSpec(SourceWriter writer, ModelSpec spec, string summary)
     {
-        var spec = model.Spec;
-        writer.Line("/// <summary>The declaration as data: the runtime solves per-layer densities from it for every grid point.</summary>");
+        writer.Line("/// <summary>" + summary + "</summary>");
         writer.Line("public static global::SparseDsl.Language.ModelSpec Spec { get; } = new(");
         writer.Line("    " + SourceWriter.Literal(spec.Namespace) + ",");
         writer.Line("    " + SourceWriter.Literal(spec.Name) + ",");
@@ -63,17 +66,38 @@ internal static partial class ModelEmitter
         writer.Line("    " + SourceWriter.Enum(spec.Distribution) + ",");
         writer.Line("    global::SparseDsl.Language.EquatableArray.ToEquatableArray(new global::SparseDsl.Language.LayerSpec[]");
         writer.Line("    {");
-        foreach (var layer in model.Layers)
+        foreach (var l in spec.Layers)
         {
-            var l = layer.Spec;
             string pattern = l.Pattern is null ? "null" : PatternLiteral(l.Pattern);
             string sparsity = l.Sparsity is double s ? SourceWriter.Number(s) : "null";
+            var inits = new System.Collections.Generic.List<string>();
+            if (l.Embedding is { } e)
+            {
+                inits.Add("Embedding = new(" + SourceWriter.Number(e.Vocab) + ", " + SourceWriter.Number(e.Context) + ")");
+            }
+
+            if (l.Block is { } b)
+            {
+                inits.Add("Block = new(" + SourceWriter.Number(b.Heads) + ", " + SourceWriter.Number(b.MlpRatio) + ", " + SourceWriter.Number(b.Count) + ", "
+                    + SourceWriter.Literal(b.Mlp) + ", " + SourceWriter.Literal(b.Norm) + ", " + SourceWriter.Literal(b.Positions) + ")");
+            }
+
+            if (l.TiedTo is string tied)
+            {
+                inits.Add("TiedTo = " + SourceWriter.Literal(tied));
+            }
+
+            if (l.SparseTarget is string target)
+            {
+                inits.Add("SparseTarget = " + SourceWriter.Literal(target));
+            }
+
             writer.Line("        new(" + SourceWriter.Literal(l.Name) + ", global::SparseDsl.Language.LayerKind." + l.Kind + ", "
                 + SourceWriter.Number(l.Units) + ", " + SourceWriter.Enum(l.Activation) + ", " + (l.KeepDense ? "true" : "false") + ", "
-                + pattern + ", " + sparsity + "),");
+                + pattern + ", " + sparsity + ")" + (inits.Count == 0 ? "" : " { " + string.Join(", ", inits) + " }") + ",");
         }
 
-        writer.Line("    }));");
+        writer.Line("    }))" + (spec.SparseTarget is string modelTarget ? " { SparseTarget = " + SourceWriter.Literal(modelTarget) + " }" : "") + ";");
         writer.Line();
     }
 

@@ -13,7 +13,6 @@ namespace SparseDsl.Generator.Emitters;
 internal static class TokenModelEmitter
 {
     private const string Training = "global::SparseDsl.Training.";
-    private const string Language = "global::SparseDsl.Language.";
 
     /// <param name="target">The model as parsed.</param>
     /// <param name="gridWidths">Widths the experiments' 'width' grid axes build it at, besides the declared one.</param>
@@ -32,7 +31,7 @@ internal static class TokenModelEmitter
             + (spec.Layers[3].TiedTo is null ? "untied" : "tied to " + embedding.Name) + "; loss " + spec.Loss + ".");
         writer.Line("/// </summary>");
         writer.Open(target.Accessibility + " partial class " + spec.Name + " : " + Training + "ITokenNetwork");
-        WriteSpec(writer, spec);
+        ModelEmitter.WriteSpec(writer, spec, "The declaration as data: the runtime solves each block matrix's density from it for every grid point.");
         writer.Line("private readonly " + Training + "ITokenNetwork network;");
         writer.Line();
         writer.Line("/// <summary>Builds " + spec.Name + " as declared: model sparsity " + SourceWriter.Number(spec.Sparsity) + " (" + spec.Distribution + "), seed 1.</summary>");
@@ -100,52 +99,6 @@ internal static class TokenModelEmitter
         }
         writer.Close();
         return writer.ToString();
-    }
-
-    private static void WriteSpec(SourceWriter writer, ModelSpec spec)
-    {
-        writer.Line("/// <summary>The declaration as data: the runtime solves each block matrix's density from it for every grid point.</summary>");
-        writer.Line("public static " + Language + "ModelSpec Spec { get; } = new(");
-        writer.Line("    " + SourceWriter.Literal(spec.Namespace) + ",");
-        writer.Line("    " + SourceWriter.Literal(spec.Name) + ",");
-        writer.Line("    " + SourceWriter.Enum(spec.Loss) + ",");
-        writer.Line("    " + SourceWriter.Number(spec.Sparsity) + ",");
-        writer.Line("    " + SourceWriter.Enum(spec.Distribution) + ",");
-        writer.Line("    " + Language + "EquatableArray.ToEquatableArray(new " + Language + "LayerSpec[]");
-        writer.Line("    {");
-        foreach (var l in spec.Layers)
-        {
-            string pattern = l.Pattern is null ? "null" : ModelEmitter.PatternLiteral(l.Pattern);
-            string sparsity = l.Sparsity is double s ? SourceWriter.Number(s) : "null";
-            var inits = new System.Collections.Generic.List<string>();
-            if (l.Embedding is { } e)
-            {
-                inits.Add("Embedding = new(" + SourceWriter.Number(e.Vocab) + ", " + SourceWriter.Number(e.Context) + ")");
-            }
-
-            if (l.Block is { } b)
-            {
-                inits.Add("Block = new(" + SourceWriter.Number(b.Heads) + ", " + SourceWriter.Number(b.MlpRatio) + ", " + SourceWriter.Number(b.Count) + ", "
-                    + SourceWriter.Literal(b.Mlp) + ", " + SourceWriter.Literal(b.Norm) + ", " + SourceWriter.Literal(b.Positions) + ")");
-            }
-
-            if (l.TiedTo is string tied)
-            {
-                inits.Add("TiedTo = " + SourceWriter.Literal(tied));
-            }
-
-            if (l.SparseTarget is string target)
-            {
-                inits.Add("SparseTarget = " + SourceWriter.Literal(target));
-            }
-
-            writer.Line("        new(" + SourceWriter.Literal(l.Name) + ", " + Language + "LayerKind." + l.Kind + ", " + SourceWriter.Number(l.Units) + ", "
-                + SourceWriter.Enum(l.Activation) + ", " + (l.KeepDense ? "true" : "false") + ", " + pattern + ", " + sparsity + ")"
-                + (inits.Count == 0 ? "" : " { " + string.Join(", ", inits) + " }") + ",");
-        }
-
-        writer.Line("    }))" + (spec.SparseTarget is string modelTarget ? " { SparseTarget = " + SourceWriter.Literal(modelTarget) + " }" : "") + ";");
-        writer.Line();
     }
 
     /// <summary><c>BlocksAttentionShape</c> at the declared width, <c>BlocksAttentionShape256</c> at a grid width.</summary>
