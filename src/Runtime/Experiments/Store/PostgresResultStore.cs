@@ -77,20 +77,8 @@ public sealed partial class PostgresResultStore : IResultStore
                 Text(command, "study", study);
             }
 
-            var runs = new List<RunRecord>();
             using NpgsqlDataReader reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                runs.Add(ReadRun(reader));
-            }
-
-            // "C" orders by bytes, which for UTF-8 is code points; sort by UTF-16 ordinal as SQLite's store does.
-            runs.Sort((a, b) =>
-            {
-                int byStudy = string.CompareOrdinal(a.Study, b.Study);
-                return byStudy != 0 ? byStudy : string.CompareOrdinal(a.Id, b.Id);
-            });
-            return runs;
+            return RunRows.ReadAllOrdered(reader, TimeOrNull);
         });
 
     public void AddPending(IEnumerable<RunRecord> runs)

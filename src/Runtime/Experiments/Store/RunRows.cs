@@ -67,6 +67,26 @@ internal static class RunRows
         };
     }
 
+    /// <summary>
+    /// Every row of <paramref name="reader"/> as runs, ordered by study then id in UTF-16 ordinal order (the order of
+    /// <see cref="IResultStore.ListRuns"/>, whatever collation the database sorted with).
+    /// </summary>
+    public static IReadOnlyList<RunRecord> ReadAllOrdered(DbDataReader reader, Func<DbDataReader, int, DateTimeOffset?> time)
+    {
+        var runs = new List<RunRecord>();
+        while (reader.Read())
+        {
+            runs.Add(Read(reader, time));
+        }
+
+        runs.Sort((a, b) =>
+        {
+            int byStudy = string.CompareOrdinal(a.Study, b.Study);
+            return byStudy != 0 ? byStudy : string.CompareOrdinal(a.Id, b.Id);
+        });
+        return runs;
+    }
+
     public static string StatusText(RunStatus status) => status switch
     {
         RunStatus.Pending => "pending",

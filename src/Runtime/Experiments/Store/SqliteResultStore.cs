@@ -113,20 +113,8 @@ public sealed partial class SqliteResultStore : IResultStore
                 command.Parameters.AddWithValue("$study", study);
             }
 
-            var runs = new List<RunRecord>();
             using SqliteDataReader reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                runs.Add(ReadRun(reader));
-            }
-
-            // SQLite's ORDER BY uses BINARY collation, which is ordinal on UTF-8; sort again to be explicit.
-            runs.Sort((a, b) =>
-            {
-                int byStudy = string.CompareOrdinal(a.Study, b.Study);
-                return byStudy != 0 ? byStudy : string.CompareOrdinal(a.Id, b.Id);
-            });
-            return runs;
+            return RunRows.ReadAllOrdered(reader, Time);
         });
 
     public void AddPending(IEnumerable<RunRecord> runs)
