@@ -161,25 +161,10 @@ public static partial class ModelRules
             return;
         }
 
-        if (layer.KeepDense)
+        if (SparseOnKeepDense(layer, member, found)
+            || (layer.PatternText is string text && !PatternParses(layer, text, Expressions.ParseSparse(text), sparse, found))
+            || SparsityInRange(layer, member, found))
         {
-            found.Add(new Violation(
-                SparseOnKeepDenseLayer,
-                $"Layer '{layer.Name}' is both [KeepDense] and [Sparse]; remove [KeepDense] to make it sparse as [Sparse] says, or remove [Sparse] to keep it dense",
-                member with { Attribute = "KeepDense" }));
-            return;
-        }
-
-        if (layer.PatternText is string text && !Expressions.ParseSparse(text).Success)
-        {
-            ParseError error = Expressions.ParseSparse(text).Error!;
-            found.Add(new Violation(PatternDoesNotParse, $"Sparsity pattern \"{text}\" of layer '{layer.Name}' does not parse at column {error.Column}: {error.Message}", sparse.At(error.Column, error.Length)));
-            return;
-        }
-
-        if (layer.Sparsity is double sparsity && !(sparsity >= 0 && sparsity < 1))
-        {
-            found.Add(new Violation(SparsityOutOfRange, $"Sparsity {Show(sparsity)} of layer '{layer.Name}' must be in [0, 1); use a value like 0.9", member with { Attribute = Sparse, ArgumentIndex = 1 }));
             return;
         }
 

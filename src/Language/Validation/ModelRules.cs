@@ -157,10 +157,8 @@ public static partial class ModelRules
         {
             // The string may carry the sparsity too ("block 16x16 0.9"), as DESIGN.md writes it.
             ParseResult<SparseSpec> parsed = Expressions.ParseSparse(text);
-            if (!parsed.Success)
+            if (!PatternParses(layer, text, parsed, sparse, found))
             {
-                ParseError error = parsed.Error!;
-                found.Add(new Violation(PatternDoesNotParse, $"Sparsity pattern \"{text}\" of layer '{layer.Name}' does not parse at column {error.Column}: {error.Message}", sparse.At(error.Column, error.Length)));
                 return;
             }
 
@@ -184,30 +182,62 @@ public static partial class ModelRules
             return;
         }
 
-        if (hasSparse && layer.KeepDense)
+        if (hasSparse && SparseOnKeepDense(layer, member, found))
         {
-            // Otherwise one of the two would be ignored without a word: the layer trains dense, or sparse.
-            found.Add(new Violation(
-                SparseOnKeepDenseLayer,
-                $"Layer '{layer.Name}' is both [KeepDense] and [Sparse]; remove [KeepDense] to make it sparse as [Sparse] says, or remove [Sparse] to keep it dense",
-                member with { Attribute = "KeepDense" }));
             return;
         }
 
-        if (layer.Sparsity is double sparsity && !(sparsity >= 0 && sparsity < 1))
-        {
-            found.Add(new Violation(
-                SparsityOutOfRange,
-                $"Sparsity {Show(sparsity)} of layer '{layer.Name}' must be in [0, 1); use a value like 0.9",
-                member with { Attribute = Sparse, ArgumentIndex = 1 }));
-        }
-
+        SparsityInRange(layer, member, found);
         if (pattern is null || layer.Units <= 0 || shape.In <= 0)
         {
             return;
         }
 
         PatternFitsLayer(layer, shape, pattern, BlockSizeTarget(layer, sparse), sparse, member, found);
+    }
+
+    /// <summary>SPD102 when the [Sparse] string <paramref name="text"/> did not parse (<paramref name="parsed"/>); false then.</summary>
+    private static bool PatternParses(LayerSpec layer, string text, ParseResult<SparseSpec> parsed, ViolationTarget sparse, List<Violation> found)
+    {
+        if (parsed.Success)
+        {
+            return true;
+        }
+
+        ParseError error = parsed.Error!;
+        found.Add(new Violation(PatternDoesNotParse, $"Sparsity pattern \"{text}\" of layer '{layer.Name}' does not parse at column {error.Column}: {error.Message}", sparse.At(error.Column, error.Length)));
+        return false;
+    }
+
+    /// <summary>SPD109 for a layer with [Sparse] that is also [KeepDense]; true when reported.</summary>
+    private static bool SparseOnKeepDense(LayerSpec layer, ViolationTarget member, List<Violation> found)
+    {
+        if (!layer.KeepDense)
+        {
+            return false;
+        }
+
+        // Otherwise one of the two would be ignored without a word: the layer trains dense, or sparse.
+        found.Add(new Violation(
+            SparseOnKeepDenseLayer,
+            $"Layer '{layer.Name}' is both [KeepDense] and [Sparse]; remove [KeepDense] to make it sparse as [Sparse] says, or remove [Sparse] to keep it dense",
+            member with { Attribute = "KeepDense" }));
+        return true;
+    }
+
+    /// <summary>SPD101 for a [Sparse] sparsity outside [0, 1); true when reported.</summary>
+    private static bool SparsityInRange(LayerSpec layer, ViolationTarget member, List<Violation> found)
+    {
+        if (layer.Sparsity is not double sparsity || (sparsity >= 0 && sparsity < 1))
+        {
+            return false;
+        }
+
+        found.Add(new Violation(
+            SparsityOutOfRange,
+            $"Sparsity {Show(sparsity)} of layer '{layer.Name}' must be in [0, 1); use a value like 0.9",
+            member with { Attribute = Sparse, ArgumentIndex = 1 }));
+        return true;
     }
 
     /// <summary>
