@@ -34,35 +34,39 @@ internal static partial class ModelEmitter
             }
 
             first = false;
-            bool dense = layer.CanBeDense;
-            bool sparse = layer.CanBeCsr;
-            if (layer.Spec.Activation != Activation.None)
-            {
-                WriteActivationBackward(writer, layer);
-                writer.Line();
-            }
-
-            WriteBiasGradient(writer, layer);
-            if (dense)
-            {
-                writer.Line();
-                WriteDenseKernels(writer, layer);
-            }
-
-            if (sparse)
-            {
-                writer.Line();
-                WriteSparseKernels(writer, layer);
-            }
-
-            foreach (var tile in layer.Tiles)
-            {
-                writer.Line();
-                WriteBlockKernels(writer, layer, tile);
-            }
+            WriteLayerGpuKernels(writer, layer);
         }
 
         writer.Close();
+    }
+
+    /// <summary>One weight layer's kernels: its activation's backward, the bias gradient, and each storage it can take.</summary>
+    internal static void WriteLayerGpuKernels(SourceWriter writer, LoweredLayer layer)
+    {
+        if (layer.Spec.Activation != Activation.None)
+        {
+            WriteActivationBackward(writer, layer);
+            writer.Line();
+        }
+
+        WriteBiasGradient(writer, layer);
+        if (layer.CanBeDense)
+        {
+            writer.Line();
+            WriteDenseKernels(writer, layer);
+        }
+
+        if (layer.CanBeCsr)
+        {
+            writer.Line();
+            WriteSparseKernels(writer, layer);
+        }
+
+        foreach (var tile in layer.Tiles)
+        {
+            writer.Line();
+            WriteBlockKernels(writer, layer, tile);
+        }
     }
 
     /// <summary>
@@ -78,24 +82,30 @@ internal static partial class ModelEmitter
         writer.Line("{");
         foreach (var layer in layers)
         {
-            string n = "GpuKernels." + layer.Name;
-            string activation = layer.Spec.Activation == Activation.None ? "null" : n + "ActivationBackward";
-            string dense = layer.CanBeDense
-                ? "new " + Device + "DenseKernelSet(" + n + "DenseForward, " + n + "DenseWeightGradient, " + n + "DenseInputGradient)"
-                : "null";
-            string sparse = layer.CanBeCsr
-                ? "new " + Device + "SparseKernelSet(" + n + "SparseForward, " + n + "SparseWeightGradient, " + n + "SparseInputGradient)"
-                : "null";
-            writer.Line("    new(" + SourceWriter.Literal(layer.Name) + ", " + n + "BiasGradient, " + activation + ",");
-            writer.Line("        " + dense + ",");
-            writer.Line("        " + sparse + ",");
-            WriteBlockKernelSets(writer, layer);
+            WriteLayerKernelsEntry(writer, layer);
         }
 
         writer.Line("};");
         writer.Line("return new " + Device + "DeviceNetwork(accelerator, this, kernels);");
         writer.Close();
         writer.Line();
+    }
+
+    /// <summary>One <c>LayerKernels</c> element of a <c>new LayerKernels[] { … }</c>: the layer's storage sets as method groups.</summary>
+    internal static void WriteLayerKernelsEntry(SourceWriter writer, LoweredLayer layer)
+    {
+        string n = "GpuKernels." + layer.Name;
+        string activation = layer.Spec.Activation == Activation.None ? "null" : n + "ActivationBackward";
+        string dense = layer.CanBeDense
+            ? "new " + Device + "DenseKernelSet(" + n + "DenseForward, " + n + "DenseWeightGradient, " + n + "DenseInputGradient)"
+            : "null";
+        string sparse = layer.CanBeCsr
+            ? "new " + Device + "SparseKernelSet(" + n + "SparseForward, " + n + "SparseWeightGradient, " + n + "SparseInputGradient)"
+            : "null";
+        writer.Line("    new(" + SourceWriter.Literal(layer.Name) + ", " + n + "BiasGradient, " + activation + ",");
+        writer.Line("        " + dense + ",");
+        writer.Line("        " + sparse + ",");
+        WriteBlockKernelSets(writer, layer);
     }
 
     private static void WriteDenseKernels(SourceWriter writer, LoweredLayer layer)

@@ -29,7 +29,7 @@ internal static partial class ModelEmitter
 
         if (spec.IsTokenModel)
         {
-            return TokenModelEmitter.Write(target, gridWidths);
+            return TokenModelEmitter.Write(target, gridPatterns, gridWidths);
         }
 
         var model = LoweredModel.Lower(spec, gridPatterns);

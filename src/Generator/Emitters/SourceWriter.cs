@@ -35,6 +35,15 @@ internal sealed class SourceWriter
         return Line("}" + suffix);
     }
 
+    /// <summary>Runs <paramref name="write"/> with <paramref name="levels"/> more levels of indentation.</summary>
+    public SourceWriter Indent(int levels, Action write)
+    {
+        depth += levels;
+        write();
+        depth -= levels;
+        return this;
+    }
+
     /// <summary>The generated-file banner, then the file-scoped namespace (when there is one) and a blank line.</summary>
     public SourceWriter Header(string sourceName, string ns = "")
     {

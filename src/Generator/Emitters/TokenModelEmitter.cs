@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Linq;
+using SparseDsl.Generator.Lowering;
 using SparseDsl.Language;
 using SparseDsl.Roslyn;
 
@@ -8,15 +10,19 @@ namespace SparseDsl.Generator.Emitters;
 /// Writes the network half of a language model ([Embedding], [TransformerBlock], [LayerNorm], [Unembedding]): the
 /// spec as data, the block's three matrix shapes (D → D, D → H, H → D) as structs so the runtime's kernels specialize
 /// on them, and a class that is the runtime's <c>TokenNetwork</c> over those shapes (the one orchestration of the
-/// forward and backward passes, written out llm.c-style in src/Runtime/Training/Tokens).
+/// forward and backward passes, written out llm.c-style in src/Runtime/Training/Tokens). For the device, the same three
+/// shapes get ILGPU kernels with their sizes as literals (dense, CSR and the tiles a run can take), bound to the
+/// runtime's <c>DeviceTokenNetwork</c>, which drives the transformer's own kernels around them.
 /// </summary>
 internal static class TokenModelEmitter
 {
     private const string Training = "global::SparseDsl.Training.";
+    private const string Device = "global::SparseDsl.Training.Device.";
 
     /// <param name="target">The model as parsed.</param>
+    /// <param name="gridPatterns">The patterns of the 'pattern' grid axes of the experiments naming the model.</param>
     /// <param name="gridWidths">Widths the experiments' 'width' grid axes build it at, besides the declared one.</param>
-    public static string Write(ModelTarget target, EquatableArray<int> gridWidths)
+    public static string Write(ModelTarget target, EquatableArray<SparsityPatternSpec> gridPatterns, EquatableArray<int> gridWidths)
     {
         var spec = target.Spec;
         var writer = new SourceWriter().Header(spec.Name, spec.Namespace);
@@ -30,7 +36,7 @@ internal static class TokenModelEmitter
             + block.Heads + " heads and a " + block.Mlp + " MLP of " + hidden + " (" + block.Norm + ", " + block.Positions + " positions), head "
             + (spec.Layers[3].TiedTo is null ? "untied" : "tied to " + embedding.Name) + "; loss " + spec.Loss + ".");
         writer.Line("/// </summary>");
-        writer.Open(target.Accessibility + " partial class " + spec.Name + " : " + Training + "ITokenNetwork");
+        writer.Open(target.Accessibility + " partial class " + spec.Name + " : " + Training + "ITokenNetwork, " + Device + "IDeviceTokenNetworkSource");
         ModelEmitter.WriteSpec(writer, spec, "The declaration as data: the runtime solves each block matrix's density from it for every grid point.");
         writer.Line("private readonly " + Training + "ITokenNetwork network;");
         writer.Line();
@@ -90,6 +96,8 @@ internal static class TokenModelEmitter
         writer.Line("/// <summary>The forward pass only: mean token loss and arg-max hits.</summary>");
         writer.Line("public (double Loss, long Correct) Evaluate(int[] ids, int[] targets, int sequences) => network.Evaluate(ids, targets, sequences);");
         writer.Line();
+        var matrices = widths.ToDictionary(w => w, w => BlockMatrices(blocks, block, w, width, gridPatterns));
+        WriteCreateDeviceNetwork(writer, widths, matrices);
         foreach (int w in widths)
         {
             int h = ModelMatrices.Hidden(block, w);
@@ -97,8 +105,76 @@ internal static class TokenModelEmitter
             Shape(writer, ShapeName(blocks, "Up", w, width), blocks.Name + "'s MLP up" + (block.IsSwiGlu ? " and gate projections" : " projection"), w, h);
             Shape(writer, ShapeName(blocks, "Down", w, width), blocks.Name + "'s MLP down projection", h, w);
         }
+
+        writer.Line("/// <summary>ILGPU kernels of " + spec.Name + "'s block matrices at each width (CUDA, or the ILGPU CPU emulator for checking).</summary>");
+        writer.Open("public static class GpuKernels");
+        bool first = true;
+        foreach (var layer in matrices.Values.SelectMany(m => m))
+        {
+            if (!first)
+            {
+                writer.Line();
+            }
+
+            first = false;
+            ModelEmitter.WriteLayerGpuKernels(writer, layer);
+        }
+
+        writer.Close();
         writer.Close();
         return writer.ToString();
+    }
+
+    /// <summary>
+    /// The block's three matrix shapes at <paramref name="width"/> as lowered layers for the ILGPU emitter: D → D (q, k, v,
+    /// o), D → H (up, gate), H → D (down), named like their shape structs. Any run can make them sparse (a grid sparsity
+    /// or a schedule does), so CSR kernels are written unless the block's own pattern is tiled; the tiles are those of
+    /// its own pattern or of the grid's.
+    /// </summary>
+    private static List<LoweredLayer> BlockMatrices(LayerSpec blocks, BlockSpec block, int width, int declared, EquatableArray<SparsityPatternSpec> gridPatterns)
+    {
+        int hidden = ModelMatrices.Hidden(block, width);
+        var shapes = new[] { ("Attention", width, width), ("Up", width, hidden), ("Down", hidden, width) };
+        var layers = new List<LoweredLayer>();
+        foreach (var (part, inputs, outputs) in shapes)
+        {
+            string name = ShapeName(blocks, part, width, declared).Replace("Shape", "");
+            var spec = blocks with { Name = name, Kind = LayerKind.Dense, Units = outputs, Activation = Activation.None };
+            var shape = new LayerShape(name, LayerKind.Dense, inputs, outputs);
+            var mayBeSparse = new LayerDensity(name, inputs, outputs, blocks.KeepDense ? 1.0 : 0.5, blocks.KeepDense ? DensitySource.KeepDense : DensitySource.Target);
+            layers.Add(new LoweredLayer(spec, layers.Count, shape, mayBeSparse, LayerTiles.Of(spec, shape, gridPatterns)));
+        }
+
+        return layers;
+    }
+
+    /// <summary>
+    /// <c>CreateDeviceNetwork</c>: the network's current parameters put on an accelerator with the kernels of its width,
+    /// in the order <c>DeviceTokenNetwork.Create</c> takes them (D → D, D → H, H → D).
+    /// </summary>
+    private static void WriteCreateDeviceNetwork(SourceWriter writer, IEnumerable<int> widths, Dictionary<int, List<LoweredLayer>> matrices)
+    {
+        writer.Line("/// <summary>This network's current parameters copied into device buffers on <paramref name=\"accelerator\"/>, its block matrices run by <see cref=\"GpuKernels\"/>.</summary>");
+        writer.Open("public " + Device + "DeviceTokenNetwork CreateDeviceNetwork(global::ILGPU.Runtime.Accelerator accelerator)");
+        writer.Line(Device + "LayerKernels[] kernels = network.Width switch");
+        writer.Line("{");
+        foreach (int w in widths)
+        {
+            writer.Line("    " + w + " => new " + Device + "LayerKernels[]");
+            writer.Line("    {");
+            foreach (var layer in matrices[w])
+            {
+                writer.Indent(1, () => ModelEmitter.WriteLayerKernelsEntry(writer, layer));
+            }
+
+            writer.Line("    },");
+        }
+
+        writer.Line("    var other => throw new global::System.InvalidOperationException(\"no device kernels for width \" + other),");
+        writer.Line("};");
+        writer.Line("return " + Device + "DeviceTokenNetwork.Create(accelerator, network, kernels);");
+        writer.Close();
+        writer.Line();
     }
 
     /// <summary><c>BlocksAttentionShape</c> at the declared width, <c>BlocksAttentionShape256</c> at a grid width.</summary>

@@ -225,7 +225,18 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Train
         {
             if (Accelerator is not null)
             {
-                throw new UserInputException($"{study.Model.Name} is a language model, and language models train on the CPU kernels only in this version; use --backend cpu");
+                if (network is not IDeviceTokenNetworkSource tokenSource)
+                {
+                    throw new NotSupportedException($"{network.GetType().Name} has no generated device network; use --backend cpu");
+                }
+
+                using var deviceModel = tokenSource.CreateDeviceNetwork(Accelerator);
+                return new DeviceTokenTrainer(deviceModel, data.RequireText(), settings)
+                {
+                    StepCompleted = stepCompleted,
+                    Evaluated = evaluated,
+                    TopologyUpdated = topologyUpdated,
+                }.Run(cancellation);
             }
 
             return new TokenTrainer(languageModel, data.RequireText(), settings)

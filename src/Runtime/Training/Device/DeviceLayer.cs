@@ -67,6 +67,9 @@ internal sealed class DeviceLayer : IDisposable
 
     public DeviceParameter Weights { get; }
 
+    /// <summary>The last <see cref="Forward"/>'s output [out, batch] (a transformer's activations read it in backward).</summary>
+    public ArrayView<float> Output => output!.View;
+
     public DeviceParameter Bias { get; }
 
     /// <summary>y[out, batch] = act(W · x[in, batch] + b); the returned view is reused by the next call.</summary>

@@ -65,3 +65,10 @@ public interface IDeviceNetworkSource
     /// <summary>Copies this network's current parameters into device buffers on <paramref name="accelerator"/>.</summary>
     DeviceNetwork CreateDeviceNetwork(Accelerator accelerator);
 }
+
+/// <summary>A generated language model that can put itself on an accelerator (what its <c>CreateDeviceNetwork</c> is).</summary>
+public interface IDeviceTokenNetworkSource
+{
+    /// <summary>Copies this network's current parameters into device buffers on <paramref name="accelerator"/>.</summary>
+    DeviceTokenNetwork CreateDeviceNetwork(Accelerator accelerator);
+}

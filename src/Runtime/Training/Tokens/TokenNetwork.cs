@@ -15,7 +15,7 @@ namespace SparseDsl.Training;
 /// and backward in reverse. The generator supplies the block's matrix shapes as <typeparamref name="TAttention"/>
 /// (D → D), <typeparamref name="TUp"/> (D → H) and <typeparamref name="TDown"/> (H → D), so the kernels are specialized.
 /// </summary>
-public sealed class TokenNetwork<TAttention, TUp, TDown> : ITokenNetwork
+public sealed class TokenNetwork<TAttention, TUp, TDown> : ITokenNetwork, ITokenNetworkParts
     where TAttention : ILayerShape
     where TUp : ILayerShape
     where TDown : ILayerShape
@@ -94,6 +94,16 @@ public sealed class TokenNetwork<TAttention, TUp, TDown> : ITokenNetwork
 
     /// <summary>Embedding and head parameters (counted apart from N, as the seed paper does).</summary>
     public long EmbeddingParameters => table.Length + (positions?.Length ?? 0) + (headTable?.Length ?? 0);
+
+    Parameter ITokenNetworkParts.Table => table;
+
+    Parameter? ITokenNetworkParts.Positions => positions;
+
+    Parameter? ITokenNetworkParts.HeadTable => headTable;
+
+    IReadOnlyList<TransformerBlockParts> ITokenNetworkParts.Blocks => [.. blocks.Select(b => b.Parts)];
+
+    NormLayer ITokenNetworkParts.Final => final;
 
     public double ForwardBackward(int[] ids, int[] targets, int sequences)
     {

@@ -73,12 +73,18 @@ public sealed class TokenTrainer(ITokenNetwork network, TokenCorpus corpus, Trai
     }
 
     /// <summary>Mean token loss and next-token accuracy over the evaluation chunks of the validation part.</summary>
-    public (double Loss, double Accuracy) Evaluate()
+    public (double Loss, double Accuracy) Evaluate() => Evaluate(corpus, network.Context, settings.Batch, EvalSequences, network.Evaluate);
+
+    /// <summary>
+    /// Mean token loss and next-token accuracy of <paramref name="evaluate"/> (a forward pass on either backend) over
+    /// <paramref name="sequences"/> validation chunks spread evenly over the validation part, the same every time.
+    /// </summary>
+    internal static (double Loss, double Accuracy) Evaluate(
+        TokenCorpus corpus, int T, int batchSize, int sequences, Func<int[], int[], int, (double Loss, long Correct)> evaluate)
     {
-        int T = network.Context;
         int available = corpus.Validation.ChunkCount(T);
-        int count = Math.Min(Math.Max(1, EvalSequences), available);
-        int batch = Math.Min(settings.Batch, count);
+        int count = Math.Min(Math.Max(1, sequences), available);
+        int batch = Math.Min(batchSize, count);
         var chunks = new int[batch];
         var ids = new int[batch * T];
         var targets = new int[batch * T];
@@ -93,7 +99,7 @@ public sealed class TokenTrainer(ITokenNetwork network, TokenCorpus corpus, Trai
             }
 
             corpus.Validation.FillBatch(chunks.AsSpan(0, n), T, ids, targets);
-            var (loss, hits) = network.Evaluate(ids, targets, n);
+            var (loss, hits) = evaluate(ids, targets, n);
             lossSum += loss * n;
             correct += hits;
         }

@@ -89,6 +89,9 @@ public sealed class TransformerBlock<TAttention, TUp, TDown>
     /// <summary>The block's norms.</summary>
     public IReadOnlyList<NormLayer> Norms => [norm1, norm2];
 
+    /// <summary>What the device network mirrors.</summary>
+    internal TransformerBlockParts Parts => new(heads, rotary, norm1, norm2, Matrices);
+
     /// <summary>norm1, Q, K, V, O, norm2, the MLP: every trainable array.</summary>
     public IReadOnlyList<Parameter> Parameters { get; }
 

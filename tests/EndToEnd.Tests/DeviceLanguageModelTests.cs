@@ -1,0 +1,205 @@
+using ILGPU;
+using ILGPU.Runtime.CPU;
+using SparseDsl.Data;
+using SparseDsl.Experiments;
+using SparseDsl.Language;
+using SparseDsl.Sparse;
+using SparseDsl.Training;
+using SparseDsl.Training.Device;
+using Xunit.Abstractions;
+
+namespace SparseDsl.EndToEnd.Tests;
+
+// Two small language models for the device path on the emulator: GPT-style (gelu, layer norm, learned positions, tied
+// head) and LLaMA-style (swiglu, RMS norm, rotary positions, untied head; its blocks can be block-CSR, below).
+[SparseModel(Loss = Loss.NextToken, Sparsity = 0.5, Distribution = Distribution.Uniform)]
+public partial class DeviceGptLm
+{
+    [Embedding(vocab: 256, dim: 16, Context = 8), KeepDense]
+    public partial Layer Tokens { get; }
+
+    [TransformerBlock(heads: 2, MlpRatio = 2, Count = 2)]
+    public partial Layer Blocks { get; }
+
+    [LayerNorm]
+    public partial Layer Final { get; }
+
+    [Unembedding(TiedTo = nameof(Tokens)), KeepDense]
+    public partial Layer Head { get; }
+}
+
+[SparseModel(Loss = Loss.NextToken, Sparsity = 0.5, Distribution = Distribution.Uniform)]
+public partial class DeviceLlamaLm
+{
+    [Embedding(vocab: 256, dim: 16, Context = 8), KeepDense]
+    public partial Layer Tokens { get; }
+
+    [TransformerBlock(heads: 2, MlpRatio = 2, Count = 2, Mlp = "swiglu", Norm = "rmsnorm", Positions = "rotary")]
+    public partial Layer Blocks { get; }
+
+    [LayerNorm]
+    public partial Layer Final { get; }
+
+    [Unembedding, KeepDense]
+    public partial Layer Head { get; }
+}
+
+// The 'pattern' axis makes the generator write DeviceLlamaLm's 4×4 block-CSR kernels, the 'width' axis its kernels at 24.
+[Experiment(typeof(DeviceLlamaLm), Data = "brown", Steps = 10, Batch = 2)]
+[Grid("pattern", "'block 4x4'")]
+[Grid("width", "16, 24")]
+public static partial class DeviceLlamaLmPatterns;
+
+/// <summary>
+/// A language model on the device path (the generated GpuKernels of its block matrices, the runtime's transformer
+/// kernels around them, every buffer on the device) on ILGPU's CPU accelerator, against the CPU network from the same
+/// seed: the same gradients for every parameter, then the same losses step by step while training under a dynamic schedule.
+/// </summary>
+public sealed class DeviceLanguageModelTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly TokenCorpus Corpus = TokenCorpus.Create(
+        "text:device",
+        [new TextDocument("device", string.Concat(Enumerable.Range(0, 40).Select(i => $"line {i}: sparse models on a device, {i % 5} times. ")))],
+        validationFraction: 0.2);
+
+    private readonly Context context = Context.Create(builder => builder.CPU().EnableAlgorithms());
+
+    public void Dispose() => context.Dispose();
+
+    public static TheoryData<string, string?> Models => new()
+    {
+        { nameof(DeviceGptLm), null },
+        { nameof(DeviceLlamaLm), null },
+        { nameof(DeviceLlamaLm), "block 4x4" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void OneStep_GivesTheCpuGradientOfEveryParameter(string model, string? pattern)
+    {
+        var options = Options(pattern, schedule: null);
+        ITokenNetwork cpu = Create(model, options), host = Create(model, options);
+        if (pattern is not null)
+        {
+            Assert.All(host.Matrices, m => Assert.IsType<BlockCsrFormat>(m.Weight.Format));
+        }
+
+        var random = new Random(7);
+        int sequences = 3, n = sequences * cpu.Context;
+        int[] ids = [.. Enumerable.Range(0, n).Select(_ => random.Next(cpu.Vocab))];
+        int[] targets = [.. Enumerable.Range(0, n).Select(_ => random.Next(cpu.Vocab))];
+        double cpuLoss = cpu.ForwardBackward(ids, targets, sequences);
+
+        using var accelerator = context.CreateCPUAccelerator(0);
+        using var device = ((IDeviceTokenNetworkSource)host).CreateDeviceNetwork(accelerator);
+        double deviceLoss = device.ForwardBackward(ids, targets, sequences);
+        device.CopyToHost();
+
+        Assert.Equal(cpuLoss, deviceLoss, 1e-5 * cpuLoss);
+        Assert.Equal(cpu.Parameters.Count, device.Parameters.Count);
+        for (int p = 0; p < cpu.Parameters.Count; p++)
+        {
+            var expected = cpu.Parameters[p];
+            Assert.Equal(expected.Name, host.Parameters[p].Name);
+            Assert.True(expected.Grad.Any(g => g != 0), $"{expected.Name}: the CPU gradient is all zero, the comparison would prove nothing");
+            TensorAssert.Close(expected.Grad.Select(g => (double)g).ToArray(), host.Parameters[p].Grad, 1e-5, 2e-3, expected.Name);
+        }
+
+        var (cpuEval, cpuHits) = cpu.Evaluate(ids, targets, sequences);
+        var (deviceEval, deviceHits) = device.Evaluate(ids, targets, sequences);
+        Assert.Equal(cpuEval, deviceEval, 1e-5 * cpuEval);
+        Assert.Equal(cpuHits, deviceHits);
+    }
+
+    [Theory]
+    [InlineData(nameof(DeviceGptLm), null, "set every=4 drop=0.3")]
+    [InlineData(nameof(DeviceLlamaLm), "block 4x4", "rigl every=4 drop=0.3")]
+    public void Training_MatchesTheCpuLossPerStep_UnderADynamicSchedule(string model, string? pattern, string scheduleText)
+    {
+        const int Steps = 12;
+        var schedule = Expressions.ParseSchedule(scheduleText).Value!;
+        var optimizer = Expressions.ParseOptimizer("adamw lr=1e-2 wd=0.1").Value!;
+        var settings = new TrainingSettings(Steps, Batch: 2, EvalEvery: 6, optimizer, Loss.NextToken, 3, schedule);
+
+        var cpuNetwork = Create(model, Options(pattern, schedule));
+        var cpu = new Log([], [], []);
+        new TokenTrainer(cpuNetwork, Corpus, settings)
+        {
+            EvalSequences = 8, StepCompleted = (_, loss) => cpu.Losses.Add(loss), Evaluated = cpu.Evals.Add, TopologyUpdated = cpu.Updates.Add,
+        }.Run();
+
+        var host = Create(model, Options(pattern, schedule));
+        using var accelerator = context.CreateCPUAccelerator(0);
+        using var network = ((IDeviceTokenNetworkSource)host).CreateDeviceNetwork(accelerator);
+        var device = new Log([], [], []);
+        new DeviceTokenTrainer(network, Corpus, settings)
+        {
+            EvalSequences = 8, StepCompleted = (_, loss) => device.Losses.Add(loss), Evaluated = device.Evals.Add, TopologyUpdated = device.Updates.Add,
+        }.Run();
+
+        Assert.Equal(Steps, device.Losses.Count);
+        for (int step = 0; step < Steps; step++)
+        {
+            double relative = Math.Abs(cpu.Losses[step] - device.Losses[step]) / cpu.Losses[step];
+            Assert.True(relative <= 1e-3, $"step {step + 1}: cpu loss {cpu.Losses[step]}, device loss {device.Losses[step]}");
+        }
+
+        Assert.Equal(cpu.Evals.Select(e => (e.Step, e.SamplesSeen)), device.Evals.Select(e => (e.Step, e.SamplesSeen)));
+        Assert.Equal(cpu.Evals[^1].TestLoss, device.Evals[^1].TestLoss, 1e-3 * cpu.Evals[^1].TestLoss);
+        Assert.Equal(cpu.Updates.Select(u => u.Step), device.Updates.Select(u => u.Step));
+        Assert.NotEmpty(device.Updates);
+        Assert.Equal(
+            cpu.Updates.SelectMany(u => u.Layers).Select(l => (l.Layer, l.Dropped, l.Grown, l.Density)),
+            device.Updates.SelectMany(u => u.Layers).Select(l => (l.Layer, l.Dropped, l.Grown, l.Density)));
+        Assert.Contains(device.Updates[0].Layers, l => l.Dropped > 0); // later ones may move nothing: the drop fraction anneals
+        foreach (var (a, b) in cpuNetwork.Matrices.Zip(host.Matrices))
+        {
+            Assert.Equal(a.Weight.Format.ActiveUnits(), b.Weight.Format.ActiveUnits()); // the same masks moved the same way
+        }
+
+        output.WriteLine($"{model} {pattern} {scheduleText}: losses {cpu.Losses[0]:F4} → {cpu.Losses[^1]:F4} (cpu), {device.Losses[0]:F4} → {device.Losses[^1]:F4} (device)");
+    }
+
+    [Fact]
+    public void StudyRunner_OnTheEmulator_TrainsALanguageModelAtAGridWidth_IntoTheStore()
+    {
+        // What `run --backend ilgpu-cpu` does for a language model: width 24 from the grid, 4×4 blocks, SET.
+        string folder = Directory.CreateTempSubdirectory("sparsedsl-device-lm-").FullName;
+        try
+        {
+            string text = Path.Combine(folder, "tiny.txt");
+            File.WriteAllText(text, string.Concat(Enumerable.Repeat("sparse networks learn short texts by heart, line after line. ", 20)));
+            var study = new StudyDefinition(
+                "DeviceLmStudy", DeviceLlamaLm.Spec, "text:" + text, Steps: 12, Batch: 2, EvalEvery: 6, "adamw lr=1e-2 wd=0", "set every=4 drop=0.3",
+                [new GridAxisText("width", "24"), new GridAxisText("pattern", "'block 4x4'"), new GridAxisText("sparsity", "0.5")], options => new DeviceLlamaLm(options));
+            using var backend = DeviceBackend.Open("ilgpu-cpu");
+            using IResultStore store = ResultStores.Open(Path.Combine(folder, "results.db"));
+            var point = StudyPlan.Resolve(study).Single();
+            var summary = new StudyRunner(study, store, TextCatalog.Resolve(study.Data)) { Accelerator = backend.Accelerator }.Run(point);
+
+            RunRecord run = store.GetRun(point.Id)!;
+            Assert.Equal(RunStatus.Finished, run.Status);
+            Assert.Equal(new long[] { 6, 12 }, store.GetEvals(point.Id).Select(e => e.Step));
+            Assert.True(summary.Final.TestLoss < store.GetEvals(point.Id)[0].TestLoss || summary.Final.TestLoss < Math.Log(256), $"validation loss {summary.Final.TestLoss}");
+            var built = new DeviceLlamaLm(new NetworkOptions(0.5, Distribution.Uniform, 1, Expressions.ParsePattern("block 4x4").Value) { Width = 24 });
+            Assert.Equal(24, built.Width);
+            Assert.Equal(built.Matrices.Sum(m => m.ActiveWeights), run.ActiveParameters); // SET kept every count
+            Assert.NotEmpty(store.GetMetrics(point.Id, TopologyMetrics.Prefix));
+            var figures = store.GetMetrics(point.Id, RunFigures.Prefix).ToDictionary(m => m.Name, m => m.Value);
+            Assert.Equal(12.0 * 2 * 8, figures[RunFigures.Tokens]);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static NetworkOptions Options(string? pattern, SparsityScheduleSpec? schedule) =>
+        new(0.5, Distribution.Uniform, 11, pattern is null ? null : Expressions.ParsePattern(pattern).Value, schedule);
+
+    private static ITokenNetwork Create(string model, NetworkOptions options) =>
+        model == nameof(DeviceGptLm) ? new DeviceGptLm(options) : new DeviceLlamaLm(options);
+
+    private sealed record Log(List<double> Losses, List<EvalPoint> Evals, List<TopologyUpdate> Updates);
+}
