@@ -28,7 +28,12 @@ internal static class RunCommand
 
         var checkpointEvery = new Option<int?>("--checkpoint-every")
         {
-            Description = $"Steps between checkpoints of the point being trained (default {Training.Trainer.DefaultCheckpointEvery}; 0: none), kept in STORE.checkpoints/<run id>/; an interrupted point resumes from its last good one (CPU backend, SQLite store).",
+            Description = $"Steps between checkpoints of the point being trained (default {Training.Trainer.DefaultCheckpointEvery}; 0: none), kept in the checkpoint folder's <run id>/; an interrupted point resumes from its last good one.",
+        };
+
+        var checkpointDir = new Option<string?>("--checkpoint-dir")
+        {
+            Description = "The checkpoint folder (default: STORE.checkpoints beside an SQLite store; a PostgreSQL store has none unless given): on a cluster, a folder every node reaches, so a reclaimed point resumes on any of them.",
         };
 
         var workers = new Option<int?>("--workers")
@@ -43,17 +48,17 @@ internal static class RunCommand
 
         var command = new Command("run", "Train every unfinished grid point (finished ones are skipped; points other workers are training are left to them).")
         {
-            points, steps, store, dataDir, backend, shard, lease, checkpointEvery, workers, worker,
+            points, steps, store, dataDir, backend, shard, lease, checkpointEvery, checkpointDir, workers, worker,
         };
         command.SetAction(parse => CommandGuard.Run(parse, () => Execute(
             study,
-            new RunOptions(parse.GetValue(points), parse.GetValue(steps), parse.GetValue(store)!, parse.GetValue(dataDir), parse.GetValue(backend)!, parse.GetValue(shard), parse.GetValue(lease), parse.GetValue(checkpointEvery), parse.GetValue(workers), parse.GetValue(worker)),
+            new RunOptions(parse.GetValue(points), parse.GetValue(steps), parse.GetValue(store)!, parse.GetValue(dataDir), parse.GetValue(backend)!, parse.GetValue(shard), parse.GetValue(lease), parse.GetValue(checkpointEvery), parse.GetValue(checkpointDir), parse.GetValue(workers), parse.GetValue(worker)),
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error)));
         return command;
     }
 
-    private sealed record RunOptions(string? Points, int? Steps, string Store, string? DataDir, string Backend, string? Shard, double? LeaseSeconds, int? CheckpointEvery, int? Workers, bool Worker);
+    private sealed record RunOptions(string? Points, int? Steps, string Store, string? DataDir, string Backend, string? Shard, double? LeaseSeconds, int? CheckpointEvery, string? CheckpointDir, int? Workers, bool Worker);
 
     private static int Execute(StudyDefinition study, RunOptions options, TextWriter output, TextWriter error)
     {
@@ -134,8 +139,7 @@ internal static class RunCommand
         {
             Accelerator = device?.Accelerator,
             Lease = options.LeaseSeconds is { } s ? TimeSpan.FromSeconds(s) : StudyRunner.DefaultLease,
-            // Beside an SQLite store; a server store (PostgreSQL) has no folder to put them beside yet.
-            CheckpointRoot = results is SqliteResultStore ? results.Location + ".checkpoints" : null,
+            CheckpointRoot = CheckpointRoot(options, results, output),
             CheckpointEvery = options.CheckpointEvery ?? Training.Trainer.DefaultCheckpointEvery,
             Log = line => output.WriteLine("  " + line),
         };
@@ -215,6 +219,42 @@ internal static class RunCommand
     }
 
     /// <summary>A run another live worker holds now.</summary>
+    /// <summary>
+    /// Where checkpoints go: --checkpoint-dir when given (made absolute, created now so that a bad path is one line
+    /// before any point), else beside an SQLite store; a server store has no folder beside it, so without the option
+    /// its points run without checkpoints, which is said once.
+    /// </summary>
+    private static string? CheckpointRoot(RunOptions options, IResultStore results, TextWriter output)
+    {
+        if (options.CheckpointEvery == 0)
+        {
+            return null;
+        }
+
+        if (options.CheckpointDir is { } given)
+        {
+            string folder = Path.GetFullPath(given);
+            try
+            {
+                Directory.CreateDirectory(folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                throw new UserInputException($"--checkpoint-dir '{folder}' cannot be used as a folder ({e.Message.TrimEnd('.')}); give a writable folder, or --checkpoint-every 0");
+            }
+
+            return folder;
+        }
+
+        if (results is SqliteResultStore)
+        {
+            return results.Location + ".checkpoints";
+        }
+
+        output.WriteLine("  no checkpoints: a server store has no folder beside it; pass --checkpoint-dir DIR (shared by every worker) to resume reclaimed points");
+        return null;
+    }
+
     private static bool HeldByOther(RunRecord? run, string? me) =>
         run is { Status: RunStatus.Running, LeaseExpiresUtc: { } until } && until > DateTimeOffset.UtcNow && run.Worker != me;
 

@@ -29,13 +29,17 @@ internal static partial class SlurmCommand
         var submit = new Option<bool>("--submit") { Description = "Run `sbatch` on the script and print the job id." };
         var steps = new Option<int?>("--steps") { Description = "Passed on to each task's `run` (a different config, so different run ids)." };
         var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "Passed on to each task's `run`." };
+        var checkpointDir = new Option<string?>("--checkpoint-dir")
+        {
+            Description = "Passed on to each task's `run` (made absolute): a checkpoint folder every node reaches, so a point reclaimed from a dead task resumes from its checkpoint.",
+        };
         var lease = new Option<double?>("--lease") { Description = "Passed on to each task's `run`: seconds before a dead task's point is taken over." };
         var dataDir = new Option<string?>("--data-dir") { Description = "Passed on to each task's `run` (made absolute): the data set's folder, shared by the nodes." };
         var backend = new Option<string?>("--backend") { Description = "Passed on to each task's `run`: auto | cpu | cuda | ilgpu-cpu." };
         backend.AcceptOnlyFromAmong("auto", "cpu", "cuda", "ilgpu-cpu");
         var command = new Command("slurm", "Write an sbatch script for a Slurm job array whose tasks are `run --worker` processes on a shared store; --submit submits it.")
         {
-            tasks, time, partition, cpus, gpus, mem, store, output, submit, steps, checkpointEvery, lease, dataDir, backend,
+            tasks, time, partition, cpus, gpus, mem, store, output, submit, steps, checkpointEvery, checkpointDir, lease, dataDir, backend,
         };
         command.SetAction(parse => CommandGuard.Run(parse, () =>
         {
@@ -91,6 +95,7 @@ internal static partial class SlurmCommand
 
             Pass("--steps", parse.GetValue(steps)?.ToString(CultureInfo.InvariantCulture));
             Pass("--checkpoint-every", parse.GetValue(checkpointEvery)?.ToString(CultureInfo.InvariantCulture));
+            Pass("--checkpoint-dir", parse.GetValue(checkpointDir) is { } checkpoints ? Path.GetFullPath(checkpoints) : null);
             Pass("--lease", parse.GetValue(lease)?.ToString("R", CultureInfo.InvariantCulture));
             Pass("--data-dir", parse.GetValue(dataDir) is { } dir ? Path.GetFullPath(dir) : null);
             Pass("--backend", parse.GetValue(backend));

@@ -90,6 +90,22 @@ public sealed class CommandLineErrorTests
         Assert.Contains("Run 'dotnet run -- --help' for the options.", stderr);
     }
 
+    [Fact]
+    public void ACheckpointDirThatIsAFile_OneLineNamingIt_BeforeAnyPoint()
+    {
+        using var study = new FitStudy();
+        string file = study.PathOf("not-a-folder");
+        File.WriteAllText(file, "x");
+
+        var (code, stdout, stderr) = FitStudy.Run("run", "--store", study.Db, "--checkpoint-dir", file);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"error: --checkpoint-dir '{file}' cannot be used as a folder (", stderr, StringComparison.Ordinal);
+        Assert.EndsWith("; give a writable folder, or --checkpoint-every 0" + Environment.NewLine, stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("done ", stdout, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("cpu")]
     [InlineData("ilgpu-cpu")]

@@ -34,9 +34,11 @@ public sealed class SlurmVerbTests : IDisposable
     {
         string file = _study.PathOf("job.sbatch");
         string data = _study.PathOf(Evil);
+        string checkpoints = _study.PathOf("shared checkpoints");
 
         var (code, stdout, stderr) = FitStudy.Run("slurm", "--tasks", "3", "--time", "00:10:00", "--partition", "debug", "--cpus-per-task", "2",
-            "--mem", "1G", "--gpus", "1", "--store", _study.Db, "--output", file, "--lease", "10", "--steps", "40", "--data-dir", data);
+            "--mem", "1G", "--gpus", "1", "--store", _study.Db, "--output", file, "--lease", "10", "--steps", "40", "--data-dir", data,
+            "--checkpoint-every", "250", "--checkpoint-dir", checkpoints);
 
         Assert.True(code == 0, stderr);
         Assert.Contains($"wrote {file}: 3 array task(s)", stdout, StringComparison.Ordinal);
@@ -58,7 +60,9 @@ public sealed class SlurmVerbTests : IDisposable
         string[] worker = ArgumentsBashSees($"exec() {{ printf '%s\\0' \"$@\"; }}; hostname() {{ :; }}; source {SlurmScript.Quote(file)}");
         int run = Array.IndexOf(worker, "run");
         Assert.True(run > 0, string.Join(" | ", worker));
-        Assert.Equal(["run", "--worker", "--store", _study.Db, "--steps", "40", "--lease", "10", "--data-dir", data], worker[run..]);
+        Assert.Equal(
+            ["run", "--worker", "--store", _study.Db, "--steps", "40", "--checkpoint-every", "250", "--checkpoint-dir", checkpoints, "--lease", "10", "--data-dir", data],
+            worker[run..]);
         Assert.False(File.Exists("pwned"));
     }
 
