@@ -176,6 +176,13 @@ internal static class RunCommand
                 error.WriteLine($"stopped by {signals.Received}: {point.Id} {point.Label} was released for the next worker; `run` again to continue the grid");
                 return signals.ExitCode;
             }
+            catch (Training.CheckpointWriteException unwritable)
+            {
+                // Every next point would fail at its first checkpoint the same way: stop here, the point resumable.
+                error.WriteLine($"  failed {point.Id} {point.Label}: {unwritable.Message}");
+                error.WriteLine("stopped: the checkpoint folder cannot take more checkpoints; the point resumes from its last good one when `run` is started again");
+                return 1;
+            }
             catch (Exception failure) when (failure is not (UserInputException or ResultStoreException))
             {
                 failures++;
@@ -218,7 +225,6 @@ internal static class RunCommand
         return kept;
     }
 
-    /// <summary>A run another live worker holds now.</summary>
     /// <summary>
     /// Where checkpoints go: --checkpoint-dir when given (made absolute, created now so that a bad path is one line
     /// before any point), else beside an SQLite store; a server store has no folder beside it, so without the option
@@ -255,6 +261,7 @@ internal static class RunCommand
         return null;
     }
 
+    /// <summary>A run another live worker holds now.</summary>
     private static bool HeldByOther(RunRecord? run, string? me) =>
         run is { Status: RunStatus.Running, LeaseExpiresUtc: { } until } && until > DateTimeOffset.UtcNow && run.Worker != me;
 

@@ -28,7 +28,7 @@ public sealed class CheckpointFolder(string path)
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             TryDelete(file + ".tmp");
-            throw new IOException($"cannot write checkpoint '{file}' ({error.Message}); the older checkpoints are kept; free space there, make the folder writable, or pass --checkpoint-every 0", error);
+            throw new CheckpointWriteException($"cannot write checkpoint '{file}' ({error.Message.TrimEnd('.')}); the older checkpoints are kept; free space there, make the folder writable, or pass --checkpoint-every 0", error);
         }
 
         foreach (var (_, old) in Files().Skip(Kept))
@@ -102,3 +102,9 @@ public sealed class CheckpointFolder(string path)
 
     private string FileOf(int step) => System.IO.Path.Combine(Path, "step-" + step.ToString("D9", CultureInfo.InvariantCulture) + ".ckpt");
 }
+
+/// <summary>
+/// A checkpoint that could not be written (a full disk, an unwritable folder): the machine's problem, not the run's, so
+/// a worker stops on it rather than fail every point the same way; the older checkpoints are kept.
+/// </summary>
+internal sealed class CheckpointWriteException(string message, Exception inner) : IOException(message, inner);
