@@ -53,6 +53,10 @@ internal static partial class SlurmScript
         }
 
         text.Append(CultureInfo.InvariantCulture, $"#SBATCH --output={Directive("--output", job.Study)}-%A_%a.out\n");
+        // A pre-empted or requeued task runs again (its point, released on SIGTERM, resumes from its checkpoint) and its
+        // log keeps both attempts.
+        text.Append("#SBATCH --requeue\n");
+        text.Append("#SBATCH --open-mode=append\n");
         text.Append("set -euo pipefail\n");
         text.Append(CultureInfo.InvariantCulture, $"cd {Quote(job.WorkingDirectory)}\n");
         text.Append("# The task's cores, for the training kernels (Slurm sets this with --cpus-per-task).\n");

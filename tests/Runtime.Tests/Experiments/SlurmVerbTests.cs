@@ -54,6 +54,8 @@ public sealed class SlurmVerbTests : IDisposable
         Assert.Contains("#SBATCH --gpus=1", lines);
         Assert.Contains("#SBATCH --mem=1G", lines);
         Assert.Contains("#SBATCH --output=FitStudy-%A_%a.out", lines);
+        Assert.Contains("#SBATCH --requeue", lines);
+        Assert.Contains("#SBATCH --open-mode=append", lines);
         Assert.Equal(0, Bash("-n", file).Code);
 
         // Run the script with `exec` and `hostname` stood in for: the worker's arguments as the shell passes them.
