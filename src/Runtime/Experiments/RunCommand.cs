@@ -28,7 +28,7 @@ internal static class RunCommand
 
         var checkpointEvery = new Option<int?>("--checkpoint-every")
         {
-            Description = $"Steps between checkpoints of the point being trained (default {Training.Trainer.DefaultCheckpointEvery}; 0: none), kept in STORE.checkpoints/<run id>/; an interrupted point resumes from its last good one (CPU backend, SQLite store).",
+            Description = $"Steps between checkpoints of the point being trained (default {Training.Trainer.DefaultCheckpointEvery}; 0: none), kept in STORE.checkpoints/<run id>/; an interrupted point resumes from its last good one (any backend; SQLite store).",
         };
 
         var workers = new Option<int?>("--workers")

@@ -104,6 +104,15 @@ public sealed class DeviceNetwork : IDisposable
         }
     }
 
+    /// <summary>After a checkpoint's restore into the host network: every layer's topology uploaded again (the parameters go up apart).</summary>
+    internal void UploadTopology()
+    {
+        foreach (var layer in layers)
+        {
+            layer.UploadTopology();
+        }
+    }
+
     /// <summary>
     /// RigL's dense gradient rows of every layer from the device's last backward, its input and ∂loss/∂z copied to the
     /// host now (a later forward cannot change them); looked up by the host layer.
