@@ -166,14 +166,14 @@ public sealed class WorkerProcessTests(ITestOutputHelper output) : IDisposable
         // SIGKILL somewhere between steps 300 and 1200 of 1500 (progress lines every 150 steps; checkpoints every 100).
         int printed = 150 * Random.Shared.Next(2, 9);
         string[] args = ["DeviceResumeStudy", "run", "--backend", "ilgpu-cpu", "--lease", "2", "--checkpoint-every", "100"];
-        using Worker killed = StartOn(Db, TestProgram, args);
+        using Worker killed = StartProgram(Db, TestProgram, args);
         killed.WaitForOutput($"step {printed}/1500");
         killed.Kill();
         Thread.Sleep(TimeSpan.FromSeconds(2.5));
-        using Worker resumed = StartOn(Db, TestProgram, args);
+        using Worker resumed = StartProgram(Db, TestProgram, args);
         resumed.WaitForExit();
         string whole = Path.Combine(_folder, "whole.db");
-        using Worker uninterrupted = StartOn(whole, TestProgram, "DeviceResumeStudy", "run", "--backend", "ilgpu-cpu", "--checkpoint-every", "0");
+        using Worker uninterrupted = StartProgram(whole, TestProgram, "DeviceResumeStudy", "run", "--backend", "ilgpu-cpu", "--checkpoint-every", "0");
         uninterrupted.WaitForExit();
 
         output.WriteLine($"killed after printing step {printed}");
@@ -228,11 +228,11 @@ public sealed class WorkerProcessTests(ITestOutputHelper output) : IDisposable
     /// <summary>This test assembly as a program: the generator wrote its Main over its [Experiment] studies (study name first).</summary>
     private static string TestProgram => typeof(WorkerProcessTests).Assembly.Location;
 
-    private Worker Start(params string[] args) => StartOn(Db, QuickStart, args);
+    private Worker Start(params string[] args) => StartOn(Db, args);
 
-    private Worker StartOn(string db, params string[] args) => StartOn(db, QuickStart, args);
+    private Worker StartOn(string db, params string[] args) => StartProgram(db, QuickStart, args);
 
-    private Worker StartOn(string db, string dll, params string[] args)
+    private Worker StartProgram(string db, string dll, params string[] args)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
