@@ -9,7 +9,8 @@ namespace SparseDsl.EndToEnd.Tests;
 /// <summary>
 /// The QuickStart example's generated program as separate <c>run</c> processes on one store, as a user starts them:
 /// two at once share the grid, a second one leaves a point the first is training alone, a killed worker's point is
-/// reclaimed once its lease expires, and SIGTERM releases the point and checkpoints the store.
+/// reclaimed once its lease expires (and resumes from its checkpoint: on the device backend too, through this test
+/// assembly's own generated program), and SIGTERM releases the point and checkpoints the store.
 /// </summary>
 public sealed class WorkerProcessTests(ITestOutputHelper output) : IDisposable
 {
