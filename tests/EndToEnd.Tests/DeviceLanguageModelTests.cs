@@ -195,6 +195,90 @@ public sealed class DeviceLanguageModelTests(ITestOutputHelper output) : IDispos
         }
     }
 
+    [Fact]
+    public void StoppedDeviceLanguageModelResumed_EqualsTheUninterruptedDeviceRunBitForBit()
+    {
+        // RigL on 4×4 blocks of a rotary SwiGLU model, AdamW with moment warm-up (per-weight ages): stopped after step 17,
+        // resumed from the checkpoint at 14 in a fresh network on a fresh device network.
+        const int Steps = 24, Every = 7, StopAfter = 17;
+        var schedule = Expressions.ParseSchedule("rigl every=5 drop=0.3").Value!;
+        var optimizer = Expressions.ParseOptimizer("adamw lr=1e-2 wd=0.1 moment-warmup=4").Value!;
+        var regime = DataRegime.ForTokens(uniqueTokens: 12 * 8, context: 8, epochs: 10);
+        var settings = new TrainingSettings(Steps, Batch: 2, EvalEvery: 10, optimizer, Loss.NextToken, 3, schedule, regime);
+        using var accelerator = context.CreateCPUAccelerator(0);
+
+        var whole = TrainOnDevice(accelerator, settings, folder: null, resume: null, stopAfter: null, Every);
+        string path = Path.Combine(Path.GetTempPath(), "sparsedsl-device-lm-ckpt-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var folder = new CheckpointFolder(path);
+            var stopped = TrainOnDevice(accelerator, settings, folder, resume: null, StopAfter, Every);
+            Assert.Equal(whole.Log.Losses.Take(StopAfter), stopped.Log.Losses);
+            var checkpoint = folder.LoadLatest(warning => Assert.Fail(warning))!;
+            Assert.Equal(14, checkpoint.Step);
+
+            var resumed = TrainOnDevice(accelerator, settings, folder: null, checkpoint, stopAfter: null, Every);
+
+            Assert.Equal(whole.Log.Losses.Skip(14), resumed.Log.Losses);
+            Assert.Equal(whole.Log.Evals.Where(e => e.Step > 14).Select(e => (e.Step, e.TestLoss, e.TestAccuracy, e.SamplesSeen)),
+                resumed.Log.Evals.Select(e => (e.Step, e.TestLoss, e.TestAccuracy, e.SamplesSeen)));
+            Assert.Equal(whole.Log.Updates.Where(u => u.Step > 14).Select(u => (u.Step, u.LossBefore, u.LossAfter)), resumed.Log.Updates.Select(u => (u.Step, u.LossBefore, u.LossAfter)));
+            Assert.NotEmpty(resumed.Log.Updates);
+            foreach (var (a, b) in whole.Network.Matrices.Zip(resumed.Network.Matrices))
+            {
+                Assert.Equal(a.Weight.Format.ActiveUnits(), b.Weight.Format.ActiveUnits());
+            }
+
+            foreach (var (a, b) in whole.Network.Parameters.Zip(resumed.Network.Parameters))
+            {
+                Assert.Equal(a.Values.Select(BitConverter.SingleToInt32Bits), b.Values.Select(BitConverter.SingleToInt32Bits));
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+    }
+
+    private static (ITokenNetwork Network, Log Log) TrainOnDevice(
+        ILGPU.Runtime.Accelerator accelerator, TrainingSettings settings, CheckpointFolder? folder, TrainingCheckpoint? resume, int? stopAfter, int every)
+    {
+        var host = Create(nameof(DeviceLlamaLm), Options("block 4x4", settings.Schedule));
+        using var network = ((IDeviceTokenNetworkSource)host).CreateDeviceNetwork(accelerator);
+        var log = new Log([], [], []);
+        using var stop = new CancellationTokenSource();
+        var trainer = new DeviceTokenTrainer(network, Corpus, settings)
+        {
+            EvalSequences = 8,
+            StepCompleted = (step, loss) =>
+            {
+                log.Losses.Add(loss);
+                if (step == stopAfter)
+                {
+                    stop.Cancel();
+                }
+            },
+            Evaluated = log.Evals.Add,
+            TopologyUpdated = log.Updates.Add,
+            Checkpoints = folder,
+            CheckpointEvery = every,
+            ResumeFrom = resume,
+        };
+        if (stopAfter is null)
+        {
+            trainer.Run();
+        }
+        else
+        {
+            Assert.ThrowsAny<OperationCanceledException>(() => trainer.Run(stop.Token));
+        }
+
+        return (host, log);
+    }
+
     private static NetworkOptions Options(string? pattern, SparsityScheduleSpec? schedule) =>
         new(0.5, Distribution.Uniform, 11, pattern is null ? null : Expressions.ParsePattern(pattern).Value, schedule);
 

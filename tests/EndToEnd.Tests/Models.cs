@@ -94,3 +94,12 @@ public partial class GridBlockMlp
 [Experiment(typeof(GridBlockMlp), Data = "synthetic", Steps = 30, Batch = 16)]
 [Grid("pattern", "unstructured, block 4x4, block 2x8, rows")]
 public static partial class GridBlockStudy;
+
+/// <summary>
+/// A dynamic schedule with per-weight ages on <see cref="DeviceMlp"/>, for the worker-process test that kills a device
+/// run: this test assembly's own generated program trains it with <c>--backend ilgpu-cpu</c>.
+/// </summary>
+[Experiment(typeof(DeviceMlp), Data = "synthetic", Steps = 1500, Batch = 16, EvalEvery = 100)]
+[Optimizer("adamw lr=1e-2 wd=1e-4 moment-warmup=10")]
+[SparsitySchedule("rigl every=50 drop=0.3")]
+public static partial class DeviceResumeStudy;

@@ -9,7 +9,8 @@ namespace SparseDsl.EndToEnd.Tests;
 /// <summary>
 /// The QuickStart example's generated program as separate <c>run</c> processes on one store, as a user starts them:
 /// two at once share the grid, a second one leaves a point the first is training alone, a killed worker's point is
-/// reclaimed once its lease expires, and SIGTERM releases the point and checkpoints the store.
+/// reclaimed once its lease expires (and resumes from its checkpoint: on the device backend too, through this test
+/// assembly's own generated program), and SIGTERM releases the point and checkpoints the store.
 /// </summary>
 public sealed class WorkerProcessTests(ITestOutputHelper output) : IDisposable
 {
@@ -156,6 +157,50 @@ public sealed class WorkerProcessTests(ITestOutputHelper output) : IDisposable
         Assert.False(Directory.Exists(Path.Combine(Db + ".checkpoints", run.Id)), "a finished run's checkpoints are deleted");
     }
 
+    /// <summary>
+    /// The same on the device backend (the ILGPU emulator) with a dynamic schedule: <see cref="DeviceResumeStudy"/>
+    /// (RigL every 50 steps, AdamW with per-weight ages) in this test assembly's own generated program.
+    /// </summary>
+    [Fact]
+    public void KilledDeviceWorker_ResumesFromItsLastCheckpoint_AndStoresWhatAnUninterruptedDeviceRunStores()
+    {
+        // SIGKILL somewhere between steps 300 and 1200 of 1500 (progress lines every 150 steps; checkpoints every 100).
+        int printed = 150 * Random.Shared.Next(2, 9);
+        string[] args = ["DeviceResumeStudy", "run", "--backend", "ilgpu-cpu", "--lease", "2", "--checkpoint-every", "100"];
+        using Worker killed = StartProgram(Db, TestProgram, args);
+        killed.WaitForOutput($"step {printed}/1500");
+        killed.Kill();
+        Thread.Sleep(TimeSpan.FromSeconds(2.5));
+        using Worker resumed = StartProgram(Db, TestProgram, args);
+        resumed.WaitForExit();
+        string whole = Path.Combine(_folder, "whole.db");
+        using Worker uninterrupted = StartProgram(whole, TestProgram, "DeviceResumeStudy", "run", "--backend", "ilgpu-cpu", "--checkpoint-every", "0");
+        uninterrupted.WaitForExit();
+
+        output.WriteLine($"killed after printing step {printed}");
+        Assert.True(resumed.Code == 0, resumed.Stderr);
+        Assert.True(uninterrupted.Code == 0, uninterrupted.Stderr);
+        Assert.Contains("backend ilgpu-cpu", resumed.Stdout, StringComparison.Ordinal);
+        var resumedAt = System.Text.RegularExpressions.Regex.Match(resumed.Stdout, "resuming [0-9a-f]+ from its checkpoint at step ([1-9][0-9]*)");
+        Assert.True(resumedAt.Success, resumed.Stdout);
+        Assert.InRange(int.Parse(resumedAt.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), printed - 100, 1499);
+        using IResultStore store = ResultStores.Open(Db);
+        using IResultStore reference = ResultStores.Open(whole);
+        RunRecord run = store.ListRuns("DeviceResumeStudy").Single();
+        RunRecord expected = reference.ListRuns("DeviceResumeStudy").Single();
+        Assert.Equal((RunStatus.Finished, 2), (run.Status, run.Attempts));
+        Assert.Equal((expected.Final!.TrainLoss, expected.Final.TestLoss, expected.Final.TestAccuracy, expected.Final.SamplesSeen, expected.ActiveParameters),
+            (run.Final!.TrainLoss, run.Final.TestLoss, run.Final.TestAccuracy, run.Final.SamplesSeen, run.ActiveParameters));
+        static object Figures(EvalRecord e) => (e.Step, e.SamplesSeen, e.TrainLoss, e.TestLoss, e.TrainAccuracy, e.TestAccuracy);
+        Assert.Equal(reference.GetEvals(expected.Id).Select(Figures), store.GetEvals(run.Id).Select(Figures));
+        // Every topology update (RigL's, from the device's gradients): the losses around it and each layer's counts.
+        static object Metric(MetricRecord m) => (m.Step, m.Name, m.Value);
+        var updates = reference.GetMetrics(expected.Id, TopologyMetrics.Prefix).Select(Metric).ToList();
+        Assert.NotEmpty(updates);
+        Assert.Equal(updates, store.GetMetrics(run.Id, TopologyMetrics.Prefix).Select(Metric));
+        Assert.False(Directory.Exists(Path.Combine(Db + ".checkpoints", run.Id)), "a finished run's checkpoints are deleted");
+    }
+
     [Fact]
     public void Sigterm_ReleasesThePoint_ExitCode143_AndTheFileAloneHoldsItsEvaluations()
     {
@@ -178,11 +223,18 @@ public sealed class WorkerProcessTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(run.Worker, next.TakenOverFrom);
     }
 
+    /// <summary>The QuickStart example's program.</summary>
+    private static string QuickStart => typeof(WorkerProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "QuickStartDll").Value!;
+
+    /// <summary>This test assembly as a program: the generator wrote its Main over its [Experiment] studies (study name first).</summary>
+    private static string TestProgram => typeof(WorkerProcessTests).Assembly.Location;
+
     private Worker Start(params string[] args) => StartOn(Db, args);
 
-    private Worker StartOn(string db, params string[] args)
+    private Worker StartOn(string db, params string[] args) => StartProgram(db, QuickStart, args);
+
+    private Worker StartProgram(string db, string dll, params string[] args)
     {
-        string dll = typeof(WorkerProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "QuickStartDll").Value!;
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             WorkingDirectory = _folder,

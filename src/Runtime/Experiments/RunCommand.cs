@@ -28,7 +28,7 @@ internal static class RunCommand
 
         var checkpointEvery = new Option<int?>("--checkpoint-every")
         {
-            Description = $"Steps between checkpoints of the point being trained (default {Training.Trainer.DefaultCheckpointEvery}; 0: none), kept in the checkpoint folder's <run id>/; an interrupted point resumes from its last good one.",
+            Description = $"Steps between checkpoints of the point being trained (default {Training.Trainer.DefaultCheckpointEvery}; 0: none), kept in the checkpoint folder's <run id>/; an interrupted point resumes from its last good one (any backend).",
         };
 
         var checkpointDir = new Option<string?>("--checkpoint-dir")

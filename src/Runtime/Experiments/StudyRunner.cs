@@ -28,8 +28,9 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Train
     public TimeSpan Lease { get; init; } = DefaultLease;
 
     /// <summary>
-    /// The folder under which each point's checkpoints go (<c>ROOT/&lt;run id&gt;/</c>), or null for none. On the CPU
-    /// kernels a point with a good checkpoint there resumes from it; the device backend does not checkpoint yet.
+    /// The folder under which each point's checkpoints go (<c>ROOT/&lt;run id&gt;/</c>), or null for none. A point with a
+    /// good checkpoint there resumes from it, on the CPU kernels and on the device backend alike (one format: the device
+    /// state is downloaded into the host network for each checkpoint and uploaded again on resume).
     /// </summary>
     public string? CheckpointRoot { get; init; }
 
@@ -70,7 +71,7 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Train
         using var heartbeat = new LeaseHeartbeat(store, claim, Lease, cancellation);
         INetwork network;
         TrainingSettings settings;
-        CheckpointFolder? checkpoints = Accelerator is null && CheckpointRoot is { } root ? new CheckpointFolder(Path.Combine(root, point.Id)) : null;
+        CheckpointFolder? checkpoints = CheckpointRoot is { } root ? new CheckpointFolder(Path.Combine(root, point.Id)) : null;
         TrainingCheckpoint? resume = null;
         try
         {
@@ -236,6 +237,9 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Train
                     StepCompleted = stepCompleted,
                     Evaluated = evaluated,
                     TopologyUpdated = topologyUpdated,
+                    Checkpoints = checkpoints,
+                    CheckpointEvery = CheckpointEvery,
+                    ResumeFrom = resume,
                 }.Run(cancellation);
             }
 
@@ -271,6 +275,14 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Train
         }
 
         using var deviceNetwork = source.CreateDeviceNetwork(Accelerator);
-        return new DeviceTrainer(deviceNetwork, images, settings) { StepCompleted = stepCompleted, Evaluated = evaluated, TopologyUpdated = topologyUpdated }.Run(cancellation);
+        return new DeviceTrainer(deviceNetwork, images, settings)
+        {
+            StepCompleted = stepCompleted,
+            Evaluated = evaluated,
+            TopologyUpdated = topologyUpdated,
+            Checkpoints = checkpoints,
+            CheckpointEvery = CheckpointEvery,
+            ResumeFrom = resume,
+        }.Run(cancellation);
     }
 }

@@ -79,7 +79,14 @@ public sealed class Trainer(ISparseNetwork network, Dataset data, TrainingSettin
     }
 
     /// <summary>Where a resumed run goes on from: <paramref name="resume"/>'s weights, topology and optimizer state restored.</summary>
-    internal static TrainingLoop.Position? Resume(TrainingCheckpoint? resume, INetwork network, IOptimizer optimizer, TrainingSettings settings)
+    internal static TrainingLoop.Position? Resume(TrainingCheckpoint? resume, INetwork network, IOptimizer optimizer, TrainingSettings settings) =>
+        Resume(resume, network, ((Optimizer)optimizer).RestoreStepCount, settings);
+
+    /// <summary>
+    /// As <see cref="Resume(TrainingCheckpoint?, INetwork, IOptimizer, TrainingSettings)"/> for an optimizer that keeps its
+    /// step elsewhere (on the device): <paramref name="restoreOptimizerSteps"/> receives the checkpoint's step count.
+    /// </summary>
+    internal static TrainingLoop.Position? Resume(TrainingCheckpoint? resume, INetwork network, Action<int> restoreOptimizerSteps, TrainingSettings settings)
     {
         if (resume is null)
         {
@@ -91,18 +98,25 @@ public sealed class Trainer(ISparseNetwork network, Dataset data, TrainingSettin
             throw new InvalidDataException($"the checkpoint is at step {resume.Step}, not before the run's last step {settings.Steps}");
         }
 
-        resume.Restore(network, optimizer, settings.Seed);
+        resume.Restore(network, restoreOptimizerSteps, settings.Seed);
         return new TrainingLoop.Position(resume.Step, resume.TrainLossSum, resume.TrainHits, resume.SeenSinceEval, resume.DataEpoch, resume.DataOffset);
     }
 
     /// <summary>Saves a checkpoint into <paramref name="folder"/> after every <paramref name="every"/> steps but the last; null when none are kept.</summary>
     internal static Action<TrainingLoop.Position>? CheckpointHook(CheckpointFolder? folder, int every, INetwork network, IOptimizer optimizer, TrainingSettings settings) =>
+        CheckpointHook(folder, every, settings, position => TrainingCheckpoint.Capture(network, optimizer, position, settings.Seed));
+
+    /// <summary>
+    /// The same cadence with the state taken by <paramref name="capture"/>, called only on a checkpoint step (the device
+    /// trainer downloads its state there, not after every step).
+    /// </summary>
+    internal static Action<TrainingLoop.Position>? CheckpointHook(CheckpointFolder? folder, int every, TrainingSettings settings, Func<TrainingLoop.Position, TrainingCheckpoint> capture) =>
         folder is not null && every > 0
             ? position =>
             {
                 if (position.Step % every == 0 && position.Step < settings.Steps)
                 {
-                    folder.Save(TrainingCheckpoint.Capture(network, optimizer, position, settings.Seed));
+                    folder.Save(capture(position));
                 }
             }
             : null;

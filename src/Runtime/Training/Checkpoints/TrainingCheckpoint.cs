@@ -27,7 +27,15 @@ public sealed record TrainingCheckpoint(
     IReadOnlyList<ParameterState> Parameters)
 {
     /// <summary>Takes the state of <paramref name="network"/> and <paramref name="optimizer"/> after <paramref name="loop"/>'s step.</summary>
-    internal static TrainingCheckpoint Capture(INetwork network, IOptimizer optimizer, TrainingLoop.Position loop, long seed)
+    internal static TrainingCheckpoint Capture(INetwork network, IOptimizer optimizer, TrainingLoop.Position loop, long seed) =>
+        Capture(network, optimizer.StepCount, loop, seed);
+
+    /// <summary>
+    /// Takes the state of <paramref name="network"/>'s parameters (values, slots, ages, topology) after <paramref name="loop"/>'s
+    /// step, with the optimizer's shared step count given apart: a device optimizer keeps its own and its state is
+    /// downloaded into these parameters first.
+    /// </summary>
+    internal static TrainingCheckpoint Capture(INetwork network, int optimizerSteps, TrainingLoop.Position loop, long seed)
     {
         var weights = WeightsByParameter(network);
         var states = new List<ParameterState>();
@@ -43,14 +51,21 @@ public sealed record TrainingCheckpoint(
                 units is null ? null : (int[])units.Clone()));
         }
 
-        return new TrainingCheckpoint(loop.Step, seed, optimizer.StepCount, loop.LossSum, loop.Hits, loop.SeenSinceEval, loop.Epoch, loop.Offset, states);
+        return new TrainingCheckpoint(loop.Step, seed, optimizerSteps, loop.LossSum, loop.Hits, loop.SeenSinceEval, loop.Epoch, loop.Offset, states);
     }
 
     /// <summary>
     /// Puts this state into <paramref name="network"/> (built from the same config) and <paramref name="optimizer"/>
     /// (created over its parameters): topology, values, slots, ages and the optimizer's step.
     /// </summary>
-    internal void Restore(INetwork network, IOptimizer optimizer, long seed)
+    internal void Restore(INetwork network, IOptimizer optimizer, long seed) =>
+        Restore(network, ((Optimizer)optimizer).RestoreStepCount, seed);
+
+    /// <summary>
+    /// Puts this state into <paramref name="network"/>'s parameters (each already holding optimizer state of the right
+    /// shape) and hands the optimizer's step to <paramref name="restoreOptimizerSteps"/> (a device optimizer's own counter).
+    /// </summary>
+    internal void Restore(INetwork network, Action<int> restoreOptimizerSteps, long seed)
     {
         if (seed != Seed)
         {
@@ -84,7 +99,7 @@ public sealed record TrainingCheckpoint(
             }
         }
 
-        ((Optimizer)optimizer).RestoreStepCount(OptimizerSteps);
+        restoreOptimizerSteps(OptimizerSteps);
     }
 
     private static Dictionary<Parameter, SparseWeight> WeightsByParameter(INetwork network) =>

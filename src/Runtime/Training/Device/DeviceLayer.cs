@@ -120,6 +120,16 @@ internal sealed class DeviceLayer : IDisposable
             return;
         }
 
+        UploadTopology();
+        Weights.UploadAll();
+    }
+
+    /// <summary>
+    /// The host weight's index arrays uploaded into a storage of its format, whatever its version: a resumed run's
+    /// restored topology (its parameters' values and state are uploaded apart, by <see cref="DeviceParameter.UploadAll"/>).
+    /// </summary>
+    public void UploadTopology()
+    {
         // A format can change kind here (gradual pruning takes a layer from dense to sparse): the new storage is
         // built, and refused if need be, before the old one goes.
         DeviceStorage next = DeviceStorage.Create(accelerator, host, kernels, storage);
@@ -129,7 +139,6 @@ internal sealed class DeviceLayer : IDisposable
             storage = next;
         }
 
-        Weights.UploadAll();
         uploadedVersion = host.Weight.Version;
     }
 

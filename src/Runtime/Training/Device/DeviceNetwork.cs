@@ -9,7 +9,7 @@ namespace SparseDsl.Training.Device;
 /// Built by the generated <c>CreateDeviceNetwork(Accelerator)</c>; the CPU network is not touched until
 /// <see cref="CopyToHost"/>.
 /// </summary>
-public sealed class DeviceNetwork : IDisposable
+public sealed class DeviceNetwork : IDeviceTopology, IDisposable
 {
     private readonly DeviceLayer[] layers;
     private readonly DeviceParameter[] parameters;
@@ -101,6 +101,15 @@ public sealed class DeviceNetwork : IDisposable
         foreach (var layer in layers)
         {
             layer.UploadAfterUpdate();
+        }
+    }
+
+    /// <summary>After a checkpoint's restore into the host network: every layer's topology uploaded again (the parameters go up apart).</summary>
+    internal void UploadTopology()
+    {
+        foreach (var layer in layers)
+        {
+            layer.UploadTopology();
         }
     }
 

@@ -78,6 +78,16 @@ public sealed class DeviceOptimizer : IDisposable
     public long StateBytes =>
         parameters.Sum(p => p.StateBytes);
 
+    /// <summary>Steps taken so far: AdamW's shared t, whose bias corrections a checkpoint must continue from.</summary>
+    internal int StepCount => stepCount;
+
+    /// <summary>Sets the step count from a checkpoint: the next <see cref="Step"/> is number <paramref name="count"/> + 1.</summary>
+    internal void RestoreStepCount(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        stepCount = count;
+    }
+
     /// <summary>One update of every parameter from its device gradient, at the 0-based step <paramref name="step"/>.</summary>
     public void Step(int step)
     {

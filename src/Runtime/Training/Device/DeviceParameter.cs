@@ -88,7 +88,7 @@ public sealed class DeviceParameter : IDisposable
     internal void DownloadAll()
     {
         CopyToHost();
-        Host.AllocateState(slots.Length, AgeLimit);
+        AllocateHostState();
         for (int s = 0; s < slots.Length; s++)
         {
             slots[s].View.CopyToCPU(Host.Slots[s]);
@@ -97,6 +97,9 @@ public sealed class DeviceParameter : IDisposable
         NarrowAges?.View.CopyToCPU(Host.Ages!.Narrow!);
         WideAges?.View.CopyToCPU(Host.Ages!.Wide!);
     }
+
+    /// <summary>Fresh zero state on the host parameter of this one's shape (slots and age width), for a download or a checkpoint's restore into it.</summary>
+    internal void AllocateHostState() => Host.AllocateState(slots.Length, AgeLimit);
 
     /// <summary>The host parameter's values and state after a topology change, into buffers of its new length (gradient zeroed).</summary>
     internal void UploadAll()

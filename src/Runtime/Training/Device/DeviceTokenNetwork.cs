@@ -175,6 +175,15 @@ public sealed class DeviceTokenNetwork : IDeviceTopology, IDisposable
         }
     }
 
+    /// <summary>Every matrix's index arrays uploaded from its host weight, whatever its version (a resumed run's restored topology).</summary>
+    internal void UploadTopology()
+    {
+        foreach (var layer in Layers)
+        {
+            layer.UploadTopology();
+        }
+    }
+
     /// <summary>RigL's dense gradient rows of every matrix from the last backward, copied to the host now; looked up by host matrix.</summary>
     public Func<Linear, Sparse.DenseGradientRows> CaptureDenseGradients()
     {

@@ -19,6 +19,15 @@ public sealed class DeviceTokenTrainer(DeviceTokenNetwork network, TokenCorpus c
     /// <summary>Called after every topology update of a dynamic schedule (run on the host, uploaded after).</summary>
     public Action<TopologyUpdate>? TopologyUpdated { get; init; }
 
+    /// <summary>Where checkpoints are written (the CPU trainer's format: the device state is downloaded for each); none when null.</summary>
+    public CheckpointFolder? Checkpoints { get; init; }
+
+    /// <summary>A checkpoint is written after every this many steps (not after the last); 0 writes none.</summary>
+    public int CheckpointEvery { get; init; } = Trainer.DefaultCheckpointEvery;
+
+    /// <summary>A checkpoint of this run to go on from: restored into the host network, then uploaded; bit for bit as if it had never stopped.</summary>
+    public TrainingCheckpoint? ResumeFrom { get; init; }
+
     /// <summary>Validation chunks an evaluation reads (<see cref="TokenTrainer.EvalSequences"/>).</summary>
     public int EvalSequences { get; init; } = TokenTrainer.DefaultEvalSequences;
 
@@ -31,6 +40,9 @@ public sealed class DeviceTokenTrainer(DeviceTokenNetwork network, TokenCorpus c
         settings = settings with { Regime = (settings.Regime ?? new DataRegime()) with { TokensPerExample = T } };
         int chunks = TokenTrainer.Validate(host, corpus, settings);
         using var optimizer = new DeviceOptimizer(network.Accelerator, settings.Optimizer, network.Parameters, settings.Steps);
+        var checkpoints = new DeviceCheckpoints(network.Accelerator, host, network.Parameters, optimizer, network.UploadTopology);
+        // Before the schedule is built, as on the CPU: it starts from the restored topology.
+        TrainingLoop.Position? start = checkpoints.Resume(ResumeFrom, settings);
         var dynamic = DynamicSparsity.For(host, settings.Schedule, settings.Steps);
         var ids = new int[batch * T];     // [batch, T]
         var targets = new int[batch * T]; // [batch, T]
@@ -49,7 +61,9 @@ public sealed class DeviceTokenTrainer(DeviceTokenNetwork network, TokenCorpus c
             Evaluated,
             cancellation,
             DeviceTopologyHook.Create(dynamic, network, _ => network.Evaluate(ids, targets, batch).Loss),
-            TopologyUpdated);
+            TopologyUpdated,
+            start,
+            checkpoints.Hook(Checkpoints, CheckpointEvery, settings));
 
         network.CopyToHost();
         long stateBytes = network.Parameters.Sum(p => 2L * p.Length * sizeof(float)) + optimizer.StateBytes;

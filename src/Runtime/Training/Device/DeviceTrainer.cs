@@ -22,6 +22,18 @@ public sealed class DeviceTrainer(DeviceNetwork network, Dataset data, TrainingS
     /// <summary>Called after every topology update of a dynamic schedule (run on the host, uploaded after).</summary>
     public Action<TopologyUpdate>? TopologyUpdated { get; init; }
 
+    /// <summary>Where checkpoints are written (the CPU trainer's format: the device state is downloaded for each); none when null.</summary>
+    public CheckpointFolder? Checkpoints { get; init; }
+
+    /// <summary>A checkpoint is written after every this many steps (not after the last); 0 writes none.</summary>
+    public int CheckpointEvery { get; init; } = Trainer.DefaultCheckpointEvery;
+
+    /// <summary>
+    /// A checkpoint of this run (same network config and settings) to go on from: restored into
+    /// the host network, then uploaded; training continues after its step bit for bit as if it had never stopped.
+    /// </summary>
+    public TrainingCheckpoint? ResumeFrom { get; init; }
+
     public TrainingSummary Run(CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -29,6 +41,9 @@ public sealed class DeviceTrainer(DeviceNetwork network, Dataset data, TrainingS
 
         var accelerator = network.Accelerator;
         using var optimizer = new DeviceOptimizer(accelerator, settings.Optimizer, network.Parameters, settings.Steps);
+        var checkpoints = new DeviceCheckpoints(accelerator, network.Host, network.Parameters, optimizer, network.UploadTopology);
+        // Before the schedule is built, as on the CPU: it starts from the restored topology.
+        TrainingLoop.Position? start = checkpoints.Resume(ResumeFrom, settings);
         using var loss = new DeviceLoss(accelerator, settings.Loss, network.OutputSize);
         var dynamic = DynamicSparsity.For(network.Host, settings.Schedule, settings.Steps);
         int batch = settings.Batch;
@@ -51,25 +66,11 @@ public sealed class DeviceTrainer(DeviceNetwork network, Dataset data, TrainingS
             StepCompleted,
             Evaluated,
             cancellation,
-            dynamic is null ? null : (completed, labels) =>
-            {
-                if (!dynamic.UpdatesAfter(completed))
-                {
-                    return null;
-                }
-
-                // As the CPU trainer: the same batch just before and just after the update, RigL's gradient sources
-                // (the step's activations and ∂loss/∂z) copied to the host first. The update runs on the host over the
-                // downloaded values and state, then the changed layers go up again.
-                var gradients = dynamic.NeedsGradient ? network.CaptureDenseGradients() : null;
-                double BatchLoss() => loss.Compute(network.Forward(input.View, batch), labels, batch).LossSum / batch;
-                double before = BatchLoss();
-                network.DownloadForUpdate();
-                var layers = dynamic.Update(completed, gradients);
-                network.UploadAfterUpdate();
-                return new TopologyUpdate(completed, before, BatchLoss(), layers);
-            },
-            TopologyUpdated);
+            // As the CPU trainer: the same batch just before and just after the update (a forward over the input still on the device).
+            DeviceTopologyHook.Create(dynamic, network, labels => loss.Compute(network.Forward(input.View, batch), labels, batch).LossSum / batch),
+            TopologyUpdated,
+            start,
+            checkpoints.Hook(Checkpoints, CheckpointEvery, settings));
 
         network.CopyToHost();
         long stateBytes = network.Parameters.Sum(p => 2L * p.Length * sizeof(float)) + optimizer.StateBytes;
