@@ -8,7 +8,7 @@ namespace SparseDsl.Training;
 /// A fully connected layer: y[out, batch] = act(W · x[in, batch] + b), with W a <see cref="SparseWeight"/> whose
 /// format (dense, CSR, …) runs the kernels and may change during training. Generated networks call it layer by layer.
 /// </summary>
-public abstract class Linear : Layer
+public abstract class Linear : Layer, ILinearPass<float[]>
 {
     private protected readonly Parameter bias;
     private protected float[]? output;             // [out, batch]
@@ -72,6 +72,10 @@ public abstract class Linear : Layer
     /// ∂loss/∂x [in, batch] when <paramref name="needInputGradient"/>.
     /// </summary>
     public abstract float[]? Backward(float[] outputGradient, int batch, bool needInputGradient);
+
+    float[] ILinearPass<float[]>.Output => LastOutput;
+
+    float[] ILinearPass<float[]>.Backward(float[] dy, int tokens) => Backward(dy, tokens, needInputGradient: true)!;
 
     /// <summary>
     /// RigL's grow score of the last Backward: |∂loss/∂W| for weight rows [firstRow, firstRow + rowCount), inactive

@@ -9,7 +9,7 @@ namespace SparseDsl.Training.Device;
 /// format is). Activations are feature-major [features, batch] as on the CPU; buffers are sized for the largest batch
 /// seen, and the kernels index with the current batch.
 /// </summary>
-internal sealed class DeviceLayer : IDisposable
+internal sealed class DeviceLayer : ILinearPass<ArrayView<float>>, IDisposable
 {
     private readonly Accelerator accelerator;
     private readonly int inputs;
@@ -101,6 +101,9 @@ internal sealed class DeviceLayer : IDisposable
 
         return dx;
     }
+
+    /// <summary>∂loss/∂x of a block's matrix (always needed there).</summary>
+    ArrayView<float> ILinearPass<ArrayView<float>>.Backward(ArrayView<float> dy, int tokens) => Backward(dy, tokens, needInputGradient: true);
 
     /// <summary>Values, gradients and optimizer state of both parameters into the host layer, before a topology change there.</summary>
     public void DownloadForUpdate()

@@ -86,53 +86,27 @@ public sealed class DeviceNetwork : IDeviceTopology, IDisposable
     }
 
     /// <summary>Before a topology change on the host: every layer's values, gradients and optimizer state copied into the CPU network.</summary>
-    public void DownloadForUpdate()
-    {
-        Accelerator.Synchronize();
-        foreach (var layer in layers)
-        {
-            layer.DownloadForUpdate();
-        }
-    }
+    public void DownloadForUpdate() =>
+        DeviceLayers.DownloadForUpdate(Accelerator, layers);
 
     /// <summary>After a topology change on the host: the layers whose weight changed are uploaded again (indices, values, state).</summary>
-    public void UploadAfterUpdate()
-    {
-        foreach (var layer in layers)
-        {
-            layer.UploadAfterUpdate();
-        }
-    }
+    public void UploadAfterUpdate() =>
+        DeviceLayers.UploadAfterUpdate(layers);
 
     /// <summary>After a checkpoint's restore into the host network: every layer's topology uploaded again (the parameters go up apart).</summary>
-    internal void UploadTopology()
-    {
-        foreach (var layer in layers)
-        {
-            layer.UploadTopology();
-        }
-    }
+    internal void UploadTopology() =>
+        DeviceLayers.UploadTopology(layers);
 
     /// <summary>
     /// RigL's dense gradient rows of every layer from the device's last backward, its input and ∂loss/∂z copied to the
     /// host now (a later forward cannot change them); looked up by the host layer.
     /// </summary>
-    public Func<Linear, Sparse.DenseGradientRows> CaptureDenseGradients()
-    {
-        Accelerator.Synchronize();
-        var captured = layers.ToDictionary(l => l.Host, l => l.CaptureDenseGradient());
-        return layer => captured[layer];
-    }
+    public Func<Linear, Sparse.DenseGradientRows> CaptureDenseGradients() =>
+        DeviceLayers.CaptureDenseGradients(Accelerator, layers);
 
     /// <summary>Waits for the device, then copies every parameter's values and gradient into the CPU network.</summary>
-    public void CopyToHost()
-    {
-        Accelerator.Synchronize();
-        foreach (var parameter in parameters)
-        {
-            parameter.CopyToHost();
-        }
-    }
+    public void CopyToHost() =>
+        DeviceLayers.CopyToHost(Accelerator, parameters);
 
     public void Dispose()
     {

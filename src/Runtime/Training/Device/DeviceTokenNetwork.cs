@@ -25,7 +25,6 @@ public sealed class DeviceTokenNetwork : IDeviceTopology, IDisposable
     private readonly DeviceTokenBlock[] blocks;
     private readonly DeviceTokenNorm final;
     private readonly DeviceLoss loss;
-    private readonly MemoryBuffer1D<float, Stride1D.Dense>? rotaryCos, rotarySin; // [hd/2, T]
     private readonly DeviceParameter[] parameters;
     private MemoryBuffer1D<int, Stride1D.Dense>? ids;             // [N]
     private MemoryBuffer1D<float, Stride1D.Dense>? embedded;      // x0 [D, N]
@@ -38,21 +37,14 @@ public sealed class DeviceTokenNetwork : IDeviceTopology, IDisposable
     {
         Accelerator = accelerator;
         Host = host;
-        kernels = new DeviceTokenKernels(accelerator);
         var owned = new List<IDisposable>();
         try
         {
+            kernels = Own(new DeviceTokenKernels(accelerator, parts.Blocks.FirstOrDefault()?.Rotary));
             table = Own(new DeviceParameter(accelerator, parts.Table));
             positions = parts.Positions is { } p ? Own(new DeviceParameter(accelerator, p)) : null;
             headTable = parts.HeadTable is { } w ? Own(new DeviceParameter(accelerator, w)) : null;
-            if (parts.Blocks.FirstOrDefault()?.Rotary is { } rotary)
-            {
-                rotaryCos = Own(accelerator.Allocate1D(rotary.Cos));
-                rotarySin = Own(accelerator.Allocate1D(rotary.Sin));
-            }
-
-            var views = rotaryCos is null ? ((ArrayView<float>, ArrayView<float>)?)null : (rotaryCos.View, rotarySin!.View);
-            blocks = [.. parts.Blocks.Select(b => Own(new DeviceTokenBlock(accelerator, kernels, b, host.Context, views, blockKernels[0], blockKernels[1], blockKernels[2])))];
+            blocks = [.. parts.Blocks.Select(b => Own(new DeviceTokenBlock(accelerator, kernels, b, host.Context, blockKernels[0], blockKernels[1], blockKernels[2])))];
             final = Own(new DeviceTokenNorm(accelerator, kernels, parts.Final));
             loss = Own(new DeviceLoss(accelerator, Loss.SoftmaxCrossEntropy, host.Vocab));
         }
@@ -157,54 +149,28 @@ public sealed class DeviceTokenNetwork : IDeviceTopology, IDisposable
     }
 
     /// <summary>Before a topology change on the host: every matrix's values, gradients and optimizer state copied into the CPU network.</summary>
-    public void DownloadForUpdate()
-    {
-        Accelerator.Synchronize();
-        foreach (var layer in Layers)
-        {
-            layer.DownloadForUpdate();
-        }
-    }
+    public void DownloadForUpdate() =>
+        DeviceLayers.DownloadForUpdate(Accelerator, Layers);
 
     /// <summary>After a topology change on the host: the matrices whose weight changed are uploaded again.</summary>
-    public void UploadAfterUpdate()
-    {
-        foreach (var layer in Layers)
-        {
-            layer.UploadAfterUpdate();
-        }
-    }
+    public void UploadAfterUpdate() =>
+        DeviceLayers.UploadAfterUpdate(Layers);
 
     /// <summary>Every matrix's index arrays uploaded from its host weight, whatever its version (a resumed run's restored topology).</summary>
-    internal void UploadTopology()
-    {
-        foreach (var layer in Layers)
-        {
-            layer.UploadTopology();
-        }
-    }
+    internal void UploadTopology() =>
+        DeviceLayers.UploadTopology(Layers);
 
     /// <summary>RigL's dense gradient rows of every matrix from the last backward, copied to the host now; looked up by host matrix.</summary>
-    public Func<Linear, Sparse.DenseGradientRows> CaptureDenseGradients()
-    {
-        Accelerator.Synchronize();
-        var captured = Layers.ToDictionary(l => l.Host, l => l.CaptureDenseGradient());
-        return layer => captured[layer];
-    }
+    public Func<Linear, Sparse.DenseGradientRows> CaptureDenseGradients() =>
+        DeviceLayers.CaptureDenseGradients(Accelerator, Layers);
 
     /// <summary>Waits for the device, then copies every parameter's values and gradient into the CPU network.</summary>
-    public void CopyToHost()
-    {
-        Accelerator.Synchronize();
-        foreach (var parameter in parameters)
-        {
-            parameter.CopyToHost();
-        }
-    }
+    public void CopyToHost() =>
+        DeviceLayers.CopyToHost(Accelerator, parameters);
 
     public void Dispose()
     {
-        foreach (var item in new IDisposable?[] { table, positions, headTable, final, loss, rotaryCos, rotarySin, ids, embedded, logits, dFinal, dLast }
+        foreach (var item in new IDisposable?[] { table, positions, headTable, final, loss, kernels, ids, embedded, logits, dFinal, dLast }
                      .Concat(blocks ?? []))
         {
             item?.Dispose();

@@ -8,7 +8,7 @@ namespace SparseDsl.Training.Device;
 /// A <see cref="NormLayer"/> on the device (layer norm with γ and β, or RMS norm with γ), feature-major [width, tokens]
 /// as on the CPU: keeps its input and per-token statistics from <see cref="Forward"/> for <see cref="Backward"/>.
 /// </summary>
-internal sealed class DeviceTokenNorm : IDisposable
+internal sealed class DeviceTokenNorm : INormPass<ArrayView<float>>, IDisposable
 {
     private readonly Accelerator accelerator;
     private readonly DeviceTokenKernels kernels;

@@ -1,3 +1,4 @@
+using ILGPU.Runtime;
 using SparseDsl.Sparse;
 
 namespace SparseDsl.Training.Device;
@@ -38,4 +39,57 @@ internal static class DeviceTopologyHook
             network.UploadAfterUpdate();
             return new TopologyUpdate(completed, before, batchLoss(labels), layers);
         };
+}
+
+/// <summary>What both device networks do over their weight layers around a host-side topology change or a checkpoint.</summary>
+internal static class DeviceLayers
+{
+    /// <summary>Every layer's values, gradients and optimizer state copied into the host network (after the device is done).</summary>
+    public static void DownloadForUpdate(Accelerator accelerator, IEnumerable<DeviceLayer> layers)
+    {
+        accelerator.Synchronize();
+        foreach (var layer in layers)
+        {
+            layer.DownloadForUpdate();
+        }
+    }
+
+    /// <summary>The layers whose host weight changed uploaded again (indices, values, state).</summary>
+    public static void UploadAfterUpdate(IEnumerable<DeviceLayer> layers)
+    {
+        foreach (var layer in layers)
+        {
+            layer.UploadAfterUpdate();
+        }
+    }
+
+    /// <summary>Every layer's topology uploaded from its host weight, whatever its version (a restored checkpoint's).</summary>
+    public static void UploadTopology(IEnumerable<DeviceLayer> layers)
+    {
+        foreach (var layer in layers)
+        {
+            layer.UploadTopology();
+        }
+    }
+
+    /// <summary>
+    /// RigL's dense gradient rows of every layer from the device's last backward, its input and ∂loss/∂z copied to the
+    /// host now (a later forward cannot change them); looked up by the host layer.
+    /// </summary>
+    public static Func<Linear, DenseGradientRows> CaptureDenseGradients(Accelerator accelerator, IEnumerable<DeviceLayer> layers)
+    {
+        accelerator.Synchronize();
+        var captured = layers.ToDictionary(l => l.Host, l => l.CaptureDenseGradient());
+        return layer => captured[layer];
+    }
+
+    /// <summary>Waits for the device, then copies every parameter's values and gradient into the host network.</summary>
+    public static void CopyToHost(Accelerator accelerator, IEnumerable<DeviceParameter> parameters)
+    {
+        accelerator.Synchronize();
+        foreach (var parameter in parameters)
+        {
+            parameter.CopyToHost();
+        }
+    }
 }

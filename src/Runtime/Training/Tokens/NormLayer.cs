@@ -6,7 +6,7 @@ namespace SparseDsl.Training;
 /// Layer norm (γ, β) or RMS norm (γ only) over the features of each token, feature-major [width, tokens]; keeps its
 /// input and statistics from <see cref="Forward"/> for <see cref="Backward"/>.
 /// </summary>
-public sealed class NormLayer : Layer
+public sealed class NormLayer : Layer, INormPass<float[]>
 {
     private readonly Parameter gain;
     private readonly Parameter? bias;

@@ -3,16 +3,8 @@ using SparseDsl.Kernels;
 namespace SparseDsl.Training;
 
 /// <summary>
-/// One pre-norm transformer block on the residual stream x [D, N] (N = sequences · T tokens), llm.c's order:
-/// <code>
-/// h1 = norm1(x)                              [D, N]
-/// q, k, v = Wq·h1, Wk·h1, Wv·h1              [D, N] each (rotary: q, k rotated per position)
-/// a  = attention(q, k, v)                    [D, N]   causal, per head; P [B, H, T, T] kept
-/// x1 = x + Wo·a                              [D, N]
-/// h2 = norm2(x1)                             [D, N]
-/// g  = gelu(Wup·h2) | silu(Wgate·h2) ⊙ Wup·h2 [H, N]
-/// y  = x1 + Wdown·g                          [D, N]
-/// </code>
+/// One pre-norm transformer block on the residual stream x [D, N] (N = sequences · T tokens) on the CPU: its norms and
+/// matrices, run by the orchestration both backends share (<see cref="BlockPass{T}"/>, llm.c's order, with the shapes).
 /// Every matrix is a <see cref="Linear"/> (its own format, sparse or dense, and its own bias), so each sparsity
 /// pattern and schedule applies to it as to an MLP layer. <typeparamref name="TAttention"/> is D → D,
 /// <typeparamref name="TUp"/> D → H and <typeparamref name="TDown"/> H → D; the JIT bakes their sizes into the kernels.
@@ -32,19 +24,7 @@ public sealed class TransformerBlock<TAttention, TUp, TDown>
     private readonly Linear<TUp>? gate;
     private readonly Linear<TDown> down;
 
-    // Activations kept from Forward for Backward, [rows, N] unless noted.
-    private float[]? attention;     // a [D, N]
-    private float[]? probabilities; // P [B, H, T, T]
-    private float[]? residual1;     // x1 [D, N]
-    private float[]? hidden;        // g [H, N]
-    private float[]? output;        // y [D, N]
-
-    // Gradients, each the owner's alone: a Linear keeps the ∂loss/∂z it was given for RigL's dense gradient.
-    private float[]? dq, dk, dv;    // [D, N]
-    private float[]? dResidual1;    // ∂x1 [D, N]
-    private float[]? dUp, dGate;    // [H, N]
-    private float[]? dHidden1;      // ∂h1 [D, N]
-    private float[]? dInput;        // ∂x [D, N]
+    private readonly BlockPass<float[]> pass;
 
     /// <param name="name">The block's name (<c>Blocks.0</c>); its matrices are <c>Blocks.0.Q</c> … <c>Blocks.0.Down</c>.</param>
     /// <param name="heads">Attention heads (dividing D).</param>
@@ -75,6 +55,7 @@ public sealed class TransformerBlock<TAttention, TUp, TDown>
         down = Linear<TDown>.Create(name + ".Down", Activation.None, plan(name + ".Down"));
         Matrices = gate is null ? [q, k, v, o, up, down] : [q, k, v, o, up, gate, down];
         Parameters = [.. norm1.Parameters, .. Matrices.Take(4).SelectMany(m => m.Parameters), .. norm2.Parameters, .. Matrices.Skip(4).SelectMany(m => m.Parameters)];
+        pass = new BlockPass<float[]>(new CpuTokenOps(rotary), norm1, norm2, Matrices, Width, Hidden, heads, context, rotary is not null);
     }
 
     /// <summary>D.</summary>
@@ -96,95 +77,11 @@ public sealed class TransformerBlock<TAttention, TUp, TDown>
     public IReadOnlyList<Parameter> Parameters { get; }
 
     /// <summary>y [D, N] from the residual stream x [D, N]; x must stay unchanged until <see cref="Backward"/>.</summary>
-    public float[] Forward(float[] x, int tokens)
-    {
-        int D = Width, H = Hidden;
-        long size = (long)D * tokens;
-        float[] h1 = norm1.Forward(x, tokens);                              // [D, N]
-        float[] qOut = q.Forward(h1, tokens);                               // [D, N]
-        float[] kOut = k.Forward(h1, tokens);                               // [D, N]
-        float[] vOut = v.Forward(h1, tokens);                               // [D, N]
-        if (rotary is not null)
-        {
-            Rotary.Forward(rotary, qOut, D, tokens);
-            Rotary.Forward(rotary, kOut, D, tokens);
-        }
-
-        float[] a = Buffers.Ensure(ref attention, size);                    // [D, N]
-        float[] p = Buffers.Ensure(ref probabilities, CausalSelfAttention.ProbabilitiesLength(heads, tokens, context));
-        CausalSelfAttention.Forward(qOut, kOut, vOut, a, p, D, heads, tokens, context);
-        float[] x1 = Buffers.Ensure(ref residual1, size);                   // [D, N] = x + Wo·a
-        Array.Copy(x, x1, size);
-        Residual.Add(x1, o.Forward(a, tokens), (int)size);
-
-        float[] h2 = norm2.Forward(x1, tokens);                             // [D, N]
-        float[] u = up.Forward(h2, tokens);                                 // [H, N]
-        float[] g = Buffers.Ensure(ref hidden, (long)H * tokens);           // [H, N]
-        if (gate is null)
-        {
-            Gelu.Forward(u, g, H * tokens);
-        }
-        else
-        {
-            SwiGlu.Forward(gate.Forward(h2, tokens), u, g, H * tokens);
-        }
-
-        float[] y = Buffers.Ensure(ref output, size);                       // [D, N] = x1 + Wdown·g
-        Array.Copy(x1, y, size);
-        Residual.Add(y, down.Forward(g, tokens), (int)size);
-        return y;
-    }
+    public float[] Forward(float[] x, int tokens) => pass.Forward(x, tokens);
 
     /// <summary>
     /// From ∂loss/∂y [D, N] (left unchanged), fills every gradient of the block (the norms' accumulate: zero them
     /// first) and returns ∂loss/∂x [D, N], a buffer of this block's.
     /// </summary>
-    public float[] Backward(float[] dy, int tokens)
-    {
-        int D = Width, H = Hidden;
-        long size = (long)D * tokens;
-
-        // y = x1 + Wdown·g: the residual passes dy to x1; the MLP branch gets dy too.
-        float[] dg = down.Backward(dy, tokens, needInputGradient: true)!;   // ∂g [H, N]
-        float[] du = Buffers.Ensure(ref dUp, (long)H * tokens);             // ∂u [H, N]
-        float[] dh2;
-        if (gate is null)
-        {
-            Gelu.Backward(up.LastOutput, dg, du, H * tokens);
-            dh2 = up.Backward(du, tokens, needInputGradient: true)!;
-        }
-        else
-        {
-            float[] da = Buffers.Ensure(ref dGate, (long)H * tokens);
-            SwiGlu.Backward(gate.LastOutput, up.LastOutput, dg, da, du, H * tokens);
-            float[] dFromUp = up.Backward(du, tokens, needInputGradient: true)!;
-            float[] dFromGate = gate.Backward(da, tokens, needInputGradient: true)!;
-            Residual.Add(dFromUp, dFromGate, (int)size);
-            dh2 = dFromUp;
-        }
-
-        float[] dx1 = Buffers.Ensure(ref dResidual1, size);                 // ∂x1 = dy + norm2ᵀ(∂h2)
-        Array.Copy(dy, dx1, size);
-        norm2.Backward(dh2, dx1, tokens, accumulate: true);
-
-        // x1 = x + Wo·a.
-        float[] dA = o.Backward(dx1, tokens, needInputGradient: true)!;     // ∂a [D, N]
-        float[] gq = Buffers.Ensure(ref dq, size), gk = Buffers.Ensure(ref dk, size), gv = Buffers.Ensure(ref dv, size);
-        CausalSelfAttention.Backward(q.LastOutput, k.LastOutput, v.LastOutput, probabilities!, dA, gq, gk, gv, D, heads, tokens, context);
-        if (rotary is not null)
-        {
-            Rotary.Backward(rotary, gq, D, tokens);
-            Rotary.Backward(rotary, gk, D, tokens);
-        }
-
-        float[] dh1 = Buffers.Ensure(ref dHidden1, size);                   // ∂h1 = Wqᵀ·∂q + Wkᵀ·∂k + Wvᵀ·∂v
-        Array.Copy(q.Backward(gq, tokens, needInputGradient: true)!, dh1, size);
-        Residual.Add(dh1, k.Backward(gk, tokens, needInputGradient: true)!, (int)size);
-        Residual.Add(dh1, v.Backward(gv, tokens, needInputGradient: true)!, (int)size);
-
-        float[] dx = Buffers.Ensure(ref dInput, size);                      // ∂x = ∂x1 + norm1ᵀ(∂h1)
-        Array.Copy(dx1, dx, size);
-        norm1.Backward(dh1, dx, tokens, accumulate: true);
-        return dx;
-    }
+    public float[] Backward(float[] dy, int tokens) => pass.Backward(dy, tokens);
 }
