@@ -3,7 +3,7 @@
 # an interrupted study goes on where it stopped), fits the sparse data-constrained law to the store's runs and writes
 # the report (constants, predictions, figures) to examples/DataScarcity/report-<preset>/.
 #   examples/DataScarcity/run-study.sh quick   # under 15 minutes on 2 cores
-#   examples/DataScarcity/run-study.sh full    # hours; several workers: add --workers K, or a cluster (docs/language-models.md)
+#   examples/DataScarcity/run-study.sh full    # under an hour on one core; add --workers K, or use a cluster (docs/language-models.md)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 preset="${1:-quick}"
