@@ -103,3 +103,12 @@ public static partial class GridBlockStudy;
 [Optimizer("adamw lr=1e-2 wd=1e-4 moment-warmup=10")]
 [SparsitySchedule("rigl every=50 drop=0.3")]
 public static partial class DeviceResumeStudy;
+
+/// <summary>
+/// The same kill-and-resume test on the CPU kernels with a dynamic schedule: RigL with per-weight ages on
+/// <see cref="WideMlp"/>, long enough (a few seconds) to be killed mid-run.
+/// </summary>
+[Experiment(typeof(WideMlp), Data = "synthetic", Steps = 6000, Batch = 32, EvalEvery = 600)]
+[Optimizer("adamw lr=1e-3 wd=1e-4 moment-warmup=10")]
+[SparsitySchedule("rigl every=100 drop=0.3")]
+public static partial class CpuResumeStudy;

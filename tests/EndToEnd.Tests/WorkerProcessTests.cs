@@ -158,42 +158,46 @@ public sealed class WorkerProcessTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>
-    /// The same on the device backend (the ILGPU emulator) with a dynamic schedule: <see cref="DeviceResumeStudy"/>
-    /// (RigL every 50 steps, AdamW with per-weight ages) in this test assembly's own generated program.
+    /// The same with a dynamic schedule (RigL, AdamW with per-weight ages), on the device backend (the ILGPU emulator:
+    /// <see cref="DeviceResumeStudy"/>) and on the CPU kernels (<see cref="CpuResumeStudy"/>), in this test assembly's
+    /// own generated program.
     /// </summary>
-    [Fact]
-    public void KilledDeviceWorker_ResumesFromItsLastCheckpoint_AndStoresWhatAnUninterruptedDeviceRunStores()
+    [Theory]
+    [InlineData("DeviceResumeStudy", "ilgpu-cpu", 1500, 100)]
+    [InlineData("CpuResumeStudy", "cpu", 6000, 400)]
+    public void KilledWorkerWithADynamicSchedule_ResumesFromItsLastCheckpoint_AndStoresWhatAnUninterruptedRunStores(string study, string backend, int steps, int every)
     {
-        // SIGKILL somewhere between steps 300 and 1200 of 1500 (progress lines every 150 steps; checkpoints every 100).
-        int printed = 150 * Random.Shared.Next(2, 9);
-        string[] args = ["DeviceResumeStudy", "run", "--backend", "ilgpu-cpu", "--lease", "2", "--checkpoint-every", "100"];
+        // SIGKILL after a random progress line between 20 % and 80 % of the steps (progress lines every tenth).
+        int line = steps / 10;
+        int printed = line * Random.Shared.Next(2, 9);
+        string[] args = [study, "run", "--backend", backend, "--lease", "2", "--checkpoint-every", every.ToString(System.Globalization.CultureInfo.InvariantCulture)];
         using Worker killed = StartProgram(Db, TestProgram, args);
-        killed.WaitForOutput($"step {printed}/1500");
+        killed.WaitForOutput($"step {printed}/{steps}");
         killed.Kill();
         Thread.Sleep(TimeSpan.FromSeconds(2.5));
         using Worker resumed = StartProgram(Db, TestProgram, args);
         resumed.WaitForExit();
         string whole = Path.Combine(_folder, "whole.db");
-        using Worker uninterrupted = StartProgram(whole, TestProgram, "DeviceResumeStudy", "run", "--backend", "ilgpu-cpu", "--checkpoint-every", "0");
+        using Worker uninterrupted = StartProgram(whole, TestProgram, study, "run", "--backend", backend, "--checkpoint-every", "0");
         uninterrupted.WaitForExit();
 
         output.WriteLine($"killed after printing step {printed}");
         Assert.True(resumed.Code == 0, resumed.Stderr);
         Assert.True(uninterrupted.Code == 0, uninterrupted.Stderr);
-        Assert.Contains("backend ilgpu-cpu", resumed.Stdout, StringComparison.Ordinal);
+        Assert.Equal(backend != "cpu", resumed.Stdout.Contains($"backend {backend}", StringComparison.Ordinal));
         var resumedAt = System.Text.RegularExpressions.Regex.Match(resumed.Stdout, "resuming [0-9a-f]+ from its checkpoint at step ([1-9][0-9]*)");
         Assert.True(resumedAt.Success, resumed.Stdout);
-        Assert.InRange(int.Parse(resumedAt.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), printed - 100, 1499);
+        Assert.InRange(int.Parse(resumedAt.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), printed - every, steps - 1);
         using IResultStore store = ResultStores.Open(Db);
         using IResultStore reference = ResultStores.Open(whole);
-        RunRecord run = store.ListRuns("DeviceResumeStudy").Single();
-        RunRecord expected = reference.ListRuns("DeviceResumeStudy").Single();
+        RunRecord run = store.ListRuns(study).Single();
+        RunRecord expected = reference.ListRuns(study).Single();
         Assert.Equal((RunStatus.Finished, 2), (run.Status, run.Attempts));
         Assert.Equal((expected.Final!.TrainLoss, expected.Final.TestLoss, expected.Final.TestAccuracy, expected.Final.SamplesSeen, expected.ActiveParameters),
             (run.Final!.TrainLoss, run.Final.TestLoss, run.Final.TestAccuracy, run.Final.SamplesSeen, run.ActiveParameters));
         static object Figures(EvalRecord e) => (e.Step, e.SamplesSeen, e.TrainLoss, e.TestLoss, e.TrainAccuracy, e.TestAccuracy);
         Assert.Equal(reference.GetEvals(expected.Id).Select(Figures), store.GetEvals(run.Id).Select(Figures));
-        // Every topology update (RigL's, from the device's gradients): the losses around it and each layer's counts.
+        // Every topology update (RigL's, from the step's gradients): the losses around it and each layer's counts.
         static object Metric(MetricRecord m) => (m.Step, m.Name, m.Value);
         var updates = reference.GetMetrics(expected.Id, TopologyMetrics.Prefix).Select(Metric).ToList();
         Assert.NotEmpty(updates);
