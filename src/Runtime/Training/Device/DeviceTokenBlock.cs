@@ -42,6 +42,9 @@ internal sealed class DeviceTokenBlock : IDisposable
         pass = new BlockPass<ArrayView<float>>(kernels, norm1, norm2, Layers, m[0].Outputs, m[4].Outputs, host.Heads, context, host.Rotary is not null);
     }
 
+    /// <summary>The block's passes, for the network's orchestration.</summary>
+    public BlockPass<ArrayView<float>> Pass => pass;
+
     /// <summary>Q, K, V, O, Up, (Gate,) Down, as the host block lists them.</summary>
     public IReadOnlyList<DeviceLayer> Layers { get; }
 

@@ -5,18 +5,13 @@ namespace SparseDsl.Training.Device;
 
 /// <summary>
 /// A generated language model on an accelerator: the CPU network's parameters (so both backends start from the same
-/// initialization) in device buffers, driven in the CPU orchestration's order (<see cref="TokenNetwork{TAttention, TUp, TDown}"/>):
-/// <code>
-/// x0 = E[ids] (+ P[t])        [D, N]    N = sequences · T
-/// x_l = block_l(x_{l−1})      [D, N]
-/// h  = norm(x_L)              [D, N]
-/// logits = E·h (or W·h)       [V, N]    softmax cross-entropy against the next tokens
-/// </code>
+/// initialization) in device buffers, run by the orchestration both backends share (<see cref="TokenPass{T}"/>);
+/// its ends here are the embedding kernel and the head's logits [V, N] (E·h or W·h) with the softmax cross-entropy.
 /// The block matrices run through the generated GpuKernels of their shape, everything else through
 /// <see cref="TransformerKernels"/>. Built by the generated <c>CreateDeviceNetwork(Accelerator)</c>; the CPU network is
 /// not touched until <see cref="CopyToHost"/> or a topology update's download.
 /// </summary>
-public sealed class DeviceTokenNetwork : IDeviceTopology, IDisposable
+public sealed class DeviceTokenNetwork : IDeviceTopology, ITokenEnds<ArrayView<float>>, IDisposable
 {
     private readonly DeviceTokenKernels kernels;
     private readonly DeviceParameter table;       // E [V, D]
@@ -29,9 +24,7 @@ public sealed class DeviceTokenNetwork : IDeviceTopology, IDisposable
     private MemoryBuffer1D<int, Stride1D.Dense>? ids;             // [N]
     private MemoryBuffer1D<float, Stride1D.Dense>? embedded;      // x0 [D, N]
     private MemoryBuffer1D<float, Stride1D.Dense>? logits;        // [V, N]
-    private MemoryBuffer1D<float, Stride1D.Dense>? dFinal;        // ∂h [D, N]
-    private MemoryBuffer1D<float, Stride1D.Dense>? dLast;         // ∂x_L [D, N]
-    private ArrayView<float> lastHidden;                          // h [D, N] of the last forward
+    private readonly TokenPass<ArrayView<float>> pass;
 
     private DeviceTokenNetwork(Accelerator accelerator, ITokenNetwork host, ITokenNetworkParts parts, IReadOnlyList<LayerKernels> blockKernels)
     {
@@ -53,6 +46,9 @@ public sealed class DeviceTokenNetwork : IDeviceTopology, IDisposable
             owned.ForEach(o => o.Dispose());
             throw;
         }
+
+        pass = new TokenPass<ArrayView<float>>(
+            this, [.. blocks.Select(b => b.Pass)], final, [.. blocks.SelectMany(b => b.Norms), final], kernels.NewScratch(2), host.Width);
 
         // In the host's Parameters order, so the optimizer, checkpoints and CopyToHost line up one to one.
         var byHost = new Dictionary<Parameter, DeviceParameter>(ReferenceEqualityComparer.Instance);
@@ -112,40 +108,46 @@ public sealed class DeviceTokenNetwork : IDeviceTopology, IDisposable
     }
 
     /// <summary>One training step's passes on the device (as <see cref="ITokenNetwork.ForwardBackward"/>): the mean token loss.</summary>
-    public double ForwardBackward(int[] ids, int[] targets, int sequences)
+    public double ForwardBackward(int[] ids, int[] targets, int sequences) => pass.ForwardBackward(ids, targets, Tokens(ids, targets, sequences));
+
+    /// <summary>The forward pass only: the mean token loss and how many targets were the arg-max prediction.</summary>
+    public (double Loss, long Correct) Evaluate(int[] ids, int[] targets, int sequences) => pass.Evaluate(ids, targets, Tokens(ids, targets, sequences));
+
+    ArrayView<float> ITokenEnds<ArrayView<float>>.Embed(int[] tokenIds, int tokens)
     {
-        int n = Forward(ids, targets, sequences);
-        var (sum, _, dLogits) = loss.Compute(logits!.View, targets, n);     // ∂(mean loss)/∂logits [V, N]
+        var idView = DeviceTokenKernels.Ensure(Accelerator, ref ids, tokens);
+        idView.SubView(0, tokens).CopyFromCPU(tokenIds.AsSpan(0, tokens));
+        var x = DeviceTokenKernels.Ensure(Accelerator, ref embedded, (long)Width * tokens);   // x0 [D, N]
+        kernels.EmbeddingForward(Width * tokens, idView, table.Values.View, positions?.Values.View ?? table.Values.View, x, Width, tokens, Host.Context, positions is null ? 0 : 1);
+        return x;
+    }
+
+    void ITokenEnds<ArrayView<float>>.EmbedBackward(int[] tokenIds, ArrayView<float> dx, int tokens)
+    {
+        var positionsGrad = positions?.Grad.View ?? table.Grad.View; // any view when there are none: never written
+        kernels.EmbeddingBackward(Width, ids!.View, dx, table.Grad.View, positionsGrad, Width, tokens, Host.Context, positions is null ? 0 : 1);
+    }
+
+    double ITokenEnds<ArrayView<float>>.HeadForwardBackward(ArrayView<float> h, int[] targets, ArrayView<float> dh, int tokens)
+    {
+        var head = headTable ?? table;
+        var (sum, _, dLogits) = loss.Compute(Logits(h, tokens), targets, tokens);           // ∂(mean loss)/∂logits [V, N]
+        kernels.HeadInputGradient(new Index2D(tokens, Width), head.Values.View, dLogits, dh, Host.Vocab, Width, tokens);
+        kernels.HeadTableGradient(new Index2D(Width, Host.Vocab), dLogits, h, head.Grad.View, Width, tokens);
+        return sum / tokens;
+    }
+
+    (double Loss, long Correct) ITokenEnds<ArrayView<float>>.HeadEvaluate(ArrayView<float> h, int[] targets, int tokens)
+    {
+        var (sum, hits, _) = loss.Compute(Logits(h, tokens), targets, tokens);
+        return (sum / tokens, hits);
+    }
+
+    void ITokenEnds<ArrayView<float>>.ZeroGradients()
+    {
         table.Grad.MemSetToZero();
         positions?.Grad.MemSetToZero();
         headTable?.Grad.MemSetToZero();
-        foreach (var norm in blocks.SelectMany(b => b.Norms).Append(final))
-        {
-            norm.ZeroGradients();
-        }
-
-        var head = headTable ?? table;
-        var dh = DeviceTokenKernels.Ensure(Accelerator, ref dFinal, (long)Width * n);
-        kernels.HeadInputGradient(new Index2D(n, Width), head.Values.View, dLogits, dh, Host.Vocab, Width, n);
-        kernels.HeadTableGradient(new Index2D(Width, Host.Vocab), dLogits, lastHidden, head.Grad.View, Width, n);
-        var dx = DeviceTokenKernels.Ensure(Accelerator, ref dLast, (long)Width * n);
-        final.Backward(dh, dx, n, accumulate: false);                        // ∂x_L [D, N]
-        for (int l = blocks.Length - 1; l >= 0; l--)
-        {
-            dx = blocks[l].Backward(dx, n);
-        }
-
-        var positionsGrad = positions?.Grad.View ?? table.Grad.View;        // any view when there are none: never written
-        kernels.EmbeddingBackward(Width, this.ids!.View, dx, table.Grad.View, positionsGrad, Width, n, Host.Context, positions is null ? 0 : 1);
-        return sum / n;
-    }
-
-    /// <summary>The forward pass only: the mean token loss and how many targets were the arg-max prediction.</summary>
-    public (double Loss, long Correct) Evaluate(int[] ids, int[] targets, int sequences)
-    {
-        int n = Forward(ids, targets, sequences);
-        var (sum, hits, _) = loss.Compute(logits!.View, targets, n);
-        return (sum / n, hits);
     }
 
     /// <summary>Before a topology change on the host: every matrix's values, gradients and optimizer state copied into the CPU network.</summary>
@@ -170,15 +172,15 @@ public sealed class DeviceTokenNetwork : IDeviceTopology, IDisposable
 
     public void Dispose()
     {
-        foreach (var item in new IDisposable?[] { table, positions, headTable, final, loss, kernels, ids, embedded, logits, dFinal, dLast }
+        foreach (var item in new IDisposable?[] { pass, table, positions, headTable, final, loss, kernels, ids, embedded, logits }
                      .Concat(blocks ?? []))
         {
             item?.Dispose();
         }
     }
 
-    /// <summary>Logits [V, N] of the tokens (in the loss's input buffer); returns N.</summary>
-    private int Forward(int[] tokenIds, int[] targets, int sequences)
+    /// <summary>N = sequences · T, after checking the ids and targets hold that many.</summary>
+    private int Tokens(int[] tokenIds, int[] targets, int sequences)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(sequences, 1);
         int n = checked(sequences * Host.Context);
@@ -187,18 +189,14 @@ public sealed class DeviceTokenNetwork : IDeviceTopology, IDisposable
             throw new ArgumentException($"{sequences} sequences of {Host.Context} tokens need {n} ids and targets; got {tokenIds.Length} and {targets.Length}");
         }
 
-        var idView = DeviceTokenKernels.Ensure(Accelerator, ref ids, n);
-        idView.SubView(0, n).CopyFromCPU(tokenIds.AsSpan(0, n));
-        var x = DeviceTokenKernels.Ensure(Accelerator, ref embedded, (long)Width * n);   // x0 [D, N]
-        kernels.EmbeddingForward(Width * n, idView, table.Values.View, positions?.Values.View ?? table.Values.View, x, Width, n, Host.Context, positions is null ? 0 : 1);
-        foreach (var block in blocks)
-        {
-            x = block.Forward(x, n);                                                    // x_l [D, N]
-        }
-
-        lastHidden = final.Forward(x, n);                                               // h [D, N]
-        var z = DeviceTokenKernels.Ensure(Accelerator, ref logits, (long)Host.Vocab * n); // [V, N]
-        kernels.HeadLogits(new Index2D(n, Host.Vocab), (headTable ?? table).Values.View, lastHidden, z, Width, n);
         return n;
+    }
+
+    /// <summary>logits [V, N] = E·h (or W·h), in the loss's input buffer.</summary>
+    private ArrayView<float> Logits(ArrayView<float> h, int tokens)
+    {
+        var z = DeviceTokenKernels.Ensure(Accelerator, ref logits, (long)Host.Vocab * tokens);
+        kernels.HeadLogits(new Index2D(tokens, Host.Vocab), (headTable ?? table).Values.View, h, z, Width, tokens);
+        return z;
     }
 }

@@ -5,14 +5,9 @@ namespace SparseDsl.Training;
 
 /// <summary>
 /// A language model lowered from its declaration (<see cref="ModelSpec"/>: [Embedding], [TransformerBlock],
-/// [LayerNorm], [Unembedding]), the one orchestration of its forward and backward passes, llm.c's shape:
-/// <code>
-/// x0 = E[ids] (+ P[t])                   [D, N]    N = sequences · T
-/// x_l = block_l(x_{l−1})                 [D, N]    l = 1 … L
-/// h  = norm(x_L)                         [D, N]
-/// loss = CE(Eᵀ… logits = E·h, targets)   [V, N]    the head tied to E, or its own W [V, D]
-/// </code>
-/// and backward in reverse. The generator supplies the block's matrix shapes as <typeparamref name="TAttention"/>
+/// [LayerNorm], [Unembedding]) on the CPU: its parameters (E [V, D], P [T, D] for learned positions, the blocks, the
+/// final norm, the head tied to E or its own W [V, D]) run by the orchestration both backends share
+/// (<see cref="TokenPass{T}"/>: embedding, blocks, norm, head and loss, and backward in reverse). The generator supplies the block's matrix shapes as <typeparamref name="TAttention"/>
 /// (D → D), <typeparamref name="TUp"/> (D → H) and <typeparamref name="TDown"/> (H → D), so the kernels are specialized.
 /// </summary>
 public sealed class TokenNetwork<TAttention, TUp, TDown> : ITokenNetwork, ITokenNetworkParts
@@ -27,10 +22,7 @@ public sealed class TokenNetwork<TAttention, TUp, TDown> : ITokenNetwork, IToken
     private readonly NormLayer final;
     private readonly IReadOnlyList<NormLayer> norms;
 
-    private float[]? embedded; // x0 [D, N]
-    private float[]? logits;   // [V, N]
-    private float[]? dFinal;   // ∂h [D, N]
-    private float[]? dEmbedded; // ∂x_L [D, N]
+    private readonly TokenPass<float[]> pass;
 
     public TokenNetwork(ModelSpec spec, NetworkOptions options)
     {
@@ -75,6 +67,7 @@ public sealed class TokenNetwork<TAttention, TUp, TDown> : ITokenNetwork, IToken
             new TableLayer(head.Name, Width, Vocab, tied: headTable is null),
         ];
         Parameters = [table, .. positions is null ? [] : new[] { positions }, .. blocks.SelectMany(b => b.Parameters), .. final.Parameters, .. headTable is null ? [] : new[] { headTable }];
+        pass = new TokenPass<float[]>(new Ends(this), [.. blocks.Select(b => b.Pass)], final, norms, new CpuScratch(2), Width);
     }
 
     public int Vocab { get; }
@@ -105,80 +98,9 @@ public sealed class TokenNetwork<TAttention, TUp, TDown> : ITokenNetwork, IToken
 
     NormLayer ITokenNetworkParts.Final => final;
 
-    public double ForwardBackward(int[] ids, int[] targets, int sequences)
-    {
-        int n = Tokens(ids, targets, sequences);
-        float[] h = Forward(ids, n);
-        float[] x = Buffers.Ensure(ref logits, (long)Vocab * n);
-        float[] dh = Buffers.Ensure(ref dFinal, (long)Width * n);
-        Array.Clear(table.Grad);
-        if (positions is not null)
-        {
-            Array.Clear(positions.Grad);
-        }
+    public double ForwardBackward(int[] ids, int[] targets, int sequences) => pass.ForwardBackward(ids, targets, Tokens(ids, targets, sequences));
 
-        foreach (NormLayer norm in norms)
-        {
-            norm.ZeroGradients();
-        }
-
-        Parameter head = headTable ?? table;
-        if (headTable is not null)
-        {
-            Array.Clear(headTable.Grad);
-        }
-
-        double loss = TiedHead.ForwardBackward(head.Values, h, targets, x, dh, head.Grad, Vocab, Width, n);
-        float[] dx = Buffers.Ensure(ref dEmbedded, (long)Width * n);
-        final.Backward(dh, dx, n, accumulate: false);                       // ∂x_L [D, N]
-        for (int l = blocks.Length - 1; l >= 0; l--)
-        {
-            dx = blocks[l].Backward(dx, n);
-        }
-
-        TokenEmbedding.Backward(ids, dx, table.Grad, positions?.Grad, Vocab, Width, n, Context);
-        return loss;
-    }
-
-    public (double Loss, long Correct) Evaluate(int[] ids, int[] targets, int sequences)
-    {
-        int n = Tokens(ids, targets, sequences);
-        float[] h = Forward(ids, n);
-        float[] z = Buffers.Ensure(ref logits, (long)Vocab * n); // [V, N]
-        double loss = TiedHead.Loss((headTable ?? table).Values, h, targets, z, Vocab, Width, n);
-        long correct = 0;
-        for (int t = 0; t < n; t++)
-        {
-            int best = 0;
-            float bestValue = z[t];
-            for (int c = 1; c < Vocab; c++)
-            {
-                float value = z[(long)c * n + t];
-                if (value > bestValue)
-                {
-                    best = c;
-                    bestValue = value;
-                }
-            }
-
-            correct += best == targets[t] ? 1 : 0;
-        }
-
-        return (loss, correct);
-    }
-
-    /// <summary>h [D, N] = norm(blocks(E[ids] + P)).</summary>
-    private float[] Forward(int[] ids, int n)
-    {
-        float[] x = Buffers.Ensure(ref embedded, (long)Width * n);          // x0 [D, N]
-        TokenEmbedding.Forward(ids, table.Values, positions?.Values, x, Vocab, Width, n, Context);
-        foreach (var block in blocks)
-        {
-            x = block.Forward(x, n);                                        // x_l [D, N]
-        }
-
-        return final.Forward(x, n);
-    }
+    public (double Loss, long Correct) Evaluate(int[] ids, int[] targets, int sequences) => pass.Evaluate(ids, targets, Tokens(ids, targets, sequences));
 
     private int Tokens(int[] ids, int[] targets, int sequences)
     {
@@ -190,6 +112,68 @@ public sealed class TokenNetwork<TAttention, TUp, TDown> : ITokenNetwork, IToken
         }
 
         return n;
+    }
+
+    /// <summary>The CPU's embedding and head (tied or untied) with its fused cross-entropy.</summary>
+    private sealed class Ends(TokenNetwork<TAttention, TUp, TDown> network) : ITokenEnds<float[]>
+    {
+        private float[]? embedded; // x0 [D, N]
+        private float[]? logits;   // [V, N]
+
+        private Parameter Head => network.headTable ?? network.table;
+
+        public float[] Embed(int[] ids, int tokens)
+        {
+            float[] x = Buffers.Ensure(ref embedded, (long)network.Width * tokens);
+            TokenEmbedding.Forward(ids, network.table.Values, network.positions?.Values, x, network.Vocab, network.Width, tokens, network.Context);
+            return x;
+        }
+
+        public void EmbedBackward(int[] ids, float[] dx, int tokens) =>
+            TokenEmbedding.Backward(ids, dx, network.table.Grad, network.positions?.Grad, network.Vocab, network.Width, tokens, network.Context);
+
+        public double HeadForwardBackward(float[] h, int[] targets, float[] dh, int tokens) =>
+            TiedHead.ForwardBackward(Head.Values, h, targets, Buffers.Ensure(ref logits, (long)network.Vocab * tokens), dh, Head.Grad, network.Vocab, network.Width, tokens);
+
+        public (double Loss, long Correct) HeadEvaluate(float[] h, int[] targets, int tokens)
+        {
+            int vocab = network.Vocab;
+            float[] z = Buffers.Ensure(ref logits, (long)vocab * tokens); // [V, N]
+            double loss = TiedHead.Loss(Head.Values, h, targets, z, vocab, network.Width, tokens);
+            long correct = 0;
+            for (int t = 0; t < tokens; t++)
+            {
+                int best = 0;
+                float bestValue = z[t];
+                for (int c = 1; c < vocab; c++)
+                {
+                    float value = z[(long)c * tokens + t];
+                    if (value > bestValue)
+                    {
+                        best = c;
+                        bestValue = value;
+                    }
+                }
+
+                correct += best == targets[t] ? 1 : 0;
+            }
+
+            return (loss, correct);
+        }
+
+        public void ZeroGradients()
+        {
+            Array.Clear(network.table.Grad);
+            if (network.positions is not null)
+            {
+                Array.Clear(network.positions.Grad);
+            }
+
+            if (network.headTable is not null)
+            {
+                Array.Clear(network.headTable.Grad);
+            }
+        }
     }
 
     /// <summary>N(0, σ²) values from <paramref name="seed"/> (Box–Muller on <see cref="Random"/>), GPT-2's embedding init.</summary>

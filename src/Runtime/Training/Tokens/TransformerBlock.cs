@@ -70,6 +70,9 @@ public sealed class TransformerBlock<TAttention, TUp, TDown>
     /// <summary>The block's norms.</summary>
     public IReadOnlyList<NormLayer> Norms => [norm1, norm2];
 
+    /// <summary>The block's passes, for the network's orchestration.</summary>
+    internal BlockPass<float[]> Pass => pass;
+
     /// <summary>What the device network mirrors.</summary>
     internal TransformerBlockParts Parts => new(heads, rotary, norm1, norm2, Matrices);
 
