@@ -34,7 +34,7 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Train
     /// </summary>
     public string? CheckpointRoot { get; init; }
 
-    /// <summary>Steps between checkpoints (0: none); see <see cref="Trainer.CheckpointEvery"/>.</summary>
+    /// <summary>Steps between checkpoints (0: none); see <see cref="TrainerHooks.CheckpointEvery"/>.</summary>
     public int CheckpointEvery { get; init; } = Trainer.DefaultCheckpointEvery;
 
     /// <summary>One line per resume and per damaged checkpoint passed over.</summary>
@@ -222,60 +222,8 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Train
             store.AppendMetrics(point.Id, update.Step, TopologyMetrics.Of(update));
             around.Updated(update.Step);
         };
-        if (network is ITokenNetwork languageModel)
-        {
-            if (Accelerator is not null)
-            {
-                if (network is not IDeviceTokenNetworkSource tokenSource)
-                {
-                    throw new NotSupportedException($"{network.GetType().Name} has no generated device network; use --backend cpu");
-                }
-
-                using var deviceModel = tokenSource.CreateDeviceNetwork(Accelerator);
-                return new DeviceTokenTrainer(deviceModel, data.RequireText(), settings)
-                {
-                    StepCompleted = stepCompleted,
-                    Evaluated = evaluated,
-                    TopologyUpdated = topologyUpdated,
-                    Checkpoints = checkpoints,
-                    CheckpointEvery = CheckpointEvery,
-                    ResumeFrom = resume,
-                }.Run(cancellation);
-            }
-
-            return new TokenTrainer(languageModel, data.RequireText(), settings)
-            {
-                StepCompleted = stepCompleted,
-                Evaluated = evaluated,
-                TopologyUpdated = topologyUpdated,
-                Checkpoints = checkpoints,
-                CheckpointEvery = CheckpointEvery,
-                ResumeFrom = resume,
-            }.Run(cancellation);
-        }
-
-        var mlp = (ISparseNetwork)network;
-        var images = data.RequireLabelled();
-        if (Accelerator is null)
-        {
-            return new Trainer(mlp, images, settings)
-            {
-                StepCompleted = stepCompleted,
-                Evaluated = evaluated,
-                TopologyUpdated = topologyUpdated,
-                Checkpoints = checkpoints,
-                CheckpointEvery = CheckpointEvery,
-                ResumeFrom = resume,
-            }.Run(cancellation);
-        }
-
-        if (network is not IDeviceNetworkSource source)
-        {
-            throw new NotSupportedException($"{network.GetType().Name} has no generated device network; use --backend cpu");
-        }
-
-        using var deviceNetwork = source.CreateDeviceNetwork(Accelerator);
-        return new DeviceTrainer(deviceNetwork, images, settings)
+        // The same reports and checkpoints whichever trainer runs the point.
+        var hooks = new TrainerHooks
         {
             StepCompleted = stepCompleted,
             Evaluated = evaluated,
@@ -283,6 +231,29 @@ public sealed class StudyRunner(StudyDefinition study, IResultStore store, Train
             Checkpoints = checkpoints,
             CheckpointEvery = CheckpointEvery,
             ResumeFrom = resume,
-        }.Run(cancellation);
+        };
+        if (network is ITokenNetwork languageModel)
+        {
+            if (Accelerator is null)
+            {
+                return new TokenTrainer(languageModel, data.RequireText(), settings).With(hooks).Run(cancellation);
+            }
+
+            using var deviceModel = (network as IDeviceTokenNetworkSource ?? throw NoDeviceNetwork(network)).CreateDeviceNetwork(Accelerator);
+            return new DeviceTokenTrainer(deviceModel, data.RequireText(), settings).With(hooks).Run(cancellation);
+        }
+
+        var mlp = (ISparseNetwork)network;
+        var images = data.RequireLabelled();
+        if (Accelerator is null)
+        {
+            return new Trainer(mlp, images, settings).With(hooks).Run(cancellation);
+        }
+
+        using var deviceNetwork = (network as IDeviceNetworkSource ?? throw NoDeviceNetwork(network)).CreateDeviceNetwork(Accelerator);
+        return new DeviceTrainer(deviceNetwork, images, settings).With(hooks).Run(cancellation);
     }
+
+    private static NotSupportedException NoDeviceNetwork(INetwork network) =>
+        new($"{network.GetType().Name} has no generated device network; use --backend cpu");
 }

@@ -8,33 +8,12 @@ namespace SparseDsl.Training;
 /// The training loop, written once against <see cref="ISparseNetwork"/>: batch → forward → loss → backward →
 /// optimizer step (→ topology update when a dynamic schedule says so), with periodic evaluation on the test split.
 /// </summary>
-public sealed class Trainer(ISparseNetwork network, Dataset data, TrainingSettings settings)
+public sealed class Trainer(ISparseNetwork network, Dataset data, TrainingSettings settings) : TrainerHooks
 {
     private const int EvalBatch = 1000;
 
-    /// <summary>Called after every step with the step number (1-based) and the running train loss.</summary>
-    public Action<int, double>? StepCompleted { get; init; }
-
-    /// <summary>Called at every evaluation; the caller stores it before training goes on.</summary>
-    public Action<EvalPoint>? Evaluated { get; init; }
-
-    /// <summary>Called after every topology update of a dynamic schedule; the caller stores it before training goes on.</summary>
-    public Action<TopologyUpdate>? TopologyUpdated { get; init; }
-
-    /// <summary>The default of <see cref="CheckpointEvery"/>.</summary>
+    /// <summary>The default of <see cref="TrainerHooks.CheckpointEvery"/>.</summary>
     public const int DefaultCheckpointEvery = 500;
-
-    /// <summary>Where checkpoints are written; none when null.</summary>
-    public CheckpointFolder? Checkpoints { get; init; }
-
-    /// <summary>A checkpoint is written after every this many steps (not after the last); 0 writes none.</summary>
-    public int CheckpointEvery { get; init; } = DefaultCheckpointEvery;
-
-    /// <summary>
-    /// A checkpoint of this run (same network config and settings) to go on from: training continues after its step
-    /// with its weights, topology, optimizer state and data position, bit for bit as if it had never stopped.
-    /// </summary>
-    public TrainingCheckpoint? ResumeFrom { get; init; }
 
     public TrainingSummary Run(CancellationToken cancellation = default)
     {

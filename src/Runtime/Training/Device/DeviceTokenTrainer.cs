@@ -8,25 +8,8 @@ namespace SparseDsl.Training.Device;
 /// <see cref="DeviceOptimizer"/>. Weights, gradients and optimizer state stay in device buffers; per step only the
 /// token ids go up and the per-token losses come back. At the end the trained parameters are copied into the CPU network.
 /// </summary>
-public sealed class DeviceTokenTrainer(DeviceTokenNetwork network, TokenCorpus corpus, TrainingSettings settings)
+public sealed class DeviceTokenTrainer(DeviceTokenNetwork network, TokenCorpus corpus, TrainingSettings settings) : TrainerHooks
 {
-    /// <summary>Called after every step with the step number (1-based) and the step's mean token loss.</summary>
-    public Action<int, double>? StepCompleted { get; init; }
-
-    /// <summary>Called at every evaluation; the caller stores it before training goes on.</summary>
-    public Action<EvalPoint>? Evaluated { get; init; }
-
-    /// <summary>Called after every topology update of a dynamic schedule (run on the host, uploaded after).</summary>
-    public Action<TopologyUpdate>? TopologyUpdated { get; init; }
-
-    /// <summary>Where checkpoints are written (the CPU trainer's format: the device state is downloaded for each); none when null.</summary>
-    public CheckpointFolder? Checkpoints { get; init; }
-
-    /// <summary>A checkpoint is written after every this many steps (not after the last); 0 writes none.</summary>
-    public int CheckpointEvery { get; init; } = Trainer.DefaultCheckpointEvery;
-
-    /// <summary>A checkpoint of this run to go on from: restored into the host network, then uploaded; bit for bit as if it had never stopped.</summary>
-    public TrainingCheckpoint? ResumeFrom { get; init; }
 
     /// <summary>Validation chunks an evaluation reads (<see cref="TokenTrainer.EvalSequences"/>).</summary>
     public int EvalSequences { get; init; } = TokenTrainer.DefaultEvalSequences;

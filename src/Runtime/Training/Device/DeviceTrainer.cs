@@ -9,30 +9,9 @@ namespace SparseDsl.Training.Device;
 /// gradients and optimizer state stay in device buffers; per step only the input batch goes up and the per-sample
 /// losses come back. At the end the trained parameters are copied into the CPU network.
 /// </summary>
-public sealed class DeviceTrainer(DeviceNetwork network, Dataset data, TrainingSettings settings)
+public sealed class DeviceTrainer(DeviceNetwork network, Dataset data, TrainingSettings settings) : TrainerHooks
 {
     private const int EvalBatch = 1000;
-
-    /// <summary>Called after every step with the step number (1-based) and the batch-mean train loss.</summary>
-    public Action<int, double>? StepCompleted { get; init; }
-
-    /// <summary>Called at every evaluation; the caller stores it before training goes on.</summary>
-    public Action<EvalPoint>? Evaluated { get; init; }
-
-    /// <summary>Called after every topology update of a dynamic schedule (run on the host, uploaded after).</summary>
-    public Action<TopologyUpdate>? TopologyUpdated { get; init; }
-
-    /// <summary>Where checkpoints are written (the CPU trainer's format: the device state is downloaded for each); none when null.</summary>
-    public CheckpointFolder? Checkpoints { get; init; }
-
-    /// <summary>A checkpoint is written after every this many steps (not after the last); 0 writes none.</summary>
-    public int CheckpointEvery { get; init; } = Trainer.DefaultCheckpointEvery;
-
-    /// <summary>
-    /// A checkpoint of this run (same network config and settings) to go on from: restored into
-    /// the host network, then uploaded; training continues after its step bit for bit as if it had never stopped.
-    /// </summary>
-    public TrainingCheckpoint? ResumeFrom { get; init; }
 
     public TrainingSummary Run(CancellationToken cancellation = default)
     {

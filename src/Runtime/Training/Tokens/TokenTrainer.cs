@@ -9,28 +9,10 @@ namespace SparseDsl.Training;
 /// the image trainer's (<see cref="TrainingLoop"/>); an evaluation's "accuracy" is next-token accuracy and its samples
 /// seen are tokens.
 /// </summary>
-public sealed class TokenTrainer(ITokenNetwork network, TokenCorpus corpus, TrainingSettings settings)
+public sealed class TokenTrainer(ITokenNetwork network, TokenCorpus corpus, TrainingSettings settings) : TrainerHooks
 {
     /// <summary>The default of <see cref="EvalSequences"/>: 256 chunks (32 768 tokens at T = 128).</summary>
     public const int DefaultEvalSequences = 256;
-
-    /// <summary>Called after every step with the step number (1-based) and the step's mean token loss.</summary>
-    public Action<int, double>? StepCompleted { get; init; }
-
-    /// <summary>Called at every evaluation; the caller stores it before training goes on.</summary>
-    public Action<EvalPoint>? Evaluated { get; init; }
-
-    /// <summary>Called after every topology update of a dynamic schedule.</summary>
-    public Action<TopologyUpdate>? TopologyUpdated { get; init; }
-
-    /// <summary>Where checkpoints are written; none when null.</summary>
-    public CheckpointFolder? Checkpoints { get; init; }
-
-    /// <summary>A checkpoint is written after every this many steps (not after the last); 0 writes none.</summary>
-    public int CheckpointEvery { get; init; } = Trainer.DefaultCheckpointEvery;
-
-    /// <summary>A checkpoint of this run to go on from, bit for bit.</summary>
-    public TrainingCheckpoint? ResumeFrom { get; init; }
 
     /// <summary>
     /// Validation chunks an evaluation reads: this many spread evenly over the validation part (all of them when it has
