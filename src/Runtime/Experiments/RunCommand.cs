@@ -33,7 +33,7 @@ internal static class RunCommand
 
         var checkpointDir = new Option<string?>("--checkpoint-dir")
         {
-            Description = "The checkpoint folder (default: STORE.checkpoints beside an SQLite store; a PostgreSQL store has none unless given): on a cluster, a folder every node reaches, so a reclaimed point resumes on any of them.",
+            Description = "The checkpoint folder (default: STORE.checkpoints beside an SQLite store; a PostgreSQL store has none unless given): on a cluster, a folder every node reaches, so a reclaimed point resumes on any of them. One folder per store: points are kept by run id, which two stores of one study share.",
         };
 
         var workers = new Option<int?>("--workers")

@@ -12,8 +12,6 @@ namespace SparseDsl.Training.Device;
 /// </summary>
 internal sealed class DeviceTokenKernels(Accelerator accelerator, RotaryTable? rotary) : ITokenOps<ArrayView<float>>, IDisposable
 {
-    private readonly MemoryBuffer1D<float, Stride1D.Dense>? rotaryCos = rotary is null ? null : accelerator.Allocate1D(rotary.Cos); // [hd/2, T]
-    private readonly MemoryBuffer1D<float, Stride1D.Dense>? rotarySin = rotary is null ? null : accelerator.Allocate1D(rotary.Sin); // [hd/2, T]
     private MemoryBuffer1D<float, Stride1D.Dense>? dScores; // [B, H, T, T], one block's at a time
 
     public Action<Index1D, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int> EmbeddingForward { get; } =
@@ -67,6 +65,11 @@ internal sealed class DeviceTokenKernels(Accelerator accelerator, RotaryTable? r
 
     public Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int> HeadTableGradient { get; } =
         accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(TransformerKernels.HeadTableGradient);
+
+    // Allocated after every kernel above has loaded (initializers run in order), so a kernel that fails to compile
+    // leaves no buffer behind.
+    private readonly MemoryBuffer1D<float, Stride1D.Dense>? rotaryCos = rotary is null ? null : accelerator.Allocate1D(rotary.Cos); // [hd/2, T]
+    private readonly MemoryBuffer1D<float, Stride1D.Dense>? rotarySin = rotary is null ? null : accelerator.Allocate1D(rotary.Sin); // [hd/2, T]
 
     public IScratch<ArrayView<float>> NewScratch(int slots) => new DeviceScratch(accelerator, slots);
 

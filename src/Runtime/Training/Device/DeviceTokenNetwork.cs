@@ -40,28 +40,26 @@ public sealed class DeviceTokenNetwork : IDeviceTopology, ITokenEnds<ArrayView<f
             blocks = [.. parts.Blocks.Select(b => Own(new DeviceTokenBlock(accelerator, kernels, b, host.Context, blockKernels[0], blockKernels[1], blockKernels[2])))];
             final = Own(new DeviceTokenNorm(accelerator, kernels, parts.Final));
             loss = Own(new DeviceLoss(accelerator, Loss.SoftmaxCrossEntropy, host.Vocab));
+            pass = new TokenPass<ArrayView<float>>(
+                this, [.. blocks.Select(b => b.Pass)], final, [.. blocks.SelectMany(b => b.Norms), final], Own(kernels.NewScratch(2)), host.Width);
+
+            // In the host's Parameters order, so the optimizer, checkpoints and CopyToHost line up one to one.
+            var byHost = new Dictionary<Parameter, DeviceParameter>(ReferenceEqualityComparer.Instance);
+            foreach (var device in new[] { table, positions, headTable }.OfType<DeviceParameter>().Concat(blocks.SelectMany(b => b.Parameters)).Concat(final.Parameters))
+            {
+                byHost.Add(device.Host, device);
+            }
+
+            parameters = [.. host.Parameters.Select(p => byHost.TryGetValue(p, out var d) ? d : throw new ArgumentException($"{p.Name} has no device copy", nameof(host)))];
+            if (byHost.Count != parameters.Length)
+            {
+                throw new ArgumentException($"the device network has {byHost.Count} parameters, the CPU network {parameters.Length}", nameof(host));
+            }
         }
         catch
         {
-            owned.ForEach(o => o.Dispose());
+            owned.ForEach(o => o.Dispose()); // nothing built before a failure is left on the device
             throw;
-        }
-
-        pass = new TokenPass<ArrayView<float>>(
-            this, [.. blocks.Select(b => b.Pass)], final, [.. blocks.SelectMany(b => b.Norms), final], kernels.NewScratch(2), host.Width);
-
-        // In the host's Parameters order, so the optimizer, checkpoints and CopyToHost line up one to one.
-        var byHost = new Dictionary<Parameter, DeviceParameter>(ReferenceEqualityComparer.Instance);
-        foreach (var device in new[] { table, positions, headTable }.OfType<DeviceParameter>().Concat(blocks.SelectMany(b => b.Parameters)).Concat(final.Parameters))
-        {
-            byHost.Add(device.Host, device);
-        }
-
-        parameters = [.. host.Parameters.Select(p => byHost.TryGetValue(p, out var d) ? d : throw new ArgumentException($"{p.Name} has no device copy", nameof(host)))];
-        if (byHost.Count != parameters.Length)
-        {
-            Dispose();
-            throw new ArgumentException($"the device network has {byHost.Count} parameters, the CPU network {parameters.Length}", nameof(host));
         }
 
         T Own<T>(T item)

@@ -24,7 +24,15 @@ internal sealed class DeviceTokenNorm : INormPass<ArrayView<float>>, IDisposable
         this.kernels = kernels;
         width = host.Outputs;
         Gain = new DeviceParameter(accelerator, host.Parameters[0]);
-        Bias = host.IsRms ? null : new DeviceParameter(accelerator, host.Parameters[1]);
+        try
+        {
+            Bias = host.IsRms ? null : new DeviceParameter(accelerator, host.Parameters[1]);
+        }
+        catch
+        {
+            Gain.Dispose();
+            throw;
+        }
     }
 
     public DeviceParameter Gain { get; }
