@@ -104,6 +104,9 @@ public sealed class DeviceNetwork : IDeviceTopology, IDisposable
     public Func<Linear, Sparse.DenseGradientRows> CaptureDenseGradients() =>
         DeviceLayers.CaptureDenseGradients(Accelerator, layers);
 
+    Func<Linear, Sparse.DenseGradientRows> IDeviceTopology.CaptureDenseGradients(IReadOnlyList<Linear> only) =>
+        DeviceLayers.CaptureDenseGradients(Accelerator, layers, only);
+
     /// <summary>Waits for the device, then copies every parameter's values and gradient into the CPU network.</summary>
     public void CopyToHost() =>
         DeviceLayers.CopyToHost(Accelerator, parameters);

@@ -164,6 +164,9 @@ public sealed class DeviceTokenNetwork : IDeviceTopology, ITokenEnds<ArrayView<f
     public Func<Linear, Sparse.DenseGradientRows> CaptureDenseGradients() =>
         DeviceLayers.CaptureDenseGradients(Accelerator, Layers);
 
+    Func<Linear, Sparse.DenseGradientRows> IDeviceTopology.CaptureDenseGradients(IReadOnlyList<Linear> only) =>
+        DeviceLayers.CaptureDenseGradients(Accelerator, Layers, only);
+
     /// <summary>Waits for the device, then copies every parameter's values and gradient into the CPU network.</summary>
     public void CopyToHost() =>
         DeviceLayers.CopyToHost(Accelerator, parameters);

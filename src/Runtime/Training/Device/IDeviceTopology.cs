@@ -9,7 +9,8 @@ namespace SparseDsl.Training.Device;
 /// </summary>
 internal interface IDeviceTopology
 {
-    Func<Linear, DenseGradientRows> CaptureDenseGradients();
+    /// <summary>RigL's gradient sources of the layers over <paramref name="only"/> (those the schedule updates), copied off now.</summary>
+    Func<Linear, DenseGradientRows> CaptureDenseGradients(IReadOnlyList<Linear> only);
 
     void DownloadForUpdate();
 
@@ -32,7 +33,7 @@ internal static class DeviceTopologyHook
                 return null;
             }
 
-            var gradients = dynamic.NeedsGradient ? network.CaptureDenseGradients() : null;
+            var gradients = dynamic.NeedsGradient ? network.CaptureDenseGradients(dynamic.Layers) : null;
             double before = batchLoss(labels);
             network.DownloadForUpdate();
             var layers = dynamic.Update(completed, gradients);
@@ -76,10 +77,12 @@ internal static class DeviceLayers
     /// RigL's dense gradient rows of every layer from the device's last backward, its input and ∂loss/∂z copied to the
     /// host now (a later forward cannot change them); looked up by the host layer.
     /// </summary>
-    public static Func<Linear, DenseGradientRows> CaptureDenseGradients(Accelerator accelerator, IEnumerable<DeviceLayer> layers)
+    public static Func<Linear, DenseGradientRows> CaptureDenseGradients(Accelerator accelerator, IEnumerable<DeviceLayer> layers, IReadOnlyList<Linear>? only = null)
     {
         accelerator.Synchronize();
-        var captured = layers.ToDictionary(l => l.Host, l => l.CaptureDenseGradient());
+        // Only the layers the schedule updates: the copies are each layer's input and ∂loss/∂z of the whole batch.
+        var wanted = only is null ? null : new HashSet<Linear>(only, ReferenceEqualityComparer.Instance);
+        var captured = layers.Where(l => wanted?.Contains(l.Host) ?? true).ToDictionary(l => l.Host, l => l.CaptureDenseGradient());
         return layer => captured[layer];
     }
 
