@@ -130,35 +130,7 @@ public sealed class CheckpointResumeTests
 
     private static Run Train(ISparseNetwork network, Dataset data, TrainingSettings settings, CheckpointFolder? folder, TrainingCheckpoint? resume, int? stopAfter)
     {
-        var losses = new List<double>();
-        var evals = new List<EvalPoint>();
-        var updates = new List<TopologyUpdate>();
-        using var stop = new CancellationTokenSource();
-        var trainer = new Trainer(network, data, settings)
-        {
-            StepCompleted = (step, loss) =>
-            {
-                losses.Add(loss);
-                if (step == stopAfter)
-                {
-                    stop.Cancel();
-                }
-            },
-            Evaluated = evals.Add,
-            TopologyUpdated = updates.Add,
-            Checkpoints = folder,
-            CheckpointEvery = Every,
-            ResumeFrom = resume,
-        };
-        if (stopAfter is null)
-        {
-            trainer.Run();
-        }
-        else
-        {
-            Assert.ThrowsAny<OperationCanceledException>(() => trainer.Run(stop.Token));
-        }
-
-        return new Run(network, losses, evals, updates);
+        var log = TrainingLog.Record(new Trainer(network, data, settings), (t, c) => t.Run(c), folder, Every, resume, stopAfter);
+        return new Run(network, log.Losses, log.Evals, log.Updates);
     }
 }

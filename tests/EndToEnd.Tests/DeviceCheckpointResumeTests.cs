@@ -110,35 +110,8 @@ public sealed class DeviceCheckpointResumeTests(ITestOutputHelper output) : IDis
         var host = new DeviceMlp(options);
         using var accelerator = context.CreateCPUAccelerator(0);
         using var network = ((IDeviceNetworkSource)host).CreateDeviceNetwork(accelerator);
-        var losses = new List<double>();
-        var evals = new List<EvalPoint>();
-        var updates = new List<TopologyUpdate>();
-        using var stop = new CancellationTokenSource();
-        var trainer = new DeviceTrainer(network, Data, settings)
-        {
-            StepCompleted = (step, loss) =>
-            {
-                losses.Add(loss);
-                if (step == stopAfter)
-                {
-                    stop.Cancel();
-                }
-            },
-            Evaluated = evals.Add,
-            TopologyUpdated = updates.Add,
-            Checkpoints = folder,
-            CheckpointEvery = Every,
-            ResumeFrom = resume,
-        };
-        if (stopAfter is null)
-        {
-            trainer.Run();
-        }
-        else
-        {
-            Assert.ThrowsAny<OperationCanceledException>(() => trainer.Run(stop.Token));
-        }
-
+        var log = TrainingLog.Record(new DeviceTrainer(network, Data, settings), (t, c) => t.Run(c), folder, Every, resume, stopAfter);
+        var (losses, evals, updates) = (log.Losses, log.Evals, log.Updates);
         accelerator.Synchronize();
         var state = network.Parameters.Select(p => new DeviceState(
             Bits(p.Values.GetAsArray1D()),

@@ -147,7 +147,7 @@ public sealed class DeviceLanguageModelTests(ITestOutputHelper output) : IDispos
         var settings = new TrainingSettings(Steps, Batch: 2, EvalEvery: 6, optimizer, Loss.NextToken, 3, schedule);
 
         var cpuNetwork = Create(model, Options(pattern, schedule));
-        var cpu = new Log([], [], []);
+        var cpu = new TrainingLog([], [], []);
         new TokenTrainer(cpuNetwork, Corpus, settings)
         {
             EvalSequences = 8, StepCompleted = (_, loss) => cpu.Losses.Add(loss), Evaluated = cpu.Evals.Add, TopologyUpdated = cpu.Updates.Add,
@@ -156,7 +156,7 @@ public sealed class DeviceLanguageModelTests(ITestOutputHelper output) : IDispos
         var host = Create(model, Options(pattern, schedule));
         using var accelerator = context.CreateCPUAccelerator(0);
         using var network = ((IDeviceTokenNetworkSource)host).CreateDeviceNetwork(accelerator);
-        var device = new Log([], [], []);
+        var device = new TrainingLog([], [], []);
         new DeviceTokenTrainer(network, Corpus, settings)
         {
             EvalSequences = 8, StepCompleted = (_, loss) => device.Losses.Add(loss), Evaluated = device.Evals.Add, TopologyUpdated = device.Updates.Add,
@@ -268,39 +268,13 @@ public sealed class DeviceLanguageModelTests(ITestOutputHelper output) : IDispos
         }
     }
 
-    private static (ITokenNetwork Network, Log Log) TrainOnDevice(
+    private static (ITokenNetwork Network, TrainingLog Log) TrainOnDevice(
         ILGPU.Runtime.Accelerator accelerator, TrainingSettings settings, CheckpointFolder? folder, TrainingCheckpoint? resume, int? stopAfter, int every)
     {
         var host = Create(nameof(DeviceLlamaLm), Options("block 4x4", settings.Schedule));
         using var network = ((IDeviceTokenNetworkSource)host).CreateDeviceNetwork(accelerator);
-        var log = new Log([], [], []);
-        using var stop = new CancellationTokenSource();
-        var trainer = new DeviceTokenTrainer(network, Corpus, settings)
-        {
-            EvalSequences = 8,
-            StepCompleted = (step, loss) =>
-            {
-                log.Losses.Add(loss);
-                if (step == stopAfter)
-                {
-                    stop.Cancel();
-                }
-            },
-            Evaluated = log.Evals.Add,
-            TopologyUpdated = log.Updates.Add,
-            Checkpoints = folder,
-            CheckpointEvery = every,
-            ResumeFrom = resume,
-        };
-        if (stopAfter is null)
-        {
-            trainer.Run();
-        }
-        else
-        {
-            Assert.ThrowsAny<OperationCanceledException>(() => trainer.Run(stop.Token));
-        }
-
+        var trainer = new DeviceTokenTrainer(network, Corpus, settings) { EvalSequences = 8 };
+        var log = TrainingLog.Record(trainer, (t, c) => t.Run(c), folder, every, resume, stopAfter);
         return (host, log);
     }
 
@@ -314,5 +288,4 @@ public sealed class DeviceLanguageModelTests(ITestOutputHelper output) : IDispos
         _ => new DeviceLlamaLm(options),
     };
 
-    private sealed record Log(List<double> Losses, List<EvalPoint> Evals, List<TopologyUpdate> Updates);
 }

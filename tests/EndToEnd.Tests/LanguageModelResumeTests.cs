@@ -76,35 +76,7 @@ public sealed class LanguageModelResumeTests
 
     private static Run Train(CheckLm network, TrainingSettings settings, CheckpointFolder? folder, TrainingCheckpoint? resume, int? stopAfter)
     {
-        var losses = new List<double>();
-        var evals = new List<EvalPoint>();
-        var updates = new List<TopologyUpdate>();
-        using var stop = new CancellationTokenSource();
-        var trainer = new TokenTrainer(network, Corpus, settings)
-        {
-            StepCompleted = (step, loss) =>
-            {
-                losses.Add(loss);
-                if (step == stopAfter)
-                {
-                    stop.Cancel();
-                }
-            },
-            Evaluated = evals.Add,
-            TopologyUpdated = updates.Add,
-            Checkpoints = folder,
-            CheckpointEvery = Every,
-            ResumeFrom = resume,
-        };
-        if (stopAfter is null)
-        {
-            trainer.Run();
-        }
-        else
-        {
-            Assert.ThrowsAny<OperationCanceledException>(() => trainer.Run(stop.Token));
-        }
-
-        return new Run(network, losses, evals, updates);
+        var log = TrainingLog.Record(new TokenTrainer(network, Corpus, settings), (t, c) => t.Run(c), folder, Every, resume, stopAfter);
+        return new Run(network, log.Losses, log.Evals, log.Updates);
     }
 }
