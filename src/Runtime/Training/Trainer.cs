@@ -101,12 +101,13 @@ public sealed class Trainer(ISparseNetwork network, Dataset data, TrainingSettin
             : null;
 
     /// <summary>
-    /// The loop's step hook for a dynamic schedule (null without one): on an update step, the same batch's loss with the
-    /// step's new weights before and after the update (<paramref name="batchLoss"/>: a forward over the batch still in
-    /// the trainer's buffers), so the jump is the update's alone. RigL's gradient sources are copied first, since the
-    /// forward for the loss before overwrites activations.
+    /// The loop's step hook for a dynamic schedule (null without one), for every trainer: on an update step, the same
+    /// batch's loss with the step's new weights before and after the update (<paramref name="batchLoss"/>: a forward
+    /// over the batch still in the trainer's buffers), so the jump is the update's alone. RigL's gradient sources are
+    /// copied first, since the forward for the loss before overwrites activations. The update runs on the host; with a
+    /// <paramref name="device"/>, the sources come off it, and its values and state go down before and up after.
     /// </summary>
-    internal static TrainingLoop.Topology? TopologyHook(DynamicSparsity? dynamic, Func<int[], double> batchLoss) =>
+    internal static TrainingLoop.Topology? TopologyHook(DynamicSparsity? dynamic, Func<int[], double> batchLoss, Device.IDeviceTopology? device = null) =>
         dynamic is null ? null : (completed, labels) =>
         {
             if (!dynamic.UpdatesAfter(completed))
@@ -114,11 +115,20 @@ public sealed class Trainer(ISparseNetwork network, Dataset data, TrainingSettin
                 return null;
             }
 
-            var gradients = dynamic.NeedsGradient ? dynamic.Layers.ToDictionary(l => l, l => l.CaptureDenseGradient()) : null;
+            var gradients = !dynamic.NeedsGradient ? null : device?.CaptureDenseGradients(dynamic.Layers) ?? HostGradients(dynamic.Layers);
             double before = batchLoss(labels);
-            var layers = dynamic.Update(completed, gradients is null ? null : layer => gradients[layer]);
+            device?.DownloadForUpdate();
+            var layers = dynamic.Update(completed, gradients);
+            device?.UploadAfterUpdate();
             return new TopologyUpdate(completed, before, batchLoss(labels), layers);
         };
+
+    /// <summary>RigL's gradient sources of <paramref name="layers"/> on the CPU, copied now.</summary>
+    private static Func<Linear, Sparse.DenseGradientRows> HostGradients(IReadOnlyList<Linear> layers)
+    {
+        var captured = layers.ToDictionary(l => l, l => l.CaptureDenseGradient());
+        return layer => captured[layer];
+    }
 
     /// <summary>The data fits the network and one batch (shared with the device trainer).</summary>
     internal static void ValidateShapes(ISparseNetwork network, Dataset data, TrainingSettings settings)

@@ -93,8 +93,6 @@ internal sealed class DeviceTokenKernels(Accelerator accelerator, RotaryTable? r
         RotaryKernel(width / 2 * tokens, x, cos.View, sin.View, tokens, rotary!.HeadDim, rotary.Context, inverse ? -1f : 1f);
     }
 
-    public long ProbabilitiesLength(int heads, int tokens, int context) => (long)tokens * heads * context;
-
     public void AttentionForward(ArrayView<float> q, ArrayView<float> k, ArrayView<float> v, ArrayView<float> output, ArrayView<float> probabilities, int width, int heads, int tokens, int context) =>
         AttentionForwardKernel(tokens / context * heads * context, q, k, v, output, probabilities, heads, width / heads, tokens, context);
 
@@ -103,7 +101,7 @@ internal sealed class DeviceTokenKernels(Accelerator accelerator, RotaryTable? r
         ArrayView<float> dq, ArrayView<float> dk, ArrayView<float> dv, int width, int heads, int tokens, int context)
     {
         int rows = tokens / context * heads * context;
-        var ds = Ensure(accelerator, ref dScores, ProbabilitiesLength(heads, tokens, context));
+        var ds = Ensure(accelerator, ref dScores, CausalSelfAttention.ProbabilitiesLength(heads, tokens, context));
         AttentionBackwardRows(rows, k, v, probabilities, dOutput, ds, dq, heads, width / heads, tokens, context);
         AttentionBackwardColumns(rows, q, probabilities, ds, dOutput, dk, dv, heads, width / heads, tokens, context);
     }

@@ -160,10 +160,7 @@ public sealed class DeviceTokenNetwork : IDeviceTopology, ITokenEnds<ArrayView<f
     internal void UploadTopology() =>
         DeviceLayers.UploadTopology(Layers);
 
-    /// <summary>RigL's dense gradient rows of every matrix from the last backward, copied to the host now; looked up by host matrix.</summary>
-    public Func<Linear, Sparse.DenseGradientRows> CaptureDenseGradients() =>
-        DeviceLayers.CaptureDenseGradients(Accelerator, Layers);
-
+    /// <summary>RigL's dense gradient rows of the matrices in <paramref name="only"/> from the last backward, copied to the host now.</summary>
     Func<Linear, Sparse.DenseGradientRows> IDeviceTopology.CaptureDenseGradients(IReadOnlyList<Linear> only) =>
         DeviceLayers.CaptureDenseGradients(Accelerator, Layers, only);
 

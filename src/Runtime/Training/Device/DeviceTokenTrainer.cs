@@ -43,7 +43,7 @@ public sealed class DeviceTokenTrainer(DeviceTokenNetwork network, TokenCorpus c
             StepCompleted,
             Evaluated,
             cancellation,
-            DeviceTopologyHook.Create(dynamic, network, _ => network.Evaluate(ids, targets, batch).Loss),
+            Trainer.TopologyHook(dynamic, _ => network.Evaluate(ids, targets, batch).Loss, network),
             TopologyUpdated,
             start,
             checkpoints.Hook(Checkpoints, CheckpointEvery, settings));

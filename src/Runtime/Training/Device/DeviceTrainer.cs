@@ -46,7 +46,7 @@ public sealed class DeviceTrainer(DeviceNetwork network, Dataset data, TrainingS
             Evaluated,
             cancellation,
             // As the CPU trainer: the same batch just before and just after the update (a forward over the input still on the device).
-            DeviceTopologyHook.Create(dynamic, network, labels => loss.Compute(network.Forward(input.View, batch), labels, batch).LossSum / batch),
+            Trainer.TopologyHook(dynamic, labels => loss.Compute(network.Forward(input.View, batch), labels, batch).LossSum / batch, network),
             TopologyUpdated,
             start,
             checkpoints.Hook(Checkpoints, CheckpointEvery, settings));

@@ -1,3 +1,5 @@
+using SparseDsl.Kernels;
+
 namespace SparseDsl.Training;
 
 /// <summary>
@@ -73,7 +75,7 @@ internal sealed class BlockPass<T> : IDisposable
         }
 
         T a = Get(Slot.Attention, size);                                        // [D, N]
-        T p = Get(Slot.Probabilities, ops.ProbabilitiesLength(heads, tokens, context));
+        T p = Get(Slot.Probabilities, CausalSelfAttention.ProbabilitiesLength(heads, tokens, context));
         ops.AttentionForward(qOut, kOut, vOut, a, p, width, heads, tokens, context);
         T x1 = Get(Slot.Residual1, size);                                       // [D, N] = x + Wo·a
         ops.Copy(x, x1, size);
@@ -130,7 +132,7 @@ internal sealed class BlockPass<T> : IDisposable
         // x1 = x + Wo·a.
         T dA = o.Backward(dx1, tokens);                                         // ∂a [D, N]
         T gq = Get(Slot.DQ, size), gk = Get(Slot.DK, size), gv = Get(Slot.DV, size);
-        ops.AttentionBackward(q.Output, k.Output, v.Output, Get(Slot.Probabilities, ops.ProbabilitiesLength(heads, tokens, context)), dA, gq, gk, gv, width, heads, tokens, context);
+        ops.AttentionBackward(q.Output, k.Output, v.Output, Get(Slot.Probabilities, CausalSelfAttention.ProbabilitiesLength(heads, tokens, context)), dA, gq, gk, gv, width, heads, tokens, context);
         if (rotary)
         {
             ops.Rotate(gq, width, tokens, inverse: true);

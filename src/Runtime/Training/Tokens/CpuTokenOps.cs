@@ -32,8 +32,6 @@ internal sealed class CpuTokenOps(RotaryTable? rotary) : ITokenOps<float[]>
         }
     }
 
-    public long ProbabilitiesLength(int heads, int tokens, int context) => CausalSelfAttention.ProbabilitiesLength(heads, tokens, context);
-
     public void AttentionForward(float[] q, float[] k, float[] v, float[] output, float[] probabilities, int width, int heads, int tokens, int context) =>
         CausalSelfAttention.Forward(q, k, v, output, probabilities, width, heads, tokens, context);
 

@@ -29,9 +29,6 @@ internal interface ITokenOps<T>
     /// <summary>Rotary positions on q or k [width, tokens] in place (<paramref name="inverse"/>: the backward rotation).</summary>
     void Rotate(T x, int width, int tokens, bool inverse);
 
-    /// <summary>Elements of the attention probabilities P [B, H, T, T].</summary>
-    long ProbabilitiesLength(int heads, int tokens, int context);
-
     /// <summary>Causal multi-head attention: output [width, tokens] and P from q, k, v [width, tokens].</summary>
     void AttentionForward(T q, T k, T v, T output, T probabilities, int width, int heads, int tokens, int context);
 
