@@ -143,8 +143,7 @@ internal static class TokenModelEmitter
         foreach (var (part, inputs, outputs, role) in shapes)
         {
             string name = ShapeName(blocks, part, width, declared).Replace("Shape", "");
-            bool own = blocks.Pattern is not null && SparseTargets.Covers(blocks.SparseTarget, role);
-            bool followsModel = !blocks.KeepDense && SparseTargets.Covers(model.SparseTarget, role);
+            var (own, followsModel) = ModelMatrices.Reach(model, blocks, role);
             var spec = blocks with
             {
                 Name = name,

@@ -68,6 +68,15 @@ public static class ModelMatrices
     /// <summary>The matrix names of block <paramref name="index"/> of <paramref name="layer"/>, in order.</summary>
     public static string MatrixName(string layer, int index, string part) => layer + "." + index + "." + part;
 
+    /// <summary>
+    /// What reaches a block matrix of <paramref name="role"/>: the block's own [Sparse] where its Target covers the role
+    /// (<c>Own</c>), the model's target where the model's Target covers it and the block is not [KeepDense]
+    /// (<c>FollowsModel</c>); a matrix reached by neither stays dense.
+    /// </summary>
+    public static (bool Own, bool FollowsModel) Reach(ModelSpec model, LayerSpec block, MatrixRole role) =>
+        (block.Pattern is not null && SparseTargets.Covers(block.SparseTarget, role),
+         !block.KeepDense && SparseTargets.Covers(model.SparseTarget, role));
+
     private static void AddBlocks(ModelSpec model, LayerSpec layer, BlockSpec block, int width, List<WeightMatrix> matrices)
     {
         int hidden = Hidden(block, width);
@@ -87,10 +96,7 @@ public static class ModelMatrices
 
             void Add(string part, int inputs, int outputs, MatrixRole role)
             {
-                // The block's own [Sparse] reaches the matrices of its Target; the model's target reaches those of the
-                // model's Target; a matrix reached by neither stays dense.
-                bool own = layer.Pattern is not null && SparseTargets.Covers(layer.SparseTarget, role);
-                bool followsModel = !layer.KeepDense && SparseTargets.Covers(model.SparseTarget, role);
+                var (own, followsModel) = Reach(model, layer, role);
                 matrices.Add(new WeightMatrix(
                     MatrixName(layer.Name, l, part),
                     layer.Name,
