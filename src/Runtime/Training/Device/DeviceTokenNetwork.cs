@@ -41,7 +41,7 @@ public sealed class DeviceTokenNetwork : IDeviceTopology, ITokenEnds<ArrayView<f
             final = Own(new DeviceTokenNorm(accelerator, kernels, parts.Final));
             loss = Own(new DeviceLoss(accelerator, Loss.SoftmaxCrossEntropy, host.Vocab));
             pass = new TokenPass<ArrayView<float>>(
-                this, [.. blocks.Select(b => b.Pass)], final, [.. blocks.SelectMany(b => b.Norms), final], Own(kernels.NewScratch(2)), host.Width);
+                this, [.. blocks.Select(b => b.Pass)], final, [.. blocks.SelectMany(b => b.Norms), final], Own(kernels.NewScratch(2)), host.Width, host.Context);
 
             // In the host's Parameters order, so the optimizer, checkpoints and CopyToHost line up one to one.
             var byHost = new Dictionary<Parameter, DeviceParameter>(ReferenceEqualityComparer.Instance);
@@ -106,10 +106,10 @@ public sealed class DeviceTokenNetwork : IDeviceTopology, ITokenEnds<ArrayView<f
     }
 
     /// <summary>One training step's passes on the device (as <see cref="ITokenNetwork.ForwardBackward"/>): the mean token loss.</summary>
-    public double ForwardBackward(int[] ids, int[] targets, int sequences) => pass.ForwardBackward(ids, targets, Tokens(ids, targets, sequences));
+    public double ForwardBackward(int[] ids, int[] targets, int sequences) => pass.ForwardBackward(ids, targets, sequences);
 
     /// <summary>The forward pass only: the mean token loss and how many targets were the arg-max prediction.</summary>
-    public (double Loss, long Correct) Evaluate(int[] ids, int[] targets, int sequences) => pass.Evaluate(ids, targets, Tokens(ids, targets, sequences));
+    public (double Loss, long Correct) Evaluate(int[] ids, int[] targets, int sequences) => pass.Evaluate(ids, targets, sequences);
 
     ArrayView<float> ITokenEnds<ArrayView<float>>.Embed(int[] tokenIds, int tokens)
     {
@@ -175,19 +175,6 @@ public sealed class DeviceTokenNetwork : IDeviceTopology, ITokenEnds<ArrayView<f
         {
             item?.Dispose();
         }
-    }
-
-    /// <summary>N = sequences · T, after checking the ids and targets hold that many.</summary>
-    private int Tokens(int[] tokenIds, int[] targets, int sequences)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(sequences, 1);
-        int n = checked(sequences * Host.Context);
-        if (tokenIds.Length < n || targets.Length < n)
-        {
-            throw new ArgumentException($"{sequences} sequences of {Host.Context} tokens need {n} ids and targets; got {tokenIds.Length} and {targets.Length}");
-        }
-
-        return n;
     }
 
     /// <summary>logits [V, N] = E·h (or W·h), in the loss's input buffer.</summary>

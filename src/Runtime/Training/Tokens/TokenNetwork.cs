@@ -67,7 +67,7 @@ public sealed class TokenNetwork<TAttention, TUp, TDown> : ITokenNetwork, IToken
             new TableLayer(head.Name, Width, Vocab, tied: headTable is null),
         ];
         Parameters = [table, .. positions is null ? [] : new[] { positions }, .. blocks.SelectMany(b => b.Parameters), .. final.Parameters, .. headTable is null ? [] : new[] { headTable }];
-        pass = new TokenPass<float[]>(new Ends(this), [.. blocks.Select(b => b.Pass)], final, norms, new CpuScratch(2), Width);
+        pass = new TokenPass<float[]>(new Ends(this), [.. blocks.Select(b => b.Pass)], final, norms, new CpuScratch(2), Width, Context);
     }
 
     public int Vocab { get; }
@@ -98,21 +98,9 @@ public sealed class TokenNetwork<TAttention, TUp, TDown> : ITokenNetwork, IToken
 
     NormLayer ITokenNetworkParts.Final => final;
 
-    public double ForwardBackward(int[] ids, int[] targets, int sequences) => pass.ForwardBackward(ids, targets, Tokens(ids, targets, sequences));
+    public double ForwardBackward(int[] ids, int[] targets, int sequences) => pass.ForwardBackward(ids, targets, sequences);
 
-    public (double Loss, long Correct) Evaluate(int[] ids, int[] targets, int sequences) => pass.Evaluate(ids, targets, Tokens(ids, targets, sequences));
-
-    private int Tokens(int[] ids, int[] targets, int sequences)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(sequences, 1);
-        int n = checked(sequences * Context);
-        if (ids.Length < n || targets.Length < n)
-        {
-            throw new ArgumentException($"{sequences} sequences of {Context} tokens need {n} ids and targets; got {ids.Length} and {targets.Length}");
-        }
-
-        return n;
-    }
+    public (double Loss, long Correct) Evaluate(int[] ids, int[] targets, int sequences) => pass.Evaluate(ids, targets, sequences);
 
     /// <summary>The CPU's embedding and head (tied or untied) with its fused cross-entropy.</summary>
     private sealed class Ends(TokenNetwork<TAttention, TUp, TDown> network) : ITokenEnds<float[]>

@@ -34,14 +34,19 @@ internal interface ITokenEnds<T>
 /// </code>
 /// and backward in reverse.
 /// </summary>
-internal sealed class TokenPass<T>(ITokenEnds<T> ends, IReadOnlyList<BlockPass<T>> blocks, INormPass<T> final, IReadOnlyList<INormPass<T>> norms, IScratch<T> scratch, int width)
+internal sealed class TokenPass<T>(
+    ITokenEnds<T> ends, IReadOnlyList<BlockPass<T>> blocks, INormPass<T> final, IReadOnlyList<INormPass<T>> norms, IScratch<T> scratch, int width, int context)
     : IDisposable
 {
     private const int DFinal = 0, DLast = 1; // ∂h [D, N], ∂x_L [D, N]
 
-    /// <summary>One training step: forward, the loss, backward; every gradient overwritten. Returns the mean token loss.</summary>
-    public double ForwardBackward(int[] ids, int[] targets, int tokens)
+    /// <summary>
+    /// One training step over <paramref name="sequences"/> × T tokens (<paramref name="ids"/> and <paramref name="targets"/>
+    /// row-major [sequences, T]): forward, the loss, backward; every gradient overwritten. Returns the mean token loss.
+    /// </summary>
+    public double ForwardBackward(int[] ids, int[] targets, int sequences)
     {
+        int tokens = Tokens(ids, targets, sequences);
         T h = Forward(ids, tokens);
         ends.ZeroGradients();
         foreach (var norm in norms)
@@ -63,9 +68,26 @@ internal sealed class TokenPass<T>(ITokenEnds<T> ends, IReadOnlyList<BlockPass<T
     }
 
     /// <summary>The forward pass only: the mean token loss and the arg-max hits.</summary>
-    public (double Loss, long Correct) Evaluate(int[] ids, int[] targets, int tokens) => ends.HeadEvaluate(Forward(ids, tokens), targets, tokens);
+    public (double Loss, long Correct) Evaluate(int[] ids, int[] targets, int sequences)
+    {
+        int tokens = Tokens(ids, targets, sequences);
+        return ends.HeadEvaluate(Forward(ids, tokens), targets, tokens);
+    }
 
     public void Dispose() => scratch.Dispose();
+
+    /// <summary>N = sequences · T, after checking the ids and targets hold that many.</summary>
+    private int Tokens(int[] ids, int[] targets, int sequences)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(sequences, 1);
+        int n = checked(sequences * context);
+        if (ids.Length < n || targets.Length < n)
+        {
+            throw new ArgumentException($"{sequences} sequences of {context} tokens need {n} ids and targets; got {ids.Length} and {targets.Length}");
+        }
+
+        return n;
+    }
 
     /// <summary>h [D, N] = norm(blocks(E[ids] + P)).</summary>
     private T Forward(int[] ids, int tokens)
