@@ -77,7 +77,7 @@ internal static class BlockStudy
         where T : ILayerShape
     {
         int i = T.In, o = T.Out;
-        var block = (create ?? WeightFormats.Create)(layout, units, KernelStudy.Random(units.Length * layout.UnitSize, 8));
+        var block = (create ?? ((l, u, v) => WeightFormats.Create(l, u, v)))(layout, units, KernelStudy.Random(units.Length * layout.UnitSize, 8));
         float[] w = block.ToDense(), bias = KernelStudy.Random(o, 4), x = KernelStudy.Random(i * Batch, 5), dy = KernelStudy.Random(o * Batch, 6);
         float[] y = new float[o * Batch], dW = new float[o * i], db = new float[o], dx = new float[i * Batch];
         float[] y2 = new float[o * Batch], dValues = new float[block.StoredValues], db2 = new float[o], dx2 = new float[i * Batch];

@@ -134,9 +134,11 @@ internal static class DstUpdateCost
         // SET's planning alone, as DynamicSparsity.Update plans (its apply is the rest of "SET update").
         Action setPlan = () =>
         {
-            int[] units = layer.Weight.Format.ActiveUnits();
+            UpdateScratch scratch = UpdateScratch.ForThisThread;
+            Span<int> units = scratch.OldUnits(layer.Weight.Format.ActiveUnitCount);
+            layer.Weight.Format.WriteActiveUnits(units);
             int drop = (int)Math.Floor(units.Length * 0.3);
-            MaskUpdater.Plan(layer.Weight.Layout, units, layer.Weight.Parameter.Values, drop, GrowCriterion.Random, new Random(UpdateStep));
+            MaskUpdater.Plan(layer.Weight.Layout, units, layer.Weight.Parameter.Values, drop, GrowCriterion.Random, new Random(UpdateStep), null, scratch);
         };
         Action denseGradient = () =>
         {

@@ -64,11 +64,12 @@ public static unsafe partial class Gemm
 
     /// <summary>
     /// The product with an optional per-row bias: when <paramref name="rowBias"/> is given and
-    /// <paramref name="accumulate"/> is false, <c>C[i,j] = bias[i] + Σ_p op(A)[i,p]·op(B)[p,j]</c>.
+    /// <paramref name="accumulate"/> is false, <c>C[i,j] = bias[i] + Σ_p op(A)[i,p]·op(B)[p,j]</c>. A starts at
+    /// <paramref name="aOffset"/> in <paramref name="a"/> (a band of rows of a larger matrix, without copying it).
     /// </summary>
     internal static void MultiplyCore(
         bool transposeA, bool transposeB, int m, int n, int k,
-        float[] a, float[] b, float[] c, bool accumulate, float[]? rowBias)
+        float[] a, float[] b, float[] c, bool accumulate, float[]? rowBias, long aOffset = 0)
     {
         if (m == 0 || n == 0)
         {
@@ -97,7 +98,7 @@ public static unsafe partial class Gemm
         {
             var job = new Job
             {
-                A = pa, B = pb, C = pc, Bias = pbias,
+                A = pa + aOffset, B = pb, C = pc, Bias = pbias,
                 PackedB = Scratch.Pointer(bufB),
                 M = m, N = n, K = k,
                 TransA = transposeA, TransB = transposeB, Accumulate = accumulate,

@@ -5,7 +5,7 @@ namespace SparseDsl.Sparse;
 /// <summary>
 /// One weight matrix and everything that changes with its topology: the format (which units are active, and the
 /// kernels), and the <see cref="Parameter"/> that owns the stored values, their gradient and the optimizer's state
-/// slots. <see cref="Apply"/> is the only way the topology changes: it moves every array together and builds the new
+/// slots. <see cref="Apply(TopologyChange)"/> is the only way the topology changes: it moves every array together and builds the new
 /// format over the new values, so nothing can keep reading a stale array.
 /// </summary>
 public sealed class SparseWeight
@@ -35,23 +35,34 @@ public sealed class SparseWeight
     public void Apply(TopologyChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        int size = Layout.UnitSize;
-        int[] valueMap = change.OldRankOfNew; // a unit is one value unless it is a tile or a row
-        if (size > 1)
+        Apply(new TopologyPlan(change.ActiveUnits, change.OldRankOfNew, change.Dropped, change.Grown));
+    }
+
+    /// <summary>
+    /// <see cref="Apply(TopologyChange)"/> from a plan in an update's scratch arrays. When the count stays (SET, RigL,
+    /// SMET) the values and state move within their arrays and the format reuses its index arrays, so an update
+    /// allocates nothing.
+    /// </summary>
+    internal void Apply(TopologyPlan change)
+    {
+        if (change.OldRankOfNew.Length != change.ActiveUnits.Length)
         {
-            valueMap = new int[(long)change.ActiveUnits.Length * size];
-            for (int j = 0; j < change.OldRankOfNew.Length; j++)
+            throw new ArgumentException($"'{Parameter.Name}': {change.ActiveUnits.Length} new units but {change.OldRankOfNew.Length} old ranks", nameof(change));
+        }
+
+        // Checked before anything moves: a refused change leaves the weight as it was.
+        ReadOnlySpan<int> units = change.ActiveUnits;
+        int unitCount = Layout.UnitCount;
+        for (int j = 0, previous = -1; j < units.Length; previous = units[j++])
+        {
+            if (units[j] <= previous || units[j] >= unitCount)
             {
-                int from = change.OldRankOfNew[j];
-                for (int e = 0; e < size; e++)
-                {
-                    valueMap[j * size + e] = from < 0 ? -1 : from * size + e;
-                }
+                throw new ArgumentException($"'{Parameter.Name}': new units must ascend in [0, {unitCount}); unit {units[j]} at {j} does not", nameof(change));
             }
         }
 
-        Parameter.Remap(valueMap);
-        Format = WeightFormats.Create(Layout, change.ActiveUnits, Parameter.Values);
+        Parameter.Remap(change.OldRankOfNew, Layout.UnitSize);
+        Format = WeightFormats.Create(Layout, change.ActiveUnits, Parameter.Values, Format);
         Parameter.Density = Format.Density;
         Version++;
     }

@@ -76,7 +76,9 @@ public sealed class DynamicSparsity
     {
         SparseWeight weight = layer.Weight;
         UnitLayout layout = weight.Layout;
-        int[] active = weight.Format.ActiveUnits();
+        UpdateScratch scratch = UpdateScratch.ForThisThread;
+        Span<int> active = scratch.OldUnits(weight.Format.ActiveUnitCount);
+        weight.Format.WriteActiveUnits(active);
         int drop = schedule.IsPruning
             ? (int)(active.Length - ModelShapes.ActiveWeights(layout.UnitCount, PrunedDensity(layer, step)))
             : (int)Math.Floor(active.Length * schedule.DropFraction(step));
@@ -87,7 +89,7 @@ public sealed class DynamicSparsity
 
         var random = new Random(SeedMix.Of(layer.Plan.Seed, step));
         DenseGradientRows? gradient = NeedsGradient ? gradientOf!(layer) : null;
-        TopologyChange change = MaskUpdater.Plan(layout, active, weight.Parameter.Values, drop, schedule.Grow, random, gradient);
+        TopologyPlan change = MaskUpdater.Plan(layout, active, weight.Parameter.Values, drop, schedule.Grow, random, gradient, scratch);
         weight.Apply(change);
         return new LayerTopologyUpdate(layer.Name, weight.Format.Density, (long)change.Dropped * layout.UnitSize, (long)change.Grown * layout.UnitSize);
     }

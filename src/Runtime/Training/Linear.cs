@@ -15,6 +15,8 @@ public abstract class Linear : Layer, ILinearPass<float[]>
     private protected float[]? inputGradient;      // [in, batch]
     private protected float[]? lastInput;          // [in, batch], kept from Forward for Backward
     private protected float[]? lastOutputGradient; // [out, batch], ∂loss/∂z of the last Backward
+    private float[]? capturedInput;                 // [in, batch], RigL's copy of lastInput, reused update after update
+    private float[]? capturedOutputGradient;        // [out, batch], RigL's copy of lastOutputGradient
     private protected int lastBatch;
 
     private protected Linear(string name, int inputs, int outputs, Activation activation, LayerPlan plan)
@@ -80,7 +82,8 @@ public abstract class Linear : Layer, ILinearPass<float[]>
     /// <summary>
     /// RigL's grow score of the last Backward: |∂loss/∂W| for weight rows [firstRow, firstRow + rowCount), inactive
     /// positions included, computed tile by tile on update steps only from copies of the step's input and ∂loss/∂z
-    /// taken now (a forward after this call cannot change them).
+    /// taken now (a forward after this call cannot change them). The copies are the layer's own buffers, so the rows
+    /// are valid until its next capture (a topology update uses them at once).
     /// </summary>
     public DenseGradientRows CaptureDenseGradient()
     {
@@ -90,9 +93,24 @@ public abstract class Linear : Layer, ILinearPass<float[]>
         }
 
         int batch = lastBatch;
-        float[] x = lastInput[..(Inputs * batch)];          // [in, batch]
-        float[] dz = lastOutputGradient[..(Outputs * batch)]; // [out, batch]
+        float[] x = Captured(ref capturedInput, lastInput, Inputs * batch);                 // [in, batch]
+        float[] dz = Captured(ref capturedOutputGradient, lastOutputGradient, Outputs * batch); // [out, batch]
         return (firstRow, rowCount, buffer) => AbsoluteGradientRows(dz, x, Inputs, batch, firstRow, rowCount, buffer);
+    }
+
+    /// <summary>
+    /// The first <paramref name="length"/> values of <paramref name="source"/> copied into <paramref name="copy"/>, which is
+    /// kept for the next capture (an update's copies were large-object allocations, paged in afresh every time).
+    /// </summary>
+    private static float[] Captured(ref float[]? copy, float[] source, int length)
+    {
+        if (copy is null || copy.Length != length)
+        {
+            copy = new float[length];
+        }
+
+        Array.Copy(source, copy, length);
+        return copy;
     }
 
     /// <summary>
@@ -101,9 +119,13 @@ public abstract class Linear : Layer, ILinearPass<float[]>
     /// </summary>
     internal static void AbsoluteGradientRows(float[] dz, float[] x, int inputs, int batch, int firstRow, int rowCount, float[] buffer)
     {
-        var rows = new float[(long)rowCount * batch]; // [rowCount, batch]
-        Array.Copy(dz, (long)firstRow * batch, rows, 0, rows.Length);
-        Gemm.Multiply(false, true, rowCount, inputs, batch, rows, x, buffer);
+        if ((long)(firstRow + rowCount) * batch > dz.Length || (long)inputs * batch > x.Length || (long)rowCount * inputs > buffer.Length)
+        {
+            throw new ArgumentException($"gradient rows [{firstRow}, {firstRow + rowCount}) of [{inputs}]-wide rows at batch {batch} do not fit the arrays given");
+        }
+
+        // dz's rows [firstRow, firstRow + rowCount) read in place: [rowCount, batch] starting at firstRow·batch.
+        Gemm.MultiplyCore(false, true, rowCount, inputs, batch, dz, x, buffer, accumulate: false, rowBias: null, aOffset: (long)firstRow * batch);
         int n = rowCount * inputs, i = 0;
         for (; i + Vector512<float>.Count <= n; i += Vector512<float>.Count)
         {

@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using SparseDsl.Kernels;
+
 namespace SparseDsl.Training;
 
 /// <summary>
@@ -97,54 +101,55 @@ public sealed class Parameter
 
     /// <summary>
     /// One topology change (only through the owning <see cref="Sparse.SparseWeight"/>, which rebuilds its format over
-    /// the new values): the parameter becomes <paramref name="oldPositionOfNew"/>.Length values long, position
-    /// <c>i</c> taking the value and every state slot (and age) of old position <c>oldPositionOfNew[i]</c> bit for
-    /// bit, or zeros when that is -1 (a grown weight: value 0, fresh state, age 0). The gradient is zeroed.
+    /// the new values): the parameter becomes <paramref name="oldUnitOfNew"/>.Length units of <paramref name="unitSize"/>
+    /// values, unit <c>i</c> taking the values and every state slot (and age) of old unit <c>oldUnitOfNew[i]</c> bit for
+    /// bit, or zeros when that is -1 (a grown unit: value 0, fresh state, age 0). The gradient is zeroed. When the
+    /// length stays and the surviving units keep their order (SET, RigL and SMET always), every array is rearranged in
+    /// place: no allocation, and the arrays a format reads stay the same objects.
     /// </summary>
-    internal void Remap(ReadOnlySpan<int> oldPositionOfNew)
+    internal void Remap(ReadOnlySpan<int> oldUnitOfNew, int unitSize = 1)
     {
-        int length = oldPositionOfNew.Length;
-        for (int i = 0; i < length; i++)
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(unitSize);
+        if (Length % unitSize != 0)
         {
-            int from = oldPositionOfNew[i];
-            if (from < -1 || from >= Length)
-            {
-                throw new ArgumentOutOfRangeException(nameof(oldPositionOfNew), from, $"Entry {i} is outside '{Name}' ({Length} values); use -1 for a new value.");
-            }
+            throw new ArgumentException($"'{Name}' ({Length} values) is not made of units of {unitSize}", nameof(unitSize));
         }
 
-        // When the length stays (SET, RigL, SMET), each retired array takes the next gather: one allocation, not one
-        // per array (large-object allocations are what let the GC interrupt an update); nothing is kept after it.
-        float[]? spare = null;
-        Values = GatherInto(Values, oldPositionOfNew, ref spare);
+        int oldUnits = Length / unitSize, previous = -1, outOfOrder = 0;
+        for (int i = 0; i < oldUnitOfNew.Length; i++)
+        {
+            int from = oldUnitOfNew[i];
+            if (from < -1 || from >= oldUnits)
+            {
+                throw new ArgumentOutOfRangeException(nameof(oldUnitOfNew), from, $"Entry {i} is outside '{Name}' ({oldUnits} units); use -1 for a new unit.");
+            }
+
+            // Without branches: grown (-1) and kept entries alternate at random. Out of order: kept and not above previous.
+            outOfOrder |= ~Branchless.NegativeMask(from) & ~Branchless.NegativeMask(previous - from);
+            previous = Branchless.Max(previous, from);
+        }
+
+        if (outOfOrder == 0 && (long)oldUnitOfNew.Length * unitSize == Length)
+        {
+            MoveInPlace(MemoryMarshal.Cast<float, int>(Values.AsSpan()), oldUnitOfNew, unitSize);
+            foreach (float[] slot in slots)
+            {
+                MoveInPlace(MemoryMarshal.Cast<float, int>(slot.AsSpan()), oldUnitOfNew, unitSize);
+            }
+
+            Ages?.MoveInPlace(oldUnitOfNew, unitSize);
+            Array.Clear(Grad);
+            return;
+        }
+
+        Values = Gather(Values, oldUnitOfNew, unitSize);
         for (int s = 0; s < slots.Length; s++)
         {
-            slots[s] = GatherInto(slots[s], oldPositionOfNew, ref spare);
+            slots[s] = Gather(slots[s], oldUnitOfNew, unitSize);
         }
 
-        Ages = Ages?.Gather(oldPositionOfNew);
-        if (Grad.Length == length)
-        {
-            Array.Clear(Grad);
-        }
-        else
-        {
-            Grad = new float[length];
-        }
-    }
-
-    /// <summary><see cref="Gather{T}"/> into <paramref name="spare"/> when it has the new length; <paramref name="old"/> becomes the spare.</summary>
-    private static float[] GatherInto(float[] old, ReadOnlySpan<int> oldPositionOfNew, ref float[]? spare)
-    {
-        float[] fresh = spare is { } reused && reused.Length == oldPositionOfNew.Length ? reused : new float[oldPositionOfNew.Length];
-        for (int i = 0; i < fresh.Length; i++)
-        {
-            int from = oldPositionOfNew[i];
-            fresh[i] = from >= 0 ? old[from] : 0f;
-        }
-
-        spare = old;
-        return fresh;
+        Ages = Ages?.Gather(oldUnitOfNew, unitSize);
+        Grad = new float[Values.Length];
     }
 
     /// <summary>Zeroes every state slot and the per-value age of the given positions (e.g. weights regrown in place).</summary>
@@ -168,19 +173,71 @@ public sealed class Parameter
 
     public override string ToString() => $"{Name} ({Length} values)";
 
-    /// <summary>Entry i of the result is <c>old[oldPositionOfNew[i]]</c>, or default where that is -1.</summary>
-    internal static T[] Gather<T>(T[] old, ReadOnlySpan<int> oldPositionOfNew)
+    /// <summary>Unit i of the result (<paramref name="size"/> entries) is old unit <c>oldUnitOfNew[i]</c>, or default where that is -1.</summary>
+    internal static T[] Gather<T>(T[] old, ReadOnlySpan<int> oldUnitOfNew, int size)
     {
-        var fresh = new T[oldPositionOfNew.Length];
-        for (int i = 0; i < fresh.Length; i++)
+        var fresh = new T[(long)oldUnitOfNew.Length * size];
+        for (int i = 0; i < oldUnitOfNew.Length; i++)
         {
-            int from = oldPositionOfNew[i];
+            int from = oldUnitOfNew[i];
             if (from >= 0)
             {
-                fresh[i] = old[from];
+                old.AsSpan(from * size, size).CopyTo(fresh.AsSpan(i * size, size));
             }
         }
 
         return fresh;
+    }
+
+    /// <summary>
+    /// <see cref="Gather{T}"/> within <paramref name="a"/> itself, for a map that keeps the length and the survivors'
+    /// order: units moving left are moved in ascending order, then units moving right in descending order (grown units
+    /// zeroed on the way), so every unit is read before anything overwrites it. Two passes, nothing allocated, and for
+    /// single values no branch (which entries move is as good as random, and mispredicted branches cost more than the
+    /// copies): each entry takes the value at a chosen index, itself when it stays, masked to zero when grown. Floats
+    /// move as their bits.
+    /// </summary>
+    internal static void MoveInPlace<T>(Span<T> a, ReadOnlySpan<int> oldUnitOfNew, int size)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (size == 1)
+        {
+            for (int j = 0; j < oldUnitOfNew.Length; j++)
+            {
+                a[j] = a[Branchless.Max(oldUnitOfNew[j], j)];
+            }
+
+            for (int j = oldUnitOfNew.Length - 1; j >= 0; j--)
+            {
+                int from = oldUnitOfNew[j];
+                int kept = ~Branchless.NegativeMask(from);                    // zero for a grown entry (-1)
+                int movesRight = kept & Branchless.NegativeMask(from - j);   // 0 <= from < j
+                a[j] = a[j + ((from - j) & movesRight)] & T.CreateTruncating(kept);
+            }
+
+            return;
+        }
+
+        for (int j = 0; j < oldUnitOfNew.Length; j++)
+        {
+            int from = oldUnitOfNew[j];
+            if (from > j)
+            {
+                a.Slice(from * size, size).CopyTo(a.Slice(j * size, size));
+            }
+        }
+
+        for (int j = oldUnitOfNew.Length - 1; j >= 0; j--)
+        {
+            int from = oldUnitOfNew[j];
+            if (from < 0)
+            {
+                a.Slice(j * size, size).Clear();
+            }
+            else if (from < j)
+            {
+                a.Slice(from * size, size).CopyTo(a.Slice(j * size, size));
+            }
+        }
     }
 }

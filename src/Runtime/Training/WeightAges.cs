@@ -106,11 +106,24 @@ public sealed class WeightAges
         }
     }
 
-    /// <summary>Position i takes old position <c>oldPositionOfNew[i]</c>'s age, or 0 where that is -1.</summary>
-    internal WeightAges Gather(ReadOnlySpan<int> oldPositionOfNew) =>
+    /// <summary>Unit i (<paramref name="unitSize"/> ages) takes old unit <c>oldUnitOfNew[i]</c>'s ages, or 0 where that is -1.</summary>
+    internal WeightAges Gather(ReadOnlySpan<int> oldUnitOfNew, int unitSize) =>
         Narrow is null
-            ? new WeightAges(null, Parameter.Gather(Wide!, oldPositionOfNew), Limit)
-            : new WeightAges(Parameter.Gather(Narrow, oldPositionOfNew), null, Limit);
+            ? new WeightAges(null, Parameter.Gather(Wide!, oldUnitOfNew, unitSize), Limit)
+            : new WeightAges(Parameter.Gather(Narrow, oldUnitOfNew, unitSize), null, Limit);
+
+    /// <summary><see cref="Gather"/> in place (<see cref="Parameter.MoveInPlace{T}"/>: same length, survivors in order).</summary>
+    internal void MoveInPlace(ReadOnlySpan<int> oldUnitOfNew, int unitSize)
+    {
+        if (Narrow is null)
+        {
+            Parameter.MoveInPlace<int>(Wide, oldUnitOfNew, unitSize);
+        }
+        else
+        {
+            Parameter.MoveInPlace<ushort>(Narrow, oldUnitOfNew, unitSize);
+        }
+    }
 
     /// <summary>
     /// One step over [start, end): every age counts up by one (saturating at <see cref="Limit"/>) and the

@@ -86,4 +86,97 @@ public class SparseWeightTests
         Assert.Equal([1, 5, 6, 11], csr.ActiveUnits());
         Assert.Throws<ArgumentException>(() => WeightFormats.Create(layout, [1, 5], new float[3]));
     }
+
+    /// <summary>
+    /// A change that keeps the count moves values, gradient, slots and ages within their arrays and the CSR format takes
+    /// over the old index arrays (nothing allocated per update), with the same result as gathering into new arrays.
+    /// </summary>
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void Apply_CountKept_MovesInPlace_SameAsGather(int seed)
+    {
+        var random = new Random(seed);
+        const int rows = 37, cols = 53;
+        var layout = UnitLayout.Unstructured(rows, cols);
+        int[] units = [.. Enumerable.Range(0, rows * cols).OrderBy(_ => random.Next()).Take(300).Order()];
+        var weight = new SparseWeight("w", WeightFormats.Create(layout, units, [.. units.Select(_ => (float)(random.NextDouble() - 0.5))]));
+        weight.Parameter.AllocateState(2, ageLimit: 50);
+        foreach (float[] slot in weight.Parameter.Slots)
+        {
+            for (int i = 0; i < slot.Length; i++)
+            {
+                slot[i] = (float)random.NextDouble();
+            }
+        }
+
+        weight.Parameter.Ages!.CopyFrom([.. units.Select(_ => random.Next(51))]);
+        float[] values = weight.Parameter.Values;
+        IReadOnlyList<float[]> slots = [.. weight.Parameter.Slots];
+        int[] colIdx = weight.Format.AsCsr()!.ColIdx;
+        for (int update = 0; update < 4; update++)
+        {
+            float[] oldValues = [.. weight.Parameter.Values];
+            float[][] oldSlots = [.. weight.Parameter.Slots.Select(s => s.ToArray())];
+            int[] oldAges = weight.Parameter.Ages!.ToArray();
+            TopologyChange change = MaskUpdater.Plan(layout, weight.Format.ActiveUnits(), weight.Parameter.Values, 30 + 20 * update, GrowCriterion.Random, new Random(seed + update));
+
+            weight.Apply(change);
+
+            Assert.Same(values, weight.Parameter.Values);
+            Assert.Same(slots[0], weight.Parameter.Slots[0]);
+            Assert.Same(slots[1], weight.Parameter.Slots[1]);
+            Assert.Same(colIdx, weight.Format.AsCsr()!.ColIdx);
+            Assert.Equal(Parameter.Gather(oldValues, change.OldRankOfNew, 1), weight.Parameter.Values);
+            Assert.Equal(Parameter.Gather(oldSlots[0], change.OldRankOfNew, 1), weight.Parameter.Slots[0]);
+            Assert.Equal(Parameter.Gather(oldSlots[1], change.OldRankOfNew, 1), weight.Parameter.Slots[1]);
+            Assert.Equal(Parameter.Gather(oldAges, change.OldRankOfNew, 1), weight.Parameter.Ages!.ToArray());
+            Assert.Equal(change.ActiveUnits, weight.Format.ActiveUnits());
+        }
+    }
+
+    /// <summary>The in-place move equals a gather on random order-keeping maps, for single values and for units of several.</summary>
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 1)]
+    [InlineData(3, 4)]
+    [InlineData(4, 16)]
+    public void MoveInPlace_OrderKeepingMap_EqualsGather(int seed, int unitSize)
+    {
+        var random = new Random(seed);
+        for (int trial = 0; trial < 20; trial++)
+        {
+            int units = random.Next(1, 400);
+            // Survivors: an ascending subset of the old units; the rest of the new units are grown (-1), interleaved at random.
+            int[] survivors = [.. Enumerable.Range(0, units).Where(_ => random.NextDouble() < 0.7)];
+            var map = new List<int>(survivors);
+            while (map.Count < units)
+            {
+                map.Insert(random.Next(map.Count + 1), -1);
+            }
+
+            int[] old = [.. Enumerable.Range(0, units * unitSize).Select(_ => random.Next())];
+            int[] moved = [.. old];
+            Parameter.MoveInPlace<int>(moved, [.. map], unitSize);
+            Assert.Equal(Parameter.Gather(old, [.. map], unitSize), moved);
+
+            ushort[] narrow = [.. old.Select(v => (ushort)v)];
+            Parameter.MoveInPlace<ushort>(narrow, [.. map], unitSize);
+            Assert.Equal(Parameter.Gather([.. old.Select(v => (ushort)v)], [.. map], unitSize), narrow);
+        }
+    }
+
+    [Fact]
+    public void Remap_LengthChanges_GathersIntoNewArrays()
+    {
+        var parameter = new Parameter("w", [1f, 2f, 3f, 4f], decays: true);
+        parameter.AllocateState(1, ageLimit: null);
+        float[] values = parameter.Values;
+        parameter.Remap([1, -1, 3]);
+        Assert.NotSame(values, parameter.Values);
+        Assert.Equal([2f, 0f, 4f], parameter.Values);
+        Assert.Equal(3, parameter.Slots[0].Length);
+        Assert.Equal(3, parameter.Grad.Length);
+    }
 }

@@ -107,9 +107,8 @@ public sealed class BlockCsrFormat : WeightFormat
     public override bool IsDense => false;
 
     /// <summary>Unit = tile number <c>br·BlockCols + bc</c>: block-CSR order is ascending unit order.</summary>
-    public override int[] ActiveUnits()
+    public override void WriteActiveUnits(Span<int> units)
     {
-        var units = new int[Tiles];
         for (int br = 0; br < BlockRows; br++)
         {
             for (int k = BlockRowPtr[br]; k < BlockRowPtr[br + 1]; k++)
@@ -117,15 +116,12 @@ public sealed class BlockCsrFormat : WeightFormat
                 units[k] = br * BlockCols + BlockColIdx[k];
             }
         }
-
-        return units;
     }
 
     /// <summary>The block-CSR format of the sorted active tile <paramref name="units"/> of <paramref name="layout"/> over <paramref name="values"/>.</summary>
-    public static BlockCsrFormat FromUnits(UnitLayout layout, int[] units, float[] values)
+    public static BlockCsrFormat FromUnits(UnitLayout layout, ReadOnlySpan<int> units, float[] values)
     {
         ArgumentNullException.ThrowIfNull(layout);
-        ArgumentNullException.ThrowIfNull(units);
         int blockRows = layout.UnitRows, blockCols = layout.UnitCols;
         var blockRowPtr = new int[blockRows + 1];
         var blockColIdx = new int[units.Length];

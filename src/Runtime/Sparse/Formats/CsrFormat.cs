@@ -30,36 +30,49 @@ public sealed class CsrFormat : WeightFormat
     public override CsrMatrix AsCsr() => Matrix;
 
     /// <summary>Unit = position <c>row·Cols + col</c>: CSR order is ascending unit order.</summary>
-    public override int[] ActiveUnits()
+    public override void WriteActiveUnits(Span<int> units)
     {
-        var units = new int[Matrix.Nnz];
-        for (int r = 0; r < Rows; r++)
+        int[] rowPtr = Matrix.RowPtr, colIdx = Matrix.ColIdx;
+        for (int r = 0, start = 0; r < Rows; r++, start += Cols)
         {
-            for (int k = Matrix.RowPtr[r]; k < Matrix.RowPtr[r + 1]; k++)
+            for (int k = rowPtr[r]; k < rowPtr[r + 1]; k++)
             {
-                units[k] = r * Cols + Matrix.ColIdx[k];
+                units[k] = start + colIdx[k];
             }
         }
-
-        return units;
     }
 
     /// <summary>The CSR format of sorted active <paramref name="units"/> of <paramref name="layout"/> over <paramref name="values"/> (one per unit).</summary>
-    public static CsrFormat FromUnits(UnitLayout layout, int[] units, float[] values)
+    public static CsrFormat FromUnits(UnitLayout layout, ReadOnlySpan<int> units, float[] values) => FromUnits(layout, units, values, null);
+
+    /// <summary>
+    /// <see cref="FromUnits(UnitLayout, ReadOnlySpan{int}, float[])"/>, taking over <paramref name="replaced"/>'s index
+    /// arrays when they have the right length (it must not be used afterwards).
+    /// </summary>
+    internal static CsrFormat FromUnits(UnitLayout layout, ReadOnlySpan<int> units, float[] values, CsrFormat? replaced)
     {
+        ArgumentNullException.ThrowIfNull(layout);
         int rows = layout.Rows, cols = layout.Cols;
-        var rowPtr = new int[rows + 1];
-        var colIdx = new int[units.Length];
-        for (int k = 0; k < units.Length; k++)
+        int[] rowPtr = replaced?.Matrix.RowPtr is { } oldRowPtr && oldRowPtr.Length == rows + 1 ? oldRowPtr : new int[rows + 1];
+        int[] colIdx = replaced?.Matrix.ColIdx is { } oldColIdx && oldColIdx.Length == units.Length ? oldColIdx : new int[units.Length];
+
+        // Units ascend, so each row's are a run: no division per unit. Out-of-order or out-of-range units leave a column
+        // outside [0, cols) or units past the last row, which CsrMatrix and the count below refuse.
+        int k = 0;
+        rowPtr[0] = 0;
+        for (int r = 0, start = 0; r < rows; r++, start += cols)
         {
-            int unit = units[k];
-            rowPtr[unit / cols + 1]++;
-            colIdx[k] = unit % cols;
+            for (int end = start + cols; k < units.Length && units[k] < end; k++)
+            {
+                colIdx[k] = units[k] - start;
+            }
+
+            rowPtr[r + 1] = k;
         }
 
-        for (int r = 0; r < rows; r++)
+        if (k != units.Length)
         {
-            rowPtr[r + 1] += rowPtr[r];
+            throw new ArgumentException($"units must ascend in [0, {(long)rows * cols}); unit {units[k]} at {k} is not", nameof(units));
         }
 
         return new CsrFormat(new CsrMatrix(rows, cols, rowPtr, colIdx, values), layout);

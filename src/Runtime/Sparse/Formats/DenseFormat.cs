@@ -16,15 +16,12 @@ public sealed class DenseFormat : WeightFormat
 
     public override bool IsDense => true;
 
-    public override int[] ActiveUnits()
+    public override void WriteActiveUnits(Span<int> units)
     {
-        var units = new int[Layout.UnitCount];
-        for (int u = 0; u < units.Length; u++)
+        for (int u = 0; u < ActiveUnitCount; u++)
         {
             units[u] = u;
         }
-
-        return units;
     }
 
     public override void Forward<TShape>(float[] bias, float[] x, float[] y, int batch) =>

@@ -52,10 +52,9 @@ public sealed class NOfMFormat : WeightFormat
     /// The N:M format of sorted active <paramref name="units"/> of an N:M <paramref name="layout"/> over
     /// <paramref name="values"/>, or null when some group does not hold exactly N (then CSR stores it).
     /// </summary>
-    public static NOfMFormat? TryFromUnits(UnitLayout layout, int[] units, float[] values)
+    public static NOfMFormat? TryFromUnits(UnitLayout layout, ReadOnlySpan<int> units, float[] values)
     {
         ArgumentNullException.ThrowIfNull(layout);
-        ArgumentNullException.ThrowIfNull(units);
         if (!layout.HasGroups || layout.UnitSize != 1 || layout.GroupSize > byte.MaxValue + 1
             || units.Length != (long)layout.GroupCount * layout.GroupActive || values.Length != units.Length)
         {
@@ -79,17 +78,14 @@ public sealed class NOfMFormat : WeightFormat
     }
 
     /// <summary>Unit = position <c>row·Cols + col</c>; storage order is ascending unit order.</summary>
-    public override int[] ActiveUnits()
+    public override void WriteActiveUnits(Span<int> units)
     {
         int n = N, m = M;
-        var units = new int[Slots.Length];
-        for (int k = 0; k < units.Length; k++)
+        for (int k = 0; k < Slots.Length; k++)
         {
             // Group k / N of the whole matrix starts at unit (k / N)·M, since Cols is a multiple of M.
             units[k] = k / n * m + Slots[k];
         }
-
-        return units;
     }
 
     /// <summary>The same weights as CSR over the same values array (for the device backends, which run N:M as CSR).</summary>

@@ -30,8 +30,19 @@ public abstract class WeightFormat(UnitLayout layout, float[] values)
     /// <summary>Whether every unit is active (a dense format): a topology change then has nothing to keep sorted apart.</summary>
     public abstract bool IsDense { get; }
 
+    /// <summary>Number of active units (stored values over the unit size).</summary>
+    public int ActiveUnitCount => StoredValues / Layout.UnitSize;
+
     /// <summary>The active units in ascending number: the order in which <see cref="Values"/> holds them.</summary>
-    public abstract int[] ActiveUnits();
+    public int[] ActiveUnits()
+    {
+        var units = new int[ActiveUnitCount];
+        WriteActiveUnits(units);
+        return units;
+    }
+
+    /// <summary><see cref="ActiveUnits"/> into the first <see cref="ActiveUnitCount"/> entries of <paramref name="units"/>.</summary>
+    public abstract void WriteActiveUnits(Span<int> units);
 
     /// <summary><c>y[o,b] = Σ_i W[o,i]·x[i,b] + bias[o]</c> over the stored weights (no activation).</summary>
     public abstract void Forward<TShape>(float[] bias, float[] x, float[] y, int batch)

@@ -14,10 +14,16 @@ public static class WeightFormats
     /// is a 1 × Cols tile). Block layers are block-CSR even with every tile active: their values are tile-major, which is
     /// not the dense kernels' row-major order.
     /// </summary>
-    public static WeightFormat Create(UnitLayout layout, int[] units, float[] values)
+    public static WeightFormat Create(UnitLayout layout, ReadOnlySpan<int> units, float[] values) => Create(layout, units, values, null);
+
+    /// <summary>
+    /// <see cref="Create(UnitLayout, ReadOnlySpan{int}, float[])"/> for a format that replaces <paramref name="replaced"/>,
+    /// whose index arrays the new one may take over when they have the right length (a topology change that keeps the
+    /// count); <paramref name="replaced"/> must not be used afterwards.
+    /// </summary>
+    internal static WeightFormat Create(UnitLayout layout, ReadOnlySpan<int> units, float[] values, WeightFormat? replaced)
     {
         ArgumentNullException.ThrowIfNull(layout);
-        ArgumentNullException.ThrowIfNull(units);
         ArgumentNullException.ThrowIfNull(values);
         if ((long)units.Length * layout.UnitSize != values.Length)
         {
@@ -31,9 +37,9 @@ public static class WeightFormats
 
         return layout.Pattern switch
         {
-            PatternKind.Unstructured => CsrFormat.FromUnits(layout, units, values),
+            PatternKind.Unstructured => CsrFormat.FromUnits(layout, units, values, replaced as CsrFormat),
             PatternKind.NOfM => (NOfMKernels.BestPath == VectorPath.Vector512 ? NOfMFormat.TryFromUnits(layout, units, values) : null)
-                ?? (WeightFormat)CsrFormat.FromUnits(layout, units, values),
+                ?? (WeightFormat)CsrFormat.FromUnits(layout, units, values, replaced as CsrFormat),
 
             // Rows are 1 × Cols tiles.
             PatternKind.Block or PatternKind.Rows => BlockCsrFormat.FromUnits(layout, units, values),

@@ -1,40 +1,40 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
+using SparseDsl.Kernels;
 
 namespace SparseDsl.Sparse;
 
 public static partial class MaskUpdater
 {
-    /// <summary>Units to grow: per group as many as it lost, among the units inactive before this update.</summary>
-    private static int[] Grow(UnitLayout layout, int[] active, int[] needPerGroup, GrowCriterion grow, Random random, DenseGradientRows? gradient)
+    /// <summary>
+    /// Units to grow: per group as many as it lost, among the units inactive before this update (<paramref name="old"/>);
+    /// random growth marks each unit it takes in <paramref name="taken"/> (old ∪ grown so far) so as not to take it twice.
+    /// </summary>
+    private static ReadOnlySpan<int> Grow(
+        UnitLayout layout, int activeCount, int[] needPerGroup, GrowCriterion grow, Random random, DenseGradientRows? gradient,
+        ReadOnlySpan<ulong> old, Span<ulong> taken, UpdateScratch scratch)
     {
-        var occupied = new ulong[(layout.UnitCount + 63) / 64]; // active before the update, dropped units included
-        foreach (int unit in active)
-        {
-            occupied[unit >> 6] |= 1UL << (unit & 63);
-        }
-
         if (layout.HasGroups)
         {
-            return GrowInGroups(layout, needPerGroup, occupied, grow, random, gradient);
+            return GrowInGroups(layout, needPerGroup, old, grow, random, gradient, scratch);
         }
 
         int need = needPerGroup[0];
         return grow == GrowCriterion.Random
-            ? RandomFree(layout.UnitCount, active.Length, need, occupied, random)
-            : TopByGradient(layout, need, occupied, gradient!);
+            ? RandomFree(layout.UnitCount, activeCount, need, taken, random, scratch)
+            : TopByGradient(layout, need, old, gradient!, scratch);
     }
 
-    private static bool IsSet(ulong[] bits, int unit) => (bits[unit >> 6] & (1UL << (unit & 63))) != 0;
+    private static bool IsSet(ReadOnlySpan<ulong> bits, int unit) => (bits[unit >> 6] & (1UL << (unit & 63))) != 0;
 
     /// <summary>
     /// <paramref name="need"/> distinct free units uniformly at random: by rejection when free units are plentiful
     /// (no pass over the dense grid), else by a partial shuffle of the free list.
     /// </summary>
-    private static int[] RandomFree(int total, int activeCount, int need, ulong[] occupied, Random random)
+    private static Span<int> RandomFree(int total, int activeCount, int need, Span<ulong> occupied, Random random, UpdateScratch scratch)
     {
         int free = total - activeCount;
-        var chosen = new int[Math.Min(need, free)];
+        Span<int> chosen = scratch.Grown(Math.Min(need, free));
         if (free >= 4L * need)
         {
             for (int n = 0; n < chosen.Length;)
@@ -73,22 +73,23 @@ public static partial class MaskUpdater
     /// The <paramref name="need"/> free units with the largest Σ|dense gradient| (ties to the lower unit), from the
     /// gradient computed a tile of rows at a time and kept only in a bounded heap of the best so far.
     /// </summary>
-    private static int[] TopByGradient(UnitLayout layout, int need, ulong[] occupied, DenseGradientRows gradient)
+    private static Span<int> TopByGradient(UnitLayout layout, int need, ReadOnlySpan<ulong> occupied, DenseGradientRows gradient, UpdateScratch scratch)
     {
-        var best = new BestUnits(need);
-        ForEachUnitScore(layout, occupied, gradient, best);
-        return best.Units();
+        var best = new BestUnits(need, scratch);
+        ForEachUnitScore(layout, occupied, gradient, best, scratch);
+        return best.Units(scratch.Grown(need));
     }
 
     /// <summary>N:M: within each group that lost units, as many of its free units, at random or by gradient.</summary>
-    private static int[] GrowInGroups(UnitLayout layout, int[] needPerGroup, ulong[] occupied, GrowCriterion grow, Random random, DenseGradientRows? gradient)
+    private static int[] GrowInGroups(
+        UnitLayout layout, int[] needPerGroup, ReadOnlySpan<ulong> occupied, GrowCriterion grow, Random random, DenseGradientRows? gradient, UpdateScratch scratch)
     {
         float[]? scores = null;
         if (grow == GrowCriterion.Gradient)
         {
             scores = new float[layout.UnitCount];
             Array.Fill(scores, float.NegativeInfinity);
-            ForEachUnitScore(layout, occupied, gradient!, new AllScores(scores));
+            ForEachUnitScore(layout, occupied, gradient!, new AllScores(scores), scratch);
         }
 
         var grown = new List<int>();
@@ -134,12 +135,12 @@ public static partial class MaskUpdater
     /// whole unit rows at a time; a NaN score is skipped (never grown). Single-weight units take a fast path that skips
     /// occupied positions 64 at a time and offers only scores the sink can still use.
     /// </summary>
-    private static void ForEachUnitScore<TSink>(UnitLayout layout, ulong[] occupied, DenseGradientRows gradient, TSink sink)
+    private static void ForEachUnitScore<TSink>(UnitLayout layout, ReadOnlySpan<ulong> occupied, DenseGradientRows gradient, TSink sink, UpdateScratch scratch)
         where TSink : IScoreSink
     {
         int height = layout.UnitHeight, width = layout.UnitWidth, cols = layout.Cols;
         int tileRows = Math.Min(layout.Rows, height * Math.Max(1, GradientTileRows / height));
-        var buffer = new float[(long)tileRows * cols];
+        float[] buffer = scratch.Tile(tileRows * cols);
         for (int first = 0; first < layout.Rows; first += tileRows)
         {
             int rows = Math.Min(tileRows, layout.Rows - first);
@@ -184,7 +185,7 @@ public static partial class MaskUpdater
     /// threshold, masked by the free bits of the occupancy word, and only the survivors are offered (a NaN never
     /// compares ≥, so it is never offered).
     /// </summary>
-    private static void ScoreWeights<TSink>(ulong[] occupied, float[] buffer, int firstUnit, int count, TSink sink)
+    private static void ScoreWeights<TSink>(ReadOnlySpan<ulong> occupied, float[] buffer, int firstUnit, int count, TSink sink)
         where TSink : IScoreSink
     {
         for (int i = 0; i < count;)
@@ -257,26 +258,28 @@ public static partial class MaskUpdater
     /// to the worst kept score, so the scan offers fewer and fewer units (amortized linear, no per-offer heap work). A
     /// struct over its state, so that the generic scan is specialized for it (calls inlined, not dispatched).
     /// </summary>
-    private readonly struct BestUnits(int capacity) : IScoreSink
+    private readonly struct BestUnits(int capacity, UpdateScratch scratch) : IScoreSink
     {
-        private readonly BestUnitsState state = new(capacity);
+        private readonly BestUnitsState state = new(capacity, scratch.KeyArray(Math.Max(2 * capacity, 16)), scratch);
 
         public float Threshold => state.Threshold;
 
         public void Offer(int unit, float score) => state.Offer(unit, score);
 
-        public int[] Units() => state.Units();
+        /// <summary>The kept units, in no particular order, into the front of <paramref name="units"/>.</summary>
+        public Span<int> Units(Span<int> units) => state.Units(units);
     }
 
     /// <summary>
     /// The buffer and threshold of <see cref="BestUnits"/>. Each entry is one 64-bit key, the complement of the score's
     /// bits above the unit: scores are magnitudes (≥ 0), whose bits order as they do, so a smaller key is a higher score
-    /// or, on a tie, a lower unit, and the compaction is <see cref="Select{T}"/> over plain integers (a quickselect
-    /// over (score, unit) pairs with a tie-break cost most of RigL's growth).
+    /// or, on a tie, a lower unit, and the compaction is a radix select over plain integers (a quickselect over
+    /// (score, unit) pairs with a tie-break cost most of RigL's growth; a quickselect over the keys, whose comparisons
+    /// branch at random, still most of what was left).
     /// </summary>
-    private sealed class BestUnitsState(int capacity)
+    private sealed class BestUnitsState(int capacity, ulong[] keys, UpdateScratch scratch)
     {
-        private readonly ulong[] keys = new ulong[Math.Max(2 * capacity, 16)];
+        private readonly int limit = Math.Max(2 * capacity, 16); // keys may be longer (a reused array)
         private int count;
 
         public float Threshold { get; private set; } = float.NegativeInfinity;
@@ -291,22 +294,21 @@ public static partial class MaskUpdater
             // A magnitude is never negative; -0 and anything below would break the key order, so they rank as 0.
             uint bits = score > 0f ? BitConverter.SingleToUInt32Bits(score) : 0u;
             keys[count++] = ((ulong)~bits << 32) | (uint)unit;
-            if (count == keys.Length)
+            if (count == limit)
             {
                 Compact();
             }
         }
 
-        public int[] Units()
+        public Span<int> Units(Span<int> units)
         {
             Compact();
-            var units = new int[count];
             for (int n = 0; n < count; n++)
             {
                 units[n] = (int)(uint)keys[n];
             }
 
-            return units;
+            return units[..count];
         }
 
         /// <summary>Keeps the <c>capacity</c> smallest keys (the best units) in front and drops the rest.</summary>
@@ -317,8 +319,36 @@ public static partial class MaskUpdater
                 return;
             }
 
-            // After the select, keys[0 .. capacity) are the smallest, the capacity-th smallest the worst kept.
-            ulong worst = Select(keys.AsSpan(0, count), capacity - 1);
+            // The top 16 bits of the keys in a histogram: every key in a bucket below the one that holds the capacity-th
+            // smallest is kept, and a quickselect finds the rest among that one bucket's keys (a few per cent of them).
+            Span<ulong> live = keys.AsSpan(0, count);
+            Span<int> histogram = scratch.Histogram(1 << 16);
+            foreach (ulong key in live)
+            {
+                histogram[(int)(key >> 48)]++;
+            }
+
+            int bucket = 0, below = 0;
+            while (below + histogram[bucket] < capacity)
+            {
+                below += histogram[bucket++];
+            }
+
+            // One pass, no branches: keys below the bucket move to the front (never ahead of the reading position), the
+            // bucket's keys to the side.
+            Span<ulong> boundary = scratch.Boundary(histogram[bucket] + 1); // + 1: every key is written, the counts say which stay
+            int kept = 0, sided = 0;
+            foreach (ulong key in live)
+            {
+                int top = (int)(key >> 48);
+                keys[kept] = key;
+                kept += Branchless.One(top < bucket);
+                boundary[sided] = key;
+                sided += Branchless.One(top == bucket);
+            }
+
+            ulong worst = Select(boundary[..sided], capacity - below - 1); // boundary[0 .. capacity - below) now the bucket's best
+            boundary[..(capacity - below)].CopyTo(keys.AsSpan(below));
             count = capacity;
             Threshold = BitConverter.UInt32BitsToSingle(~(uint)(worst >> 32));
         }

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
+using SparseDsl.Kernels;
 
 namespace SparseDsl.Sparse;
 
@@ -36,8 +38,19 @@ public static partial class MaskUpdater
     public static TopologyChange Plan(
         UnitLayout layout, int[] active, float[] values, int drop, GrowCriterion grow, Random random, DenseGradientRows? gradient = null)
     {
-        ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(active);
+        TopologyPlan plan = Plan(layout, active, values, drop, grow, random, gradient, UpdateScratch.ForThisThread);
+        return new TopologyChange(plan.ActiveUnits.ToArray(), plan.OldRankOfNew.ToArray(), plan.Dropped, plan.Grown);
+    }
+
+    /// <summary>
+    /// <see cref="Plan(UnitLayout, int[], float[], int, GrowCriterion, Random, DenseGradientRows?)"/> into
+    /// <paramref name="scratch"/>: the plan's spans are valid until the next plan on this thread.
+    /// </summary>
+    internal static TopologyPlan Plan(
+        UnitLayout layout, ReadOnlySpan<int> active, float[] values, int drop, GrowCriterion grow, Random random, DenseGradientRows? gradient, UpdateScratch scratch)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(random);
         if (grow == GrowCriterion.Gradient && gradient is null)
@@ -45,38 +58,76 @@ public static partial class MaskUpdater
             throw new ArgumentNullException(nameof(gradient), "gradient growth needs the dense gradient rows");
         }
 
-        float[] magnitude = Magnitudes(layout, active, values);
-        bool[] dropped = layout.HasGroups
-            ? DropInGroups(layout, active, magnitude, drop, grow != GrowCriterion.None)
-            : DropLowest(magnitude, Math.Min(drop, grow == GrowCriterion.None ? active.Length : layout.UnitCount - active.Length));
+        Span<float> magnitude = Magnitudes(layout, active.Length, values, scratch);
+        Span<bool> dropped = scratch.Dropped(active.Length);
         int[] droppedPerGroup = new int[layout.GroupCount];
         int droppedCount = 0;
+        if (layout.HasGroups)
+        {
+            DropInGroups(layout, active, magnitude, drop, grow != GrowCriterion.None, dropped);
+            for (int i = 0; i < active.Length; i++)
+            {
+                if (dropped[i])
+                {
+                    droppedPerGroup[layout.GroupOf(active[i])]++;
+                    droppedCount++;
+                }
+            }
+        }
+        else
+        {
+            droppedCount = DropLowest(magnitude, Math.Min(drop, grow == GrowCriterion.None ? active.Length : layout.UnitCount - active.Length), dropped, scratch);
+            droppedPerGroup[0] = droppedCount; // the whole matrix is the one group
+        }
+
+        // The topology as bits: `old` the units active before, `now` those after (old ∪ grown, then minus dropped).
+        Span<ulong> old = scratch.Occupied(layout.UnitCount);
+        foreach (int unit in active)
+        {
+            old[unit >> 6] |= 1UL << (unit & 63);
+        }
+
+        Span<ulong> now = scratch.Bits(layout.UnitCount);
+        old.CopyTo(now);
+        ReadOnlySpan<int> grown = grow == GrowCriterion.None || droppedCount == 0
+            ? []
+            : Grow(layout, active.Length, droppedPerGroup, grow, random, gradient, old, now, scratch);
+        foreach (int unit in grown)
+        {
+            now[unit >> 6] |= 1UL << (unit & 63);
+        }
+
         for (int i = 0; i < active.Length; i++)
         {
-            if (dropped[i])
+            int unit = active[i];
+            now[unit >> 6] &= ~((ulong)Branchless.One(dropped[i]) << (unit & 63)); // no branch: which units drop is as good as random
+        }
+
+        return Scan(old, now, active.Length - droppedCount + grown.Length, droppedCount, grown.Length, scratch);
+    }
+
+    /// <summary>Σ|w| over each active unit's stored weights (NaN ranks as +∞: never dropped for it).</summary>
+    private static Span<float> Magnitudes(UnitLayout layout, int count, float[] values, UpdateScratch scratch)
+    {
+        int size = layout.UnitSize;
+        if ((long)count * size != values.Length)
+        {
+            throw new ArgumentException($"{count} active units of {size} weights need {(long)count * size} values, not {values.Length}", nameof(values));
+        }
+
+        Span<float> magnitude = scratch.Magnitudes(count);
+        int i = 0;
+        if (size == 1 && Vector512.IsHardwareAccelerated)
+        {
+            for (; i + Vector512<float>.Count <= count; i += Vector512<float>.Count)
             {
-                droppedPerGroup[layout.GroupOf(active[i])]++;
-                droppedCount++;
+                Vector512<float> v = Vector512.LoadUnsafe(ref values[i]);
+                Vector512.ConditionalSelect(Vector512.Equals(v, v), Vector512.Abs(v), Vector512.Create(float.PositiveInfinity))
+                    .StoreUnsafe(ref magnitude[i]);
             }
         }
 
-        int[] grown = grow == GrowCriterion.None || droppedCount == 0
-            ? []
-            : Grow(layout, active, droppedPerGroup, grow, random, gradient);
-        return Merge(layout, active, dropped, grown, droppedCount);
-    }
-
-    /// <summary>Σ|w| over each active unit's stored weights.</summary>
-    private static float[] Magnitudes(UnitLayout layout, int[] active, float[] values)
-    {
-        int size = layout.UnitSize;
-        if ((long)active.Length * size != values.Length)
-        {
-            throw new ArgumentException($"{active.Length} active units of {size} weights need {(long)active.Length * size} values, not {values.Length}", nameof(values));
-        }
-
-        var magnitude = new float[active.Length];
-        for (int i = 0; i < magnitude.Length; i++)
+        for (; i < count; i++)
         {
             float sum = 0f;
             for (int e = i * size, end = e + size; e < end; e++)
@@ -90,46 +141,46 @@ public static partial class MaskUpdater
         return magnitude;
     }
 
-    /// <summary>The <paramref name="count"/> smallest magnitudes, ties to the lower rank, in O(n) (radix select of the threshold).</summary>
-    private static bool[] DropLowest(float[] magnitude, int count)
+    /// <summary>
+    /// Marks the <paramref name="count"/> smallest magnitudes, ties to the lower rank, in O(n) (radix select of the
+    /// threshold), and returns how many it marked (the count, or all when fewer).
+    /// </summary>
+    private static int DropLowest(ReadOnlySpan<float> magnitude, int count, Span<bool> dropped, UpdateScratch scratch)
     {
-        var dropped = new bool[magnitude.Length];
+        count = Math.Min(count, magnitude.Length);
         if (count <= 0)
         {
-            return dropped;
+            return 0;
         }
 
-        float threshold = SmallestAt(magnitude, count - 1);
+        float threshold = SmallestAt(magnitude, count - 1, scratch);
         int below = 0;
-        foreach (float m in magnitude)
-        {
-            below += m < threshold ? 1 : 0;
-        }
-
-        int equalToTake = count - below;
         for (int i = 0; i < magnitude.Length; i++)
         {
-            if (magnitude[i] < threshold)
-            {
-                dropped[i] = true;
-            }
-            else if (magnitude[i] == threshold && equalToTake > 0)
+            bool drop = magnitude[i] < threshold;
+            dropped[i] = drop;
+            below += Branchless.One(drop);
+        }
+
+        // Ties at the threshold: the lowest ranks among them, as many as the count still needs (rarely more than one).
+        for (int i = 0, equalToTake = count - below; equalToTake > 0; i++)
+        {
+            if (magnitude[i] == threshold)
             {
                 dropped[i] = true;
                 equalToTake--;
             }
         }
 
-        return dropped;
+        return count;
     }
 
     /// <summary>
     /// N:M: the smallest magnitudes first, each group giving up at most as many units as it can regrow (its inactive
     /// count) when growing, else at most its active count.
     /// </summary>
-    private static bool[] DropInGroups(UnitLayout layout, int[] active, float[] magnitude, int count, bool growing)
+    private static void DropInGroups(UnitLayout layout, ReadOnlySpan<int> active, ReadOnlySpan<float> magnitude, int count, bool growing, Span<bool> dropped)
     {
-        var dropped = new bool[active.Length];
         var activeInGroup = new int[layout.GroupCount];
         foreach (int unit in active)
         {
@@ -142,7 +193,8 @@ public static partial class MaskUpdater
             order[i] = i;
         }
 
-        Array.Sort(order, (a, b) => magnitude[a] != magnitude[b] ? magnitude[a].CompareTo(magnitude[b]) : a.CompareTo(b));
+        float[] magnitudes = magnitude.ToArray();
+        Array.Sort(order, (a, b) => magnitudes[a] != magnitudes[b] ? magnitudes[a].CompareTo(magnitudes[b]) : a.CompareTo(b));
         var taken = new int[layout.GroupCount];
         for (int j = 0; j < order.Length && count > 0; j++)
         {
@@ -156,60 +208,69 @@ public static partial class MaskUpdater
                 count--;
             }
         }
-
-        return dropped;
-    }
-
-    /// <summary>Survivors and grown units merged in ascending order, with each one's old rank (-1 when grown).</summary>
-    private static TopologyChange Merge(UnitLayout layout, int[] active, bool[] dropped, int[] grown, int droppedCount)
-    {
-        SortDistinct(grown, layout.UnitCount);
-        int total = active.Length - droppedCount + grown.Length;
-        var units = new int[total];
-        var oldRank = new int[total];
-        int i = 0, g = 0;
-        for (int j = 0; j < total; j++)
-        {
-            while (i < active.Length && dropped[i])
-            {
-                i++;
-            }
-
-            if (g < grown.Length && (i >= active.Length || grown[g] < active[i]))
-            {
-                units[j] = grown[g++];
-                oldRank[j] = -1;
-            }
-            else
-            {
-                units[j] = active[i];
-                oldRank[j] = i++;
-            }
-        }
-
-        return new TopologyChange(units, oldRank, droppedCount, grown.Length);
     }
 
     /// <summary>
-    /// Sorts distinct units in [0, <paramref name="total"/>) in place through a bitmap: O(total/64 + count), where a
-    /// comparison sort of the ~30 % of a layer that grows cost most of an update.
+    /// The units set in <paramref name="now"/> in ascending order, each with its rank among the units set in
+    /// <paramref name="old"/> (the count of old units below it) or -1 when it was not one: a pass over the bit words,
+    /// popcounts instead of a merge's unpredictable branches.
     /// </summary>
-    private static void SortDistinct(int[] units, int total)
+    private static TopologyPlan Scan(ReadOnlySpan<ulong> old, ReadOnlySpan<ulong> now, int total, int dropped, int grown, UpdateScratch scratch)
     {
-        var bits = new ulong[(total + 63) / 64];
-        foreach (int unit in units)
+        Span<int> units = scratch.NewUnits(total);
+        Span<int> oldRank = scratch.OldRanks(total);
+        int j = 0, oldBelow = 0;
+        for (int w = 0; w < now.Length; w++)
         {
-            bits[unit >> 6] |= 1UL << (unit & 63);
+            ulong oldWord = old[w];
+            for (ulong word = now[w]; word != 0; word &= word - 1)
+            {
+                int bit = BitOperations.TrailingZeroCount(word);
+                int rank = oldBelow + BitOperations.PopCount(oldWord & ((1UL << bit) - 1));
+                units[j] = (w << 6) + bit;
+                oldRank[j++] = rank | ((int)((oldWord >> bit) & 1) - 1); // -1 unless the unit was active before
+            }
+
+            oldBelow += BitOperations.PopCount(oldWord);
         }
 
-        int n = 0;
-        for (int w = 0; w < bits.Length; w++)
+        if (j != total)
         {
-            for (ulong word = bits[w]; word != 0; word &= word - 1)
+            throw new InvalidOperationException($"mask update: {j} units after the update where {total} were planned");
+        }
+
+        return new TopologyPlan(units, oldRank, dropped, grown);
+    }
+
+    /// <summary>
+    /// The <paramref name="k"/>-th smallest (0-based) of non-negative <paramref name="values"/>: their bit patterns order
+    /// as the values do, so one pass histograms the top 16 bits, and a quickselect finishes within the one bucket.
+    /// </summary>
+    private static float SmallestAt(ReadOnlySpan<float> values, int k, UpdateScratch scratch)
+    {
+        Span<int> histogram = scratch.Histogram(1 << 16);
+        foreach (float v in values)
+        {
+            histogram[(int)(BitConverter.SingleToUInt32Bits(v) >> 16)]++;
+        }
+
+        int bucket = 0, below = 0;
+        while (below + histogram[bucket] <= k)
+        {
+            below += histogram[bucket++];
+        }
+
+        Span<float> inBucket = scratch.Floats(histogram[bucket]);
+        int n = 0;
+        foreach (float v in values)
+        {
+            if (BitConverter.SingleToUInt32Bits(v) >> 16 == (uint)bucket)
             {
-                units[n++] = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(word);
+                inBucket[n++] = v;
             }
         }
+
+        return Select(inBucket, k - below);
     }
 
     /// <summary>
@@ -295,4 +356,27 @@ public static partial class MaskUpdater
     private static T MedianOfThree<T>(T a, T b, T c)
         where T : IComparisonOperators<T, T, bool> =>
         a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+}
+
+/// <summary>
+/// A planned topology change whose arrays live in an <see cref="UpdateScratch"/> (valid until the next plan on the same
+/// thread): what <see cref="TopologyChange"/> holds, without allocating it.
+/// </summary>
+internal readonly ref struct TopologyPlan
+{
+    public TopologyPlan(ReadOnlySpan<int> activeUnits, ReadOnlySpan<int> oldRankOfNew, int dropped, int grown)
+    {
+        ActiveUnits = activeUnits;
+        OldRankOfNew = oldRankOfNew;
+        Dropped = dropped;
+        Grown = grown;
+    }
+
+    public ReadOnlySpan<int> ActiveUnits { get; }
+
+    public ReadOnlySpan<int> OldRankOfNew { get; }
+
+    public int Dropped { get; }
+
+    public int Grown { get; }
 }

@@ -5,7 +5,7 @@ namespace SparseDsl.Training;
 /// <summary>
 /// One parameter's part of a <see cref="TrainingCheckpoint"/>: its stored values (for a sparse weight only the active
 /// ones), the optimizer's state slots, SMET's per-weight ages (with their limit) when kept, and, for a weight, its
-/// active units (the topology <see cref="WeightFormats.Create"/> rebuilds the format from).
+/// active units (the topology <see cref="WeightFormats.Create(UnitLayout, ReadOnlySpan{int}, float[])"/> rebuilds the format from).
 /// </summary>
 public sealed record ParameterState(string Name, float[] Values, float[][] Slots, int[]? Ages, int AgeLimit, int[]? ActiveUnits);
 

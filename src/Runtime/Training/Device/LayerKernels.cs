@@ -39,7 +39,7 @@ public sealed record BlockKernelSet(
 
 /// <summary>
 /// Everything the generator emitted for one weight layer. Which storage set is used is decided at run time by the
-/// format the CPU network built (<see cref="Sparse.WeightFormats.Create"/>: dense, CSR or block-CSR), so a layer that
+/// format the CPU network built (<see cref="Sparse.WeightFormats.Create(Sparse.UnitLayout, ReadOnlySpan{int}, float[])"/>: dense, CSR or block-CSR), so a layer that
 /// can be several passes each.
 /// </summary>
 /// <param name="Layer">The declared layer name, matched against <see cref="Layer.Name"/>.</param>

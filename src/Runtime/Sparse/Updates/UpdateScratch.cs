@@ -1,0 +1,86 @@
+namespace SparseDsl.Sparse;
+
+/// <summary>
+/// The transient arrays of one mask update (old and new active units, ranks, magnitudes, drop marks, occupancy bits,
+/// the threshold histogram, grown units, RigL's gradient tile and best-unit keys), one set per thread and reused by the
+/// next update on that thread. Fresh arrays for every update were large-object-heap allocations that the kernel had to
+/// map and zero page by page: in `perf`, a quarter of an update's time went to page faults. What a set holds is sized
+/// to the largest layer its thread has updated (about 20 bytes per active weight plus 3 bits per dense position), and
+/// it is not training state: nothing in it outlives the update that filled it.
+/// </summary>
+internal sealed class UpdateScratch
+{
+    [ThreadStatic]
+    private static UpdateScratch? forThisThread;
+
+    private int[] oldUnits = [];
+    private int[] newUnits = [];
+    private int[] oldRanks = [];
+    private int[] grown = [];
+    private int[] histogram = [];
+    private float[] magnitudes = [];
+    private float[] floats = [];
+    private float[] tile = [];
+    private bool[] dropped = [];
+    private ulong[] occupied = [];
+    private ulong[] bits = [];
+    private ulong[] keys = [];
+    private ulong[] boundary = [];
+
+    /// <summary>This thread's set (the layers of one update run side by side, each on its own thread).</summary>
+    internal static UpdateScratch ForThisThread => forThisThread ??= new UpdateScratch();
+
+    /// <summary>The weight's active units before the update (filled by the caller).</summary>
+    internal Span<int> OldUnits(int length) => Take(ref oldUnits, length);
+
+    /// <summary>The active units after the update, ascending.</summary>
+    internal Span<int> NewUnits(int length) => Take(ref newUnits, length);
+
+    /// <summary>For each new unit its rank among the old units, or -1 when grown.</summary>
+    internal Span<int> OldRanks(int length) => Take(ref oldRanks, length);
+
+    internal Span<int> Grown(int length) => Take(ref grown, length);
+
+    internal Span<float> Magnitudes(int length) => Take(ref magnitudes, length);
+
+    /// <summary>Any other floats an update needs for a moment (the threshold's bucket).</summary>
+    internal Span<float> Floats(int length) => Take(ref floats, length);
+
+    /// <summary>RigL's dense-gradient tile (an array: the GEMM writes whole arrays).</summary>
+    internal float[] Tile(int length) => tile.Length >= length ? tile : tile = new float[length];
+
+    /// <summary>RigL's best-unit keys: an array at least <paramref name="length"/> long.</summary>
+    internal ulong[] KeyArray(int length) => keys.Length >= length ? keys : keys = new ulong[length];
+
+    /// <summary>The keys of RigL's best units that fall in the threshold's bucket.</summary>
+    internal Span<ulong> Boundary(int length) => Take(ref boundary, length);
+
+    /// <summary>Zeroed.</summary>
+    internal Span<int> Histogram(int length) => Cleared(ref histogram, length);
+
+    /// <summary>Zeroed: one mark per old active unit.</summary>
+    internal Span<bool> Dropped(int length) => Cleared(ref dropped, length);
+
+    /// <summary>Zeroed: one bit per unit of the layout (the units active before the update).</summary>
+    internal Span<ulong> Occupied(int units) => Cleared(ref occupied, (units + 63) / 64);
+
+    /// <summary>One bit per unit of the layout (not zeroed): the topology after the update.</summary>
+    internal Span<ulong> Bits(int units) => Take(ref bits, (units + 63) / 64);
+
+    private static Span<T> Take<T>(ref T[] array, int length)
+    {
+        if (array.Length < length)
+        {
+            array = new T[length];
+        }
+
+        return array.AsSpan(0, length);
+    }
+
+    private static Span<T> Cleared<T>(ref T[] array, int length)
+    {
+        Span<T> span = Take(ref array, length);
+        span.Clear();
+        return span;
+    }
+}
