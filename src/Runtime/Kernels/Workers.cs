@@ -8,7 +8,10 @@ internal static class Workers
     /// <summary>Cores the kernels split work across.</summary>
     internal static int Count { get; } = Math.Max(1, Environment.ProcessorCount);
 
-    /// <summary>Runs <paramref name="body"/> for every task index in [0, count), in parallel when count &gt; 1.</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/> for every task index in [0, count), in parallel when count &gt; 1: on this thread and
+    /// the <see cref="SpinningWorkers"/>, or through <c>Parallel.For</c> when they are taken; inline from inside a task.
+    /// </summary>
     internal static void For(int count, Action<int> body)
     {
         if (count <= 0)
@@ -16,7 +19,7 @@ internal static class Workers
             return;
         }
 
-        if (count == 1 || Count == 1)
+        if (count == 1 || Count == 1 || SpinningWorkers.InJob)
         {
             for (int i = 0; i < count; i++)
             {
@@ -26,7 +29,10 @@ internal static class Workers
             return;
         }
 
-        Parallel.For(0, count, Options, body);
+        if (!SpinningWorkers.Instance.TryRun(count, body))
+        {
+            Parallel.For(0, count, Options, body);
+        }
     }
 
     /// <summary>Splits [0, length) into at most <paramref name="chunks"/> contiguous ranges and runs them in parallel.</summary>

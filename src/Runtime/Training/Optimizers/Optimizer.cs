@@ -1,3 +1,4 @@
+using SparseDsl.Kernels;
 using SparseDsl.Language;
 
 namespace SparseDsl.Training;
@@ -114,7 +115,7 @@ public abstract class Optimizer : IOptimizer
         }
 
         int chunks = (length + ChunkLength - 1) / ChunkLength;
-        Parallel.For(0, chunks, chunk =>
+        Workers.For(chunks, chunk =>
         {
             int start = chunk * ChunkLength;
             body(start, Math.Min(length, start + ChunkLength));
