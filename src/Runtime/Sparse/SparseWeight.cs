@@ -35,7 +35,12 @@ public sealed class SparseWeight
     public void Apply(TopologyChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        Apply(new TopologyPlan(change.ActiveUnits, change.OldRankOfNew, change.Dropped, change.Grown));
+        if (change.OldRankOfNew.Length != change.ActiveUnits.Length)
+        {
+            throw new ArgumentException($"'{Parameter.Name}': {change.ActiveUnits.Length} new units but {change.OldRankOfNew.Length} old ranks", nameof(change));
+        }
+
+        Apply(new TopologyPlan(change.ActiveUnits, change.OldRankOfNew, change.ActiveUnits.Length, change.Dropped, change.Grown));
     }
 
     /// <summary>
@@ -45,11 +50,6 @@ public sealed class SparseWeight
     /// </summary>
     internal void Apply(TopologyPlan change)
     {
-        if (change.OldRankOfNew.Length != change.ActiveUnits.Length)
-        {
-            throw new ArgumentException($"'{Parameter.Name}': {change.ActiveUnits.Length} new units but {change.OldRankOfNew.Length} old ranks", nameof(change));
-        }
-
         // Checked before anything moves: a refused change leaves the weight as it was.
         ReadOnlySpan<int> units = change.ActiveUnits;
         int unitCount = Layout.UnitCount;
@@ -61,7 +61,7 @@ public sealed class SparseWeight
             }
         }
 
-        Parameter.Remap(change.OldRankOfNew, Layout.UnitSize);
+        Parameter.Remap(change.Ranks, change.Count, Layout.UnitSize);
         Format = WeightFormats.Create(Layout, change.ActiveUnits, Parameter.Values, Format);
         Parameter.Density = Format.Density;
         Version++;

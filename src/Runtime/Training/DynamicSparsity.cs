@@ -1,3 +1,4 @@
+using SparseDsl.Kernels;
 using SparseDsl.Language;
 using SparseDsl.Sparse;
 
@@ -66,9 +67,11 @@ public sealed class DynamicSparsity
             throw new ArgumentNullException(nameof(gradientOf), "gradient growth needs each layer's dense gradient rows");
         }
 
-        // Layers are independent (each has its own seed), so they update side by side; the result keeps layer order.
+        // Layers are independent (each has its own seed), so they update side by side, one per core (the kernels an
+        // update calls then run on its core; a single layer's update spreads its moves over the cores); the result keeps
+        // layer order.
         var updates = new LayerTopologyUpdate[layers.Length];
-        Parallel.For(0, layers.Length, i => updates[i] = UpdateLayer(layers[i], step, gradientOf));
+        Workers.For(layers.Length, i => updates[i] = UpdateLayer(layers[i], step, gradientOf));
         return updates;
     }
 

@@ -7,12 +7,15 @@ namespace SparseDsl.Training;
 /// <summary>
 /// A trainable array (dense weights, a sparse weight's stored values, or a bias) and everything kept parallel to it:
 /// its gradient and the optimizer's state slots (momentum; Adam m and v; SMET's per-weight ages). This object is the
-/// one owner of those arrays: a topology change (<see cref="Remap"/>) replaces all of them in one operation, and
+/// one owner of those arrays: a topology change (<see cref="Remap(ReadOnlySpan{int}, int)"/>) replaces all of them in one operation, and
 /// nothing else keeps a reference that could go stale, so state memory always follows the number of stored values.
 /// </summary>
 public sealed class Parameter
 {
     private float[][] slots = [];
+
+    /// <summary>Stored values from which a topology change moves the arrays on several cores (below, one core is quicker).</summary>
+    private const int ParallelMoveLength = 1 << 15;
 
     public Parameter(string name, float[] values, bool decays)
     {
@@ -107,9 +110,17 @@ public sealed class Parameter
     /// length stays and the surviving units keep their order (SET, RigL and SMET always), every array is rearranged in
     /// place: no allocation, and the arrays a format reads stay the same objects.
     /// </summary>
-    internal void Remap(ReadOnlySpan<int> oldUnitOfNew, int unitSize = 1)
+    internal void Remap(ReadOnlySpan<int> oldUnitOfNew, int unitSize = 1) => Remap(oldUnitOfNew.ToArray(), oldUnitOfNew.Length, unitSize);
+
+    /// <summary>
+    /// <see cref="Remap(ReadOnlySpan{int}, int)"/> with the map in the first <paramref name="count"/> entries of
+    /// <paramref name="map"/>. The arrays of a large weight move side by side on the cores (each move is one array's two
+    /// passes; they share nothing but the map).
+    /// </summary>
+    internal void Remap(int[] map, int count, int unitSize)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(unitSize);
+        ReadOnlySpan<int> oldUnitOfNew = map.AsSpan(0, count);
         if (Length % unitSize != 0)
         {
             throw new ArgumentException($"'{Name}' ({Length} values) is not made of units of {unitSize}", nameof(unitSize));
@@ -131,14 +142,36 @@ public sealed class Parameter
 
         if (outOfOrder == 0 && (long)oldUnitOfNew.Length * unitSize == Length)
         {
-            MoveInPlace(MemoryMarshal.Cast<float, int>(Values.AsSpan()), oldUnitOfNew, unitSize);
-            foreach (float[] slot in slots)
+            // Task 0 the values, then one per slot, the last the ages and the gradient.
+            float[] values = Values;
+            float[][] moved = slots;
+            WeightAges? ages = Ages;
+            void Move(int task)
             {
-                MoveInPlace(MemoryMarshal.Cast<float, int>(slot.AsSpan()), oldUnitOfNew, unitSize);
+                ReadOnlySpan<int> sources = map.AsSpan(0, count);
+                if (task <= moved.Length)
+                {
+                    MoveInPlace(MemoryMarshal.Cast<float, int>((task == 0 ? values : moved[task - 1]).AsSpan()), sources, unitSize);
+                    return;
+                }
+
+                ages?.MoveInPlace(sources, unitSize);
+                Array.Clear(Grad);
             }
 
-            Ages?.MoveInPlace(oldUnitOfNew, unitSize);
-            Array.Clear(Grad);
+            int tasks = moved.Length + 2;
+            if (Length >= ParallelMoveLength)
+            {
+                Workers.For(tasks, Move);
+            }
+            else
+            {
+                for (int task = 0; task < tasks; task++)
+                {
+                    Move(task);
+                }
+            }
+
             return;
         }
 

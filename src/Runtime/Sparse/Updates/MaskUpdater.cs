@@ -217,8 +217,8 @@ public static partial class MaskUpdater
     /// </summary>
     private static TopologyPlan Scan(ReadOnlySpan<ulong> old, ReadOnlySpan<ulong> now, int total, int dropped, int grown, UpdateScratch scratch)
     {
-        Span<int> units = scratch.NewUnits(total);
-        Span<int> oldRank = scratch.OldRanks(total);
+        Span<int> units = scratch.NewUnits(total).AsSpan(0, total);
+        Span<int> oldRank = scratch.OldRanks(total).AsSpan(0, total);
         int j = 0, oldBelow = 0;
         for (int w = 0; w < now.Length; w++)
         {
@@ -239,7 +239,7 @@ public static partial class MaskUpdater
             throw new InvalidOperationException($"mask update: {j} units after the update where {total} were planned");
         }
 
-        return new TopologyPlan(units, oldRank, dropped, grown);
+        return new TopologyPlan(scratch.NewUnits(total), scratch.OldRanks(total), total, dropped, grown);
     }
 
     /// <summary>
@@ -359,22 +359,37 @@ public static partial class MaskUpdater
 }
 
 /// <summary>
-/// A planned topology change whose arrays live in an <see cref="UpdateScratch"/> (valid until the next plan on the same
-/// thread): what <see cref="TopologyChange"/> holds, without allocating it.
+/// A planned topology change in the first <see cref="Count"/> entries of arrays that may be longer and may live in an
+/// <see cref="UpdateScratch"/> (valid until the next plan on the same thread): what <see cref="TopologyChange"/> holds,
+/// without allocating it. Arrays rather than spans, so that the move can be split across cores.
 /// </summary>
-internal readonly ref struct TopologyPlan
+internal readonly struct TopologyPlan
 {
-    public TopologyPlan(ReadOnlySpan<int> activeUnits, ReadOnlySpan<int> oldRankOfNew, int dropped, int grown)
+    public TopologyPlan(int[] activeUnits, int[] oldRankOfNew, int count, int dropped, int grown)
     {
-        ActiveUnits = activeUnits;
-        OldRankOfNew = oldRankOfNew;
+        if (activeUnits.Length < count || oldRankOfNew.Length < count)
+        {
+            throw new ArgumentException($"a topology change of {count} units needs {count} units and old ranks, not {activeUnits.Length} and {oldRankOfNew.Length}");
+        }
+
+        Units = activeUnits;
+        Ranks = oldRankOfNew;
+        Count = count;
         Dropped = dropped;
         Grown = grown;
     }
 
-    public ReadOnlySpan<int> ActiveUnits { get; }
+    /// <summary>The array behind <see cref="ActiveUnits"/>.</summary>
+    public int[] Units { get; }
 
-    public ReadOnlySpan<int> OldRankOfNew { get; }
+    /// <summary>The array behind <see cref="OldRankOfNew"/>.</summary>
+    public int[] Ranks { get; }
+
+    public int Count { get; }
+
+    public ReadOnlySpan<int> ActiveUnits => Units.AsSpan(0, Count);
+
+    public ReadOnlySpan<int> OldRankOfNew => Ranks.AsSpan(0, Count);
 
     public int Dropped { get; }
 

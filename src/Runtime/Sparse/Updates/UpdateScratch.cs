@@ -33,11 +33,11 @@ internal sealed class UpdateScratch
     /// <summary>The weight's active units before the update (filled by the caller).</summary>
     internal Span<int> OldUnits(int length) => Take(ref oldUnits, length);
 
-    /// <summary>The active units after the update, ascending.</summary>
-    internal Span<int> NewUnits(int length) => Take(ref newUnits, length);
+    /// <summary>The active units after the update, ascending (an array at least <paramref name="length"/> long).</summary>
+    internal int[] NewUnits(int length) => newUnits.Length >= length ? newUnits : newUnits = new int[length];
 
-    /// <summary>For each new unit its rank among the old units, or -1 when grown.</summary>
-    internal Span<int> OldRanks(int length) => Take(ref oldRanks, length);
+    /// <summary>For each new unit its rank among the old units, or -1 when grown (an array at least <paramref name="length"/> long).</summary>
+    internal int[] OldRanks(int length) => oldRanks.Length >= length ? oldRanks : oldRanks = new int[length];
 
     internal Span<int> Grown(int length) => Take(ref grown, length);
 
