@@ -274,37 +274,6 @@ public static partial class MaskUpdater
     }
 
     /// <summary>
-    /// The <paramref name="k"/>-th smallest (0-based) of non-negative <paramref name="values"/>: their bit patterns order
-    /// as the values do, so one pass histograms the top 16 bits, and a quickselect finishes within the one bucket.
-    /// </summary>
-    private static float SmallestAt(float[] values, int k)
-    {
-        var histogram = new int[1 << 16];
-        foreach (float v in values)
-        {
-            histogram[BitConverter.SingleToUInt32Bits(v) >> 16]++;
-        }
-
-        int bucket = 0, below = 0;
-        while (below + histogram[bucket] <= k)
-        {
-            below += histogram[bucket++];
-        }
-
-        var inBucket = new float[histogram[bucket]];
-        int n = 0;
-        foreach (float v in values)
-        {
-            if (BitConverter.SingleToUInt32Bits(v) >> 16 == (uint)bucket)
-            {
-                inBucket[n++] = v;
-            }
-        }
-
-        return Select<float>(inBucket, k - below);
-    }
-
-    /// <summary>
     /// The <paramref name="k"/>-th smallest element (0-based) of <paramref name="a"/>, which it reorders so that the
     /// elements before position k are no larger and those after no smaller (Hoare quickselect, median-of-three pivot).
     /// </summary>
