@@ -78,6 +78,9 @@ internal sealed class SpinningWorkers
         return true;
     }
 
+    // Optimized from the start: the loop never returns, so tiered compilation would leave it in tier-0 code that calls the
+    // runtime's patchpoint helper on every spin.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Help()
     {
         long seen = 0;
