@@ -29,8 +29,9 @@ internal static class DstMemory
         Console.WriteLine("optimizer state (AdamW m and v; SMET adds a 2-byte age per value) and index arrays (CSR row pointers and column indices;");
         Console.WriteLine("the CPU's dX scatters row by row and keeps no transpose map) of every layer, biases and the dense output");
         Console.WriteLine($"layer included. Dense: weights + gradients + AdamW m, v of the dense model = {Mib(denseBytes)} MiB. The maximum over steps as a");
-        Console.WriteLine("fraction of dense; target ≤ 15 %. \"allocated by an update\" is what one topology update allocated (GC count): old and new");
-        Console.WriteLine("arrays live side by side for a moment, so it bounds the transient above the steady state.");
+        Console.WriteLine("fraction of dense; target ≤ 15 %. \"allocated by an update\" is the most one topology update allocated (GC count): values and");
+        Console.WriteLine("state move within their arrays and the plan uses per-thread scratch kept from earlier updates (parts 1–2 of this run filled");
+        Console.WriteLine("it), so what is left is RigL's per-layer copy of the input and ∂loss/∂z, made once per layer and reused.");
         Console.WriteLine();
         Console.WriteLine("| run | schedule; optimizer | updates | max state (MiB) | of dense | target ≤ 15 % | weights | gradients | optimizer state | CSR row ptr + col idx | allocated by an update, max (MiB) |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
