@@ -8,8 +8,10 @@ namespace SparseDsl.Kernels;
 /// times or more, each a parallel region of 0.05–0.5 ms on a sparse layer; through <c>Parallel.For</c> every region
 /// woke a pool thread from its semaphore, which in `perf` cost a tenth of a sparse step on this VM (the hypervisor's
 /// interrupt path and <c>sched_yield</c>). A helper that is still spinning takes the next region's tasks within
-/// microseconds. One job runs at a time: a second caller (layers updated side by side) gets false and runs its tasks
-/// through <c>Parallel.For</c> as before. Which thread runs which task never changes a result: tasks write disjoint outputs.
+/// microseconds. One job runs at a time: a caller on another thread meanwhile (a test runner's parallel tests, a user's
+/// own threads) gets false and runs its tasks through <c>Parallel.For</c> as before. Which thread runs which task never
+/// changes a result: tasks write disjoint outputs. Helpers do not take the caller's culture or <c>AsyncLocal</c> values
+/// (the kernels read neither).
 /// </summary>
 internal sealed class SpinningWorkers
 {
@@ -41,7 +43,8 @@ internal sealed class SpinningWorkers
 
     /// <summary>
     /// Runs body(0 … count − 1) on this thread and the helpers, returning when all are done; false (nothing run) when
-    /// another job is under way. The first exception of a task is thrown wrapped, as <c>Parallel.For</c> does.
+    /// another job is under way. The first exception of a task is thrown wrapped in an <see cref="AggregateException"/>, as
+    /// <c>Parallel.For</c> wraps (the other tasks still run).
     /// </summary>
     public bool TryRun(int count, Action<int> body)
     {
@@ -55,7 +58,7 @@ internal sealed class SpinningWorkers
         {
             Volatile.Write(ref current, job);
             Interlocked.Increment(ref generation); // a full fence: a helper that did not see it has announced its sleep
-            int asleep = Volatile.Read(ref sleeping);
+            int asleep = Math.Min(Volatile.Read(ref sleeping), count - 1); // this thread takes a task itself
             if (asleep > 0)
             {
                 wake.Release(asleep);

@@ -6,7 +6,9 @@ namespace SparseDsl.Sparse;
 /// One weight matrix and everything that changes with its topology: the format (which units are active, and the
 /// kernels), and the <see cref="Parameter"/> that owns the stored values, their gradient and the optimizer's state
 /// slots. <see cref="Apply(TopologyChange)"/> is the only way the topology changes: it moves every array together and builds the new
-/// format over the new values, so nothing can keep reading a stale array.
+/// format over the new values. When the count stays, the arrays are rearranged in place and the new format takes over
+/// the old one's index arrays: a <see cref="Format"/> (or an array) kept from before an update then reads the new
+/// topology, so read <see cref="Format"/> again after every update rather than keeping it.
 /// </summary>
 public sealed class SparseWeight
 {
@@ -20,7 +22,7 @@ public sealed class SparseWeight
     /// <summary>Values, gradient and optimizer state (the values are <see cref="WeightFormat.Values"/>).</summary>
     public Parameter Parameter { get; }
 
-    /// <summary>The current topology and its kernels.</summary>
+    /// <summary>The current topology and its kernels (valid until the next <see cref="Apply(TopologyChange)"/>).</summary>
     public WeightFormat Format { get; private set; }
 
     public UnitLayout Layout => Format.Layout;

@@ -7,8 +7,9 @@ namespace SparseDsl.Training;
 /// <summary>
 /// A trainable array (dense weights, a sparse weight's stored values, or a bias) and everything kept parallel to it:
 /// its gradient and the optimizer's state slots (momentum; Adam m and v; SMET's per-weight ages). This object is the
-/// one owner of those arrays: a topology change (<see cref="Remap(ReadOnlySpan{int}, int)"/>) replaces all of them in one operation, and
-/// nothing else keeps a reference that could go stale, so state memory always follows the number of stored values.
+/// one owner of those arrays: a topology change (<see cref="Remap(ReadOnlySpan{int}, int)"/>) moves all of them in one operation
+/// (in place when the count stays, into new arrays when it changes), so state memory always follows the number of
+/// stored values; read <see cref="Values"/>, <see cref="Grad"/> and <see cref="Slots"/> afresh after a change.
 /// </summary>
 public sealed class Parameter
 {

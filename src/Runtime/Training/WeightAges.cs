@@ -117,7 +117,7 @@ public sealed class WeightAges
     {
         if (Narrow is null)
         {
-            Parameter.MoveInPlace<int>(Wide, oldUnitOfNew, unitSize);
+            Parameter.MoveInPlace<int>(Wide!, oldUnitOfNew, unitSize);
         }
         else
         {

@@ -192,6 +192,74 @@ public class MaskUpdaterTests
         Assert.Equal(active.Length, change.ActiveUnits.Length);
     }
 
+    /// <summary>
+    /// Gradient growth equals a brute-force top-k (highest |g|, the lower unit on ties, NaN never grown, -0 as 0) on
+    /// layers large enough for the best-units buffer to compact many times, both below and above the size where the
+    /// compaction switches from a plain quickselect to a histogram.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 3, 0.5)]
+    [InlineData(2, 1, 0.5)]
+    [InlineData(3, 50_000, 0.5)]
+    [InlineData(4, 50_000, 0.02)]
+    [InlineData(5, 7, 0.02)]
+    public void GradientGrowth_EqualsBruteForceTopK(int seed, int levels, double dropFraction)
+    {
+        var random = new Random(seed);
+        const int rows = 300, cols = 410;
+        var layout = UnitLayout.Unstructured(rows, cols);
+        int[] active = [.. Enumerable.Range(0, rows * cols).Where(_ => random.NextDouble() < 0.1)];
+        float[] values = [.. active.Select(_ => (float)random.NextDouble() + 0.01f)];
+        float[] scores = [.. Enumerable.Range(0, rows * cols).Select(_ => random.Next(levels) / (float)levels)];
+        for (int i = 0; i < scores.Length; i += 97)
+        {
+            scores[i] = -0f;
+        }
+
+        for (int i = 5; i < scores.Length; i += 131)
+        {
+            scores[i] = float.NaN;
+        }
+
+        int drop = (int)(active.Length * dropFraction);
+        TopologyChange change = MaskUpdater.Plan(layout, active, values, drop, GrowCriterion.Gradient, new Random(1),
+            (first, count, buffer) => Array.Copy(scores, first * cols, buffer, 0, count * cols));
+
+        var wasActive = active.ToHashSet();
+        int[] expected = [.. Enumerable.Range(0, rows * cols).Where(u => !wasActive.Contains(u) && !float.IsNaN(scores[u]))
+            .OrderByDescending(u => Math.Abs(scores[u])).ThenBy(u => u).Take(drop).Order()];
+        Assert.Equal(expected, change.ActiveUnits.Where((_, j) => change.OldRankOfNew[j] < 0));
+    }
+
+    /// <summary>Plans run side by side on several threads (each with its own scratch) give what they give alone.</summary>
+    [Theory]
+    [InlineData(GrowCriterion.Random)]
+    [InlineData(GrowCriterion.Gradient)]
+    public void PlansSideBySide_SameAsAlone(GrowCriterion grow)
+    {
+        var cases = Enumerable.Range(0, 6).Select(i =>
+        {
+            var random = new Random(i);
+            var layout = UnitLayout.Unstructured(200 + 37 * i, 300);
+            int[] active = [.. Enumerable.Range(0, layout.UnitCount).Where(_ => random.NextDouble() < 0.2)];
+            return (Layout: layout, Active: active, Values: RandomValues(random, active.Length), Scores: RandomValues(random, layout.UnitCount));
+        }).ToArray();
+        TopologyChange Plan(int i) => MaskUpdater.Plan(cases[i].Layout, cases[i].Active, cases[i].Values, cases[i].Active.Length / 3, grow, new Random(i),
+            (first, count, buffer) => Array.Copy(cases[i].Scores, first * cases[i].Layout.Cols, buffer, 0, count * cases[i].Layout.Cols));
+        TopologyChange[] alone = [.. Enumerable.Range(0, cases.Length).Select(Plan)];
+
+        for (int rep = 0; rep < 3; rep++)
+        {
+            var together = new TopologyChange[cases.Length];
+            Parallel.For(0, cases.Length, i => together[i] = Plan(i));
+            for (int i = 0; i < cases.Length; i++)
+            {
+                Assert.Equal(alone[i].ActiveUnits, together[i].ActiveUnits);
+                Assert.Equal(alone[i].OldRankOfNew, together[i].OldRankOfNew);
+            }
+        }
+    }
+
     private static int[] RandomUnits(Random random, int total, int count) =>
         [.. Enumerable.Range(0, total).OrderBy(_ => random.Next()).Take(count).Order()];
 

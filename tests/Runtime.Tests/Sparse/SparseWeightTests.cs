@@ -167,6 +167,49 @@ public class SparseWeightTests
         }
     }
 
+    /// <summary>
+    /// A weight large enough for its arrays to move on several cores, single values and tiles of 4: values, both slots
+    /// and the ages in place equal a gather; a map array longer than the count is read only up to the count.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 4)]
+    public void Remap_LargeWeight_MovesOnTheCores_SameAsGather(int seed, int unitSize)
+    {
+        var random = new Random(seed);
+        int units = 40_000 / unitSize + random.Next(1000);
+        var map = Enumerable.Range(0, units).Where(_ => random.NextDouble() < 0.6).ToList();
+        while (map.Count < units)
+        {
+            map.Insert(random.Next(map.Count + 1), -1);
+        }
+
+        var parameter = new Parameter("w", [.. Enumerable.Range(0, units * unitSize).Select(_ => (float)random.NextDouble())], decays: true);
+        parameter.AllocateState(2, ageLimit: 1000);
+        foreach (float[] slot in parameter.Slots)
+        {
+            for (int i = 0; i < slot.Length; i++)
+            {
+                slot[i] = (float)random.NextDouble();
+            }
+        }
+
+        parameter.Ages!.CopyFrom([.. Enumerable.Range(0, parameter.Length).Select(_ => random.Next(1000))]);
+        parameter.Grad.AsSpan().Fill(0.5f);
+        float[] values = [.. parameter.Values], m = [.. parameter.Slots[0]], v = [.. parameter.Slots[1]];
+        int[] ages = parameter.Ages.ToArray();
+        float[] valuesArray = parameter.Values;
+
+        parameter.Remap([.. map, 12345, 777], map.Count, unitSize);
+
+        Assert.Same(valuesArray, parameter.Values);
+        Assert.Equal(Parameter.Gather(values, [.. map], unitSize), parameter.Values);
+        Assert.Equal(Parameter.Gather(m, [.. map], unitSize), parameter.Slots[0]);
+        Assert.Equal(Parameter.Gather(v, [.. map], unitSize), parameter.Slots[1]);
+        Assert.Equal(Parameter.Gather(ages, [.. map], unitSize), parameter.Ages.ToArray());
+        Assert.All(parameter.Grad, g => Assert.Equal(0f, g));
+    }
+
     [Fact]
     public void Remap_LengthChanges_GathersIntoNewArrays()
     {

@@ -311,6 +311,11 @@ public static partial class MaskUpdater
             return units[..count];
         }
 
+        /// <summary>Below this many keys a compaction is a plain quickselect (a 16-bit histogram clears and walks 256 KiB).</summary>
+        private const int HistogramCompactionKeys = 4096;
+
+        private static float ScoreOf(ulong key) => BitConverter.UInt32BitsToSingle(~(uint)(key >> 32));
+
         /// <summary>Keeps the <c>capacity</c> smallest keys (the best units) in front and drops the rest.</summary>
         private void Compact()
         {
@@ -319,9 +324,17 @@ public static partial class MaskUpdater
                 return;
             }
 
+            Span<ulong> live = keys.AsSpan(0, count);
+            if (count < HistogramCompactionKeys)
+            {
+                // Few keys (a small layer, or late in a decaying schedule): the histogram's fixed cost would dominate.
+                Threshold = ScoreOf(Select(live, capacity - 1));
+                count = capacity;
+                return;
+            }
+
             // The top 16 bits of the keys in a histogram: every key in a bucket below the one that holds the capacity-th
             // smallest is kept, and a quickselect finds the rest among that one bucket's keys (a few per cent of them).
-            Span<ulong> live = keys.AsSpan(0, count);
             Span<int> histogram = scratch.Histogram(1 << 16);
             foreach (ulong key in live)
             {
@@ -350,7 +363,7 @@ public static partial class MaskUpdater
             ulong worst = Select(boundary[..sided], capacity - below - 1); // boundary[0 .. capacity - below) now the bucket's best
             boundary[..(capacity - below)].CopyTo(keys.AsSpan(below));
             count = capacity;
-            Threshold = BitConverter.UInt32BitsToSingle(~(uint)(worst >> 32));
+            Threshold = ScoreOf(worst);
         }
     }
 }

@@ -5,8 +5,9 @@ namespace SparseDsl.Sparse;
 /// the threshold histogram, grown units, RigL's gradient tile and best-unit keys), one set per thread and reused by the
 /// next update on that thread. Fresh arrays for every update were large-object-heap allocations that the kernel had to
 /// map and zero page by page: in `perf`, a quarter of an update's time went to page faults. What a set holds is sized
-/// to the largest layer its thread has updated (about 20 bytes per active weight plus 3 bits per dense position), and
-/// it is not training state: nothing in it outlives the update that filled it.
+/// to the largest layer its thread has updated (about 20 bytes per active weight, 2 bits per dense position, and RigL's
+/// gradient tile of 256 rows) and stays for the thread's life (no memory report counts it); it is not training state:
+/// nothing in it outlives the update that filled it.
 /// </summary>
 internal sealed class UpdateScratch
 {
@@ -34,10 +35,10 @@ internal sealed class UpdateScratch
     internal Span<int> OldUnits(int length) => Take(ref oldUnits, length);
 
     /// <summary>The active units after the update, ascending (an array at least <paramref name="length"/> long).</summary>
-    internal int[] NewUnits(int length) => newUnits.Length >= length ? newUnits : newUnits = new int[length];
+    internal int[] NewUnits(int length) => AtLeast(ref newUnits, length);
 
     /// <summary>For each new unit its rank among the old units, or -1 when grown (an array at least <paramref name="length"/> long).</summary>
-    internal int[] OldRanks(int length) => oldRanks.Length >= length ? oldRanks : oldRanks = new int[length];
+    internal int[] OldRanks(int length) => AtLeast(ref oldRanks, length);
 
     internal Span<int> Grown(int length) => Take(ref grown, length);
 
@@ -47,10 +48,10 @@ internal sealed class UpdateScratch
     internal Span<float> Floats(int length) => Take(ref floats, length);
 
     /// <summary>RigL's dense-gradient tile (an array: the GEMM writes whole arrays).</summary>
-    internal float[] Tile(int length) => tile.Length >= length ? tile : tile = new float[length];
+    internal float[] Tile(int length) => AtLeast(ref tile, length);
 
     /// <summary>RigL's best-unit keys: an array at least <paramref name="length"/> long.</summary>
-    internal ulong[] KeyArray(int length) => keys.Length >= length ? keys : keys = new ulong[length];
+    internal ulong[] KeyArray(int length) => AtLeast(ref keys, length);
 
     /// <summary>The keys of RigL's best units that fall in the threshold's bucket.</summary>
     internal Span<ulong> Boundary(int length) => Take(ref boundary, length);
@@ -67,15 +68,10 @@ internal sealed class UpdateScratch
     /// <summary>One bit per unit of the layout (not zeroed): the topology after the update.</summary>
     internal Span<ulong> Bits(int units) => Take(ref bits, (units + 63) / 64);
 
-    private static Span<T> Take<T>(ref T[] array, int length)
-    {
-        if (array.Length < length)
-        {
-            array = new T[length];
-        }
+    /// <summary>The array itself, grown to at least <paramref name="length"/> (for callees that take whole arrays).</summary>
+    private static T[] AtLeast<T>(ref T[] array, int length) => array.Length >= length ? array : array = new T[length];
 
-        return array.AsSpan(0, length);
-    }
+    private static Span<T> Take<T>(ref T[] array, int length) => AtLeast(ref array, length).AsSpan(0, length);
 
     private static Span<T> Cleared<T>(ref T[] array, int length)
     {
