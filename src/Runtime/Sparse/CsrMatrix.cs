@@ -15,6 +15,16 @@ public sealed class CsrMatrix
     /// <param name="colIdx">Length nnz; within each row strictly increasing, in [0, cols).</param>
     /// <param name="values">Length nnz; null allocates zeros.</param>
     public CsrMatrix(int rows, int cols, int[] rowPtr, int[] colIdx, float[]? values = null)
+        : this(rows, cols, rowPtr, colIdx, values, structureChecked: false)
+    {
+    }
+
+    /// <summary>
+    /// The matrix over arrays whose structure the caller has already checked when <paramref name="structureChecked"/>
+    /// (<see cref="CsrFormat"/> builds them from ascending units, checking as it goes): the pass over every index is
+    /// skipped, since it is a tenth of a topology update. Shapes and lengths are always checked.
+    /// </summary>
+    internal CsrMatrix(int rows, int cols, int[] rowPtr, int[] colIdx, float[]? values, bool structureChecked)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(cols);
@@ -25,7 +35,7 @@ public sealed class CsrMatrix
             throw new ArgumentException($"rowPtr must have {rows + 1} entries from 0 to nnz = {colIdx.Length}.", nameof(rowPtr));
         }
 
-        for (int r = 0; r < rows; r++)
+        for (int r = 0; r < rows && !structureChecked; r++)
         {
             if (rowPtr[r + 1] < rowPtr[r])
             {

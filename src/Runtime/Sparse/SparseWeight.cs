@@ -42,18 +42,10 @@ public sealed class SparseWeight
             throw new ArgumentException($"'{Parameter.Name}': {change.ActiveUnits.Length} new units but {change.OldRankOfNew.Length} old ranks", nameof(change));
         }
 
-        Apply(new TopologyPlan(change.ActiveUnits, change.OldRankOfNew, change.ActiveUnits.Length, change.Dropped, change.Grown));
-    }
+        var plan = new TopologyPlan(change.ActiveUnits, change.OldRankOfNew, change.ActiveUnits.Length, change.Dropped, change.Grown);
 
-    /// <summary>
-    /// <see cref="Apply(TopologyChange)"/> from a plan in an update's scratch arrays. When the count stays (SET, RigL,
-    /// SMET) the values and state move within their arrays and the format reuses its index arrays, so an update
-    /// allocates nothing.
-    /// </summary>
-    internal void Apply(TopologyPlan change)
-    {
         // Checked before anything moves: a refused change leaves the weight as it was.
-        ReadOnlySpan<int> units = change.ActiveUnits;
+        ReadOnlySpan<int> units = plan.ActiveUnits;
         int unitCount = Layout.UnitCount;
         for (int j = 0, previous = -1; j < units.Length; previous = units[j++])
         {
@@ -63,6 +55,17 @@ public sealed class SparseWeight
             }
         }
 
+        Apply(plan);
+    }
+
+    /// <summary>
+    /// <see cref="Apply(TopologyChange)"/> from a plan in an update's scratch arrays, trusted: <see cref="MaskUpdater"/>'s
+    /// plans are ascending and in range by construction (a hand-made change is checked by the public overload first).
+    /// When the count stays (SET, RigL, SMET) the values and state move within their arrays and the format reuses its
+    /// index arrays, so an update allocates nothing.
+    /// </summary>
+    internal void Apply(TopologyPlan change)
+    {
         Parameter.Remap(change.Ranks, change.Count, Layout.UnitSize);
         Format = WeightFormats.Create(Layout, change.ActiveUnits, Parameter.Values, Format);
         Parameter.Density = Format.Density;

@@ -87,6 +87,29 @@ public class SparseWeightTests
         Assert.Throws<ArgumentException>(() => WeightFormats.Create(layout, [1, 5], new float[3]));
     }
 
+    [Theory]
+    [InlineData(new[] { 1, 5, 5, 11 })]  // repeated
+    [InlineData(new[] { 1, 6, 5, 11 })]  // descending within a row
+    [InlineData(new[] { 1, 5, 9, 8 })]   // descending across rows
+    [InlineData(new[] { -1, 5, 6, 11 })] // below the first unit
+    [InlineData(new[] { 1, 5, 6, 12 })]  // past the last unit
+    public void CsrFromUnits_NotStrictlyAscendingInRange_Refused(int[] units)
+    {
+        var layout = UnitLayout.Unstructured(3, 4);
+        Assert.Throws<ArgumentException>(() => CsrFormat.FromUnits(layout, units, new float[4]));
+    }
+
+    [Fact]
+    public void Apply_HandMadeChangeOutOfOrder_RefusedBeforeAnythingMoves()
+    {
+        var layout = UnitLayout.Unstructured(3, 4);
+        var weight = new SparseWeight("w", WeightFormats.Create(layout, [1, 5, 6, 11], [1f, 2f, 3f, 4f]));
+        Assert.Throws<ArgumentException>(() => weight.Apply(new TopologyChange([1, 6, 5, 11], [0, 2, 1, 3], 0, 0)));
+        Assert.Equal([1f, 2f, 3f, 4f], weight.Parameter.Values);
+        Assert.Equal([1, 5, 6, 11], weight.Format.ActiveUnits());
+        Assert.Equal(0, weight.Version);
+    }
+
     /// <summary>
     /// A change that keeps the count moves values, gradient, slots and ages within their arrays and the CSR format takes
     /// over the old index arrays (nothing allocated per update), with the same result as gathering into new arrays.
