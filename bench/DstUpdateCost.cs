@@ -135,10 +135,11 @@ internal static class DstUpdateCost
         Action setPlan = () =>
         {
             UpdateScratch scratch = UpdateScratch.ForThisThread;
-            Span<int> units = scratch.OldUnits(layer.Weight.Format.ActiveUnitCount);
+            int count = layer.Weight.Format.ActiveUnitCount;
+            int[] units = scratch.OldUnits(count);
             layer.Weight.Format.WriteActiveUnits(units);
-            int drop = (int)Math.Floor(units.Length * 0.3);
-            MaskUpdater.Plan(layer.Weight.Layout, units, layer.Weight.Parameter.Values, drop, GrowCriterion.Random, new Random(UpdateStep), null, scratch);
+            int drop = (int)Math.Floor(count * 0.3);
+            MaskUpdater.Plan(layer.Weight.Layout, units, count, layer.Weight.Parameter.Values, drop, GrowCriterion.Random, new Random(UpdateStep), null, scratch);
         };
         Action denseGradient = () =>
         {

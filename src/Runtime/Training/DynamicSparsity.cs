@@ -80,11 +80,12 @@ public sealed class DynamicSparsity
         SparseWeight weight = layer.Weight;
         UnitLayout layout = weight.Layout;
         UpdateScratch scratch = UpdateScratch.ForThisThread;
-        Span<int> active = scratch.OldUnits(weight.Format.ActiveUnitCount);
+        int activeCount = weight.Format.ActiveUnitCount;
+        int[] active = scratch.OldUnits(activeCount);
         weight.Format.WriteActiveUnits(active);
         int drop = schedule.IsPruning
-            ? (int)(active.Length - ModelShapes.ActiveWeights(layout.UnitCount, PrunedDensity(layer, step)))
-            : (int)Math.Floor(active.Length * schedule.DropFraction(step));
+            ? (int)(activeCount - ModelShapes.ActiveWeights(layout.UnitCount, PrunedDensity(layer, step)))
+            : (int)Math.Floor(activeCount * schedule.DropFraction(step));
         if (drop <= 0)
         {
             return new LayerTopologyUpdate(layer.Name, weight.Format.Density, 0, 0);
@@ -92,7 +93,7 @@ public sealed class DynamicSparsity
 
         var random = new Random(SeedMix.Of(layer.Plan.Seed, step));
         DenseGradientRows? gradient = NeedsGradient ? gradientOf!(layer) : null;
-        TopologyPlan change = MaskUpdater.Plan(layout, active, weight.Parameter.Values, drop, schedule.Grow, random, gradient, scratch);
+        TopologyPlan change = MaskUpdater.Plan(layout, active, activeCount, weight.Parameter.Values, drop, schedule.Grow, random, gradient, scratch);
         weight.Apply(change);
         return new LayerTopologyUpdate(layer.Name, weight.Format.Density, (long)change.Dropped * layout.UnitSize, (long)change.Grown * layout.UnitSize);
     }

@@ -17,6 +17,8 @@ public class MaskUpdaterTests
         { 3, 64, 64, 0.05, 0.5 },
         { 4, 33, 17, 0.5, 0.2 },
         { 5, 20, 30, 0.8, 0.3 }, // more to drop than free units: the drop is capped so growth can refill it
+        { 6, 300, 400, 0.2, 0.3 }, // large enough that SET's drop and growth run side by side (growth by rejection)
+        { 7, 250, 260, 0.6, 0.5 }, // side by side, few free units (growth by a partial shuffle of the free list)
     };
 
     [Theory]
@@ -229,6 +231,34 @@ public class MaskUpdaterTests
         int[] expected = [.. Enumerable.Range(0, rows * cols).Where(u => !wasActive.Contains(u) && !float.IsNaN(scores[u]))
             .OrderByDescending(u => Math.Abs(scores[u])).ThenBy(u => u).Take(drop).Order()];
         Assert.Equal(expected, change.ActiveUnits.Where((_, j) => change.OldRankOfNew[j] < 0));
+    }
+
+    /// <summary>
+    /// A layer large enough for SET's drop and growth to run side by side: the same change as when the plan runs inside
+    /// another parallel task (where they run one after the other on one thread), and run to run.
+    /// </summary>
+    [Fact]
+    public void LargeRandomUpdate_SideBySideOrInline_SameChange()
+    {
+        var random = new Random(8);
+        var layout = UnitLayout.Unstructured(320, 330);
+        int[] active = RandomUnits(random, layout.UnitCount, layout.UnitCount / 5);
+        float[] values = RandomValues(random, active.Length);
+        TopologyChange Plan() => MaskUpdater.Plan(layout, active, values, active.Length * 3 / 10, GrowCriterion.Random, new Random(9));
+
+        TopologyChange top = Plan();
+        TopologyChange? inline = null;
+        SparseDsl.Kernels.Workers.For(2, task =>
+        {
+            if (task == 0)
+            {
+                inline = Plan();
+            }
+        });
+
+        Assert.Equal(top.ActiveUnits, inline!.ActiveUnits);
+        Assert.Equal(top.OldRankOfNew, inline.OldRankOfNew);
+        Assert.Equal(top.ActiveUnits, Plan().ActiveUnits);
     }
 
     /// <summary>Plans run side by side on several threads (each with its own scratch) give what they give alone.</summary>

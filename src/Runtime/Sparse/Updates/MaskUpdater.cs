@@ -39,18 +39,21 @@ public static partial class MaskUpdater
         UnitLayout layout, int[] active, float[] values, int drop, GrowCriterion grow, Random random, DenseGradientRows? gradient = null)
     {
         ArgumentNullException.ThrowIfNull(active);
-        TopologyPlan plan = Plan(layout, active, values, drop, grow, random, gradient, UpdateScratch.ForThisThread);
+        TopologyPlan plan = Plan(layout, active, active.Length, values, drop, grow, random, gradient, UpdateScratch.ForThisThread);
         return new TopologyChange(plan.ActiveUnits.ToArray(), plan.OldRankOfNew.ToArray(), plan.Dropped, plan.Grown);
     }
 
     /// <summary>
-    /// <see cref="Plan(UnitLayout, int[], float[], int, GrowCriterion, Random, DenseGradientRows?)"/> into
-    /// <paramref name="scratch"/>: the plan's spans are valid until the next plan on this thread.
+    /// <see cref="Plan(UnitLayout, int[], float[], int, GrowCriterion, Random, DenseGradientRows?)"/> for the first
+    /// <paramref name="activeCount"/> entries of <paramref name="active"/>, into <paramref name="scratch"/>: the plan's
+    /// arrays are valid until the next plan that uses the same scratch.
     /// </summary>
     internal static TopologyPlan Plan(
-        UnitLayout layout, ReadOnlySpan<int> active, float[] values, int drop, GrowCriterion grow, Random random, DenseGradientRows? gradient, UpdateScratch scratch)
+        UnitLayout layout, int[] active, int activeCount, float[] values, int drop, GrowCriterion grow, Random random, DenseGradientRows? gradient,
+        UpdateScratch scratch)
     {
         ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(active);
         ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(random);
         if (grow == GrowCriterion.Gradient && gradient is null)
@@ -58,63 +61,105 @@ public static partial class MaskUpdater
             throw new ArgumentNullException(nameof(gradient), "gradient growth needs the dense gradient rows");
         }
 
-        Span<float> magnitude = Magnitudes(layout, active.Length, values, scratch);
-        Span<bool> dropped = scratch.Dropped(active.Length);
+        if ((long)activeCount * layout.UnitSize != values.Length)
+        {
+            throw new ArgumentException($"{activeCount} active units of {layout.UnitSize} weights need {(long)activeCount * layout.UnitSize} values, not {values.Length}", nameof(values));
+        }
+
+        ReadOnlySpan<int> units = active.AsSpan(0, activeCount);
         int[] droppedPerGroup = new int[layout.GroupCount];
         int droppedCount = 0;
-        if (layout.HasGroups)
+        ReadOnlySpan<int> grown;
+        if (!layout.HasGroups && grow == GrowCriterion.Random && activeCount >= SideBySideUnits)
         {
-            DropInGroups(layout, active, magnitude, drop, grow != GrowCriterion.None, dropped);
-            for (int i = 0; i < active.Length; i++)
+            // Random growth needs only how many drop, not which: the drop (magnitudes, threshold, marks) and the growth
+            // (the old topology's bits, the draws) run side by side, each on its own scratch arrays, and give what they
+            // give one after the other.
+            int need = Math.Min(drop, Math.Min(layout.UnitCount - activeCount, activeCount)), grownCount = 0;
+            Workers.For(2, task =>
             {
-                if (dropped[i])
+                if (task == 0)
                 {
-                    droppedPerGroup[layout.GroupOf(active[i])]++;
-                    droppedCount++;
+                    droppedCount = DropLowest(Magnitudes(layout, activeCount, values, scratch), need, scratch.Dropped(activeCount), scratch);
                 }
-            }
+                else
+                {
+                    Span<ulong> taken = TopologyBits(layout, active.AsSpan(0, activeCount), scratch);
+                    grownCount = need == 0 ? 0 : RandomFree(layout.UnitCount, activeCount, need, taken, random, scratch).Length;
+                }
+            });
+            grown = scratch.Grown(grownCount);
         }
         else
         {
-            droppedCount = DropLowest(magnitude, Math.Min(drop, grow == GrowCriterion.None ? active.Length : layout.UnitCount - active.Length), dropped, scratch);
-            droppedPerGroup[0] = droppedCount; // the whole matrix is the one group
+            Span<float> magnitude = Magnitudes(layout, activeCount, values, scratch);
+            Span<bool> marks = scratch.Dropped(activeCount);
+            if (layout.HasGroups)
+            {
+                DropInGroups(layout, units, magnitude, drop, grow != GrowCriterion.None, marks);
+                for (int i = 0; i < units.Length; i++)
+                {
+                    if (marks[i])
+                    {
+                        droppedPerGroup[layout.GroupOf(units[i])]++;
+                        droppedCount++;
+                    }
+                }
+            }
+            else
+            {
+                droppedCount = DropLowest(magnitude, Math.Min(drop, grow == GrowCriterion.None ? activeCount : layout.UnitCount - activeCount), marks, scratch);
+                droppedPerGroup[0] = droppedCount; // the whole matrix is the one group
+            }
+
+            Span<ulong> taken = TopologyBits(layout, units, scratch);
+            grown = grow == GrowCriterion.None || droppedCount == 0
+                ? []
+                : Grow(layout, activeCount, droppedPerGroup, grow, random, gradient, scratch.OldBits(layout.UnitCount), taken, scratch);
         }
 
-        // The topology as bits: `old` the units active before, `now` those after (old ∪ grown, then minus dropped).
-        Span<ulong> old = scratch.Occupied(layout.UnitCount);
-        foreach (int unit in active)
+        // `now`: old ∪ grown, minus the dropped.
+        Span<ulong> old = scratch.OldBits(layout.UnitCount), now = scratch.Bits(layout.UnitCount);
+        foreach (int unit in grown)
+        {
+            now[unit >> 6] |= 1UL << (unit & 63);
+        }
+
+        ReadOnlySpan<bool> dropped = scratch.Dropped(activeCount, clear: false);
+        for (int i = 0; i < units.Length; i++)
+        {
+            int unit = units[i];
+            now[unit >> 6] &= ~((ulong)Branchless.One(dropped[i]) << (unit & 63)); // no branch: which units drop is as good as random
+        }
+
+        return Scan(old, now, activeCount - droppedCount + grown.Length, droppedCount, grown.Length, scratch);
+    }
+
+    /// <summary>Units at or above which a random update runs its drop and its growth side by side.</summary>
+    private const int SideBySideUnits = 1 << 14;
+
+    /// <summary>
+    /// The topology before the update as bits, twice: <see cref="UpdateScratch.OldBits"/> to keep, and the returned copy
+    /// (<see cref="UpdateScratch.Bits"/>) that growth marks as it takes units and that becomes the topology after.
+    /// </summary>
+    private static Span<ulong> TopologyBits(UnitLayout layout, ReadOnlySpan<int> units, UpdateScratch scratch)
+    {
+        Span<ulong> old = scratch.OldBits(layout.UnitCount);
+        old.Clear();
+        foreach (int unit in units)
         {
             old[unit >> 6] |= 1UL << (unit & 63);
         }
 
         Span<ulong> now = scratch.Bits(layout.UnitCount);
         old.CopyTo(now);
-        ReadOnlySpan<int> grown = grow == GrowCriterion.None || droppedCount == 0
-            ? []
-            : Grow(layout, active.Length, droppedPerGroup, grow, random, gradient, old, now, scratch);
-        foreach (int unit in grown)
-        {
-            now[unit >> 6] |= 1UL << (unit & 63);
-        }
-
-        for (int i = 0; i < active.Length; i++)
-        {
-            int unit = active[i];
-            now[unit >> 6] &= ~((ulong)Branchless.One(dropped[i]) << (unit & 63)); // no branch: which units drop is as good as random
-        }
-
-        return Scan(old, now, active.Length - droppedCount + grown.Length, droppedCount, grown.Length, scratch);
+        return now;
     }
 
     /// <summary>Σ|w| over each active unit's stored weights (NaN ranks as +∞: never dropped for it).</summary>
     private static Span<float> Magnitudes(UnitLayout layout, int count, float[] values, UpdateScratch scratch)
     {
         int size = layout.UnitSize;
-        if ((long)count * size != values.Length)
-        {
-            throw new ArgumentException($"{count} active units of {size} weights need {(long)count * size} values, not {values.Length}", nameof(values));
-        }
-
         Span<float> magnitude = scratch.Magnitudes(count);
         int i = 0;
         if (size == 1 && Vector512.IsHardwareAccelerated)

@@ -31,8 +31,8 @@ internal sealed class UpdateScratch
     /// <summary>This thread's set (the layers of one update run side by side, each on its own thread).</summary>
     internal static UpdateScratch ForThisThread => forThisThread ??= new UpdateScratch();
 
-    /// <summary>The weight's active units before the update (filled by the caller).</summary>
-    internal Span<int> OldUnits(int length) => Take(ref oldUnits, length);
+    /// <summary>The weight's active units before the update (filled by the caller; at least <paramref name="length"/> long).</summary>
+    internal int[] OldUnits(int length) => AtLeast(ref oldUnits, length);
 
     /// <summary>The active units after the update, ascending (an array at least <paramref name="length"/> long).</summary>
     internal int[] NewUnits(int length) => AtLeast(ref newUnits, length);
@@ -59,11 +59,11 @@ internal sealed class UpdateScratch
     /// <summary>Zeroed.</summary>
     internal Span<int> Histogram(int length) => Cleared(ref histogram, length);
 
-    /// <summary>Zeroed: one mark per old active unit.</summary>
-    internal Span<bool> Dropped(int length) => Cleared(ref dropped, length);
+    /// <summary>One mark per old active unit, zeroed unless <paramref name="clear"/> is false (to read the marks back).</summary>
+    internal Span<bool> Dropped(int length, bool clear = true) => clear ? Cleared(ref dropped, length) : Take(ref dropped, length);
 
-    /// <summary>Zeroed: one bit per unit of the layout (the units active before the update).</summary>
-    internal Span<ulong> Occupied(int units) => Cleared(ref occupied, (units + 63) / 64);
+    /// <summary>One bit per unit of the layout (not zeroed): the units active before the update.</summary>
+    internal Span<ulong> OldBits(int units) => Take(ref occupied, (units + 63) / 64);
 
     /// <summary>One bit per unit of the layout (not zeroed): the topology after the update.</summary>
     internal Span<ulong> Bits(int units) => Take(ref bits, (units + 63) / 64);
