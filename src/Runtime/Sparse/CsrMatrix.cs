@@ -1,3 +1,5 @@
+using SparseDsl.Kernels;
+
 namespace SparseDsl.Sparse;
 
 /// <summary>
@@ -63,6 +65,37 @@ public sealed class CsrMatrix
         RowPtr = rowPtr;
         ColIdx = colIdx;
         Values = values;
+    }
+
+    /// <summary>
+    /// Row pointers and column indices of the positions <c>row·cols + col</c> in <paramref name="positions"/>, which must
+    /// ascend strictly in [0, rows·cols) (else an <see cref="ArgumentException"/> naming <c>units</c>): the structure of a
+    /// CSR matrix, or of a block-CSR one over its grid of tiles. Ascending, each row's positions are a run, so there is
+    /// no division per position, and the order is checked without a branch.
+    /// </summary>
+    internal static void IndexAscending(ReadOnlySpan<int> positions, int rows, int cols, int[] rowPtr, int[] colIdx)
+    {
+        int k = 0, previous = -1, descending = 0;
+        rowPtr[0] = 0;
+        for (int r = 0, start = 0; r < rows; r++, start += cols)
+        {
+            for (int end = start + cols; k < positions.Length && positions[k] < end; k++)
+            {
+                int position = positions[k];
+                descending |= ~Branchless.NegativeMask(previous - position); // position <= previous
+                previous = position;
+                colIdx[k] = position - start;
+            }
+
+            rowPtr[r + 1] = k;
+        }
+
+        // Ascending, at or above 0 and every one placed below the last row's end: every column is in range and strictly
+        // increasing within its row.
+        if (k != positions.Length || descending != 0 || (positions.Length > 0 && positions[0] < 0))
+        {
+            throw new ArgumentException($"units must ascend strictly in [0, {(long)rows * cols})", "units");
+        }
     }
 
     public int Rows { get; }

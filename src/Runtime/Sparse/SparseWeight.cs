@@ -84,14 +84,8 @@ public sealed class SparseWeight
         }
 
         Parameter.Restore(values, slots, ages);
-        Format = WeightFormats.Create(Layout, (int[])activeUnits.Clone(), Parameter.Values);
+        Format = WeightFormats.Create(Layout, activeUnits, Parameter.Values); // formats copy the units into their own arrays
         Parameter.Density = Format.Density;
         Version++;
     }
 }
-
-/// <summary>
-/// A planned topology change of one weight: the new active units (ascending), for each the rank it had among the old
-/// active units or -1 when grown, and how many units were dropped and grown.
-/// </summary>
-public sealed record TopologyChange(int[] ActiveUnits, int[] OldRankOfNew, int Dropped, int Grown);

@@ -122,26 +122,9 @@ public sealed class BlockCsrFormat : WeightFormat
     public static BlockCsrFormat FromUnits(UnitLayout layout, ReadOnlySpan<int> units, float[] values)
     {
         ArgumentNullException.ThrowIfNull(layout);
-        int blockRows = layout.UnitRows, blockCols = layout.UnitCols;
-        var blockRowPtr = new int[blockRows + 1];
+        var blockRowPtr = new int[layout.UnitRows + 1];
         var blockColIdx = new int[units.Length];
-        for (int k = 0; k < units.Length; k++)
-        {
-            int unit = units[k];
-            if ((uint)unit >= (uint)layout.UnitCount || (k > 0 && unit <= units[k - 1]))
-            {
-                throw new ArgumentException($"units must be strictly increasing in [0, {layout.UnitCount}); found {unit} at {k}", nameof(units));
-            }
-
-            blockRowPtr[unit / blockCols + 1]++;
-            blockColIdx[k] = unit % blockCols;
-        }
-
-        for (int br = 0; br < blockRows; br++)
-        {
-            blockRowPtr[br + 1] += blockRowPtr[br];
-        }
-
+        CsrMatrix.IndexAscending(units, layout.UnitRows, layout.UnitCols, blockRowPtr, blockColIdx); // CSR over the tile grid
         return new BlockCsrFormat(layout, blockRowPtr, blockColIdx, values);
     }
 

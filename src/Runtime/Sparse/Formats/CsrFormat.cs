@@ -56,28 +56,7 @@ public sealed class CsrFormat : WeightFormat
         int[] rowPtr = replaced?.Matrix.RowPtr is { } oldRowPtr && oldRowPtr.Length == rows + 1 ? oldRowPtr : new int[rows + 1];
         int[] colIdx = replaced?.Matrix.ColIdx is { } oldColIdx && oldColIdx.Length == units.Length ? oldColIdx : new int[units.Length];
 
-        // Units ascend, so each row's are a run: no division per unit. Ascending (checked without a branch) and below the
-        // last row's end (every unit placed), every column is in range and strictly increasing within its row.
-        int k = 0, previous = -1, descending = 0;
-        rowPtr[0] = 0;
-        for (int r = 0, start = 0; r < rows; r++, start += cols)
-        {
-            for (int end = start + cols; k < units.Length && units[k] < end; k++)
-            {
-                int unit = units[k];
-                descending |= ~Branchless.NegativeMask(previous - unit); // unit <= previous
-                previous = unit;
-                colIdx[k] = unit - start;
-            }
-
-            rowPtr[r + 1] = k;
-        }
-
-        if (k != units.Length || descending != 0 || (units.Length > 0 && units[0] < 0))
-        {
-            throw new ArgumentException($"units must ascend strictly in [0, {(long)rows * cols})", nameof(units));
-        }
-
+        CsrMatrix.IndexAscending(units, rows, cols, rowPtr, colIdx);
         return new CsrFormat(new CsrMatrix(rows, cols, rowPtr, colIdx, values, structureChecked: true), layout);
     }
 

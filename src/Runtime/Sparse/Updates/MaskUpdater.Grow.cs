@@ -27,6 +27,8 @@ public static partial class MaskUpdater
 
     private static bool IsSet(ReadOnlySpan<ulong> bits, int unit) => (bits[unit >> 6] & (1UL << (unit & 63))) != 0;
 
+    private static void Set(Span<ulong> bits, int unit) => bits[unit >> 6] |= 1UL << (unit & 63);
+
     /// <summary>
     /// <paramref name="need"/> distinct free units uniformly at random: by rejection when free units are plentiful
     /// (no pass over the dense grid), else by a partial shuffle of the free list.
@@ -42,7 +44,7 @@ public static partial class MaskUpdater
                 int unit = random.Next(total);
                 if (!IsSet(occupied, unit))
                 {
-                    occupied[unit >> 6] |= 1UL << (unit & 63);
+                    Set(occupied, unit);
                     chosen[n++] = unit;
                 }
             }

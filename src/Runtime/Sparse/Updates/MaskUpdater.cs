@@ -122,7 +122,7 @@ public static partial class MaskUpdater
         Span<ulong> old = scratch.OldBits(layout.UnitCount), now = scratch.Bits(layout.UnitCount);
         foreach (int unit in grown)
         {
-            now[unit >> 6] |= 1UL << (unit & 63);
+            Set(now, unit);
         }
 
         ReadOnlySpan<bool> dropped = scratch.Dropped(activeCount, clear: false);
@@ -148,7 +148,7 @@ public static partial class MaskUpdater
         old.Clear();
         foreach (int unit in units)
         {
-            old[unit >> 6] |= 1UL << (unit & 63);
+            Set(old, unit);
         }
 
         Span<ulong> now = scratch.Bits(layout.UnitCount);
@@ -370,42 +370,4 @@ public static partial class MaskUpdater
     private static T MedianOfThree<T>(T a, T b, T c)
         where T : IComparisonOperators<T, T, bool> =>
         a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
-}
-
-/// <summary>
-/// A planned topology change in the first <see cref="Count"/> entries of arrays that may be longer and may live in an
-/// <see cref="UpdateScratch"/> (valid until the next plan on the same thread): what <see cref="TopologyChange"/> holds,
-/// without allocating it. Arrays rather than spans, so that the move can be split across cores.
-/// </summary>
-internal readonly struct TopologyPlan
-{
-    public TopologyPlan(int[] activeUnits, int[] oldRankOfNew, int count, int dropped, int grown)
-    {
-        if (activeUnits.Length < count || oldRankOfNew.Length < count)
-        {
-            throw new ArgumentException($"a topology change of {count} units needs {count} units and old ranks, not {activeUnits.Length} and {oldRankOfNew.Length}");
-        }
-
-        Units = activeUnits;
-        Ranks = oldRankOfNew;
-        Count = count;
-        Dropped = dropped;
-        Grown = grown;
-    }
-
-    /// <summary>The array behind <see cref="ActiveUnits"/>.</summary>
-    public int[] Units { get; }
-
-    /// <summary>The array behind <see cref="OldRankOfNew"/>.</summary>
-    public int[] Ranks { get; }
-
-    public int Count { get; }
-
-    public ReadOnlySpan<int> ActiveUnits => Units.AsSpan(0, Count);
-
-    public ReadOnlySpan<int> OldRankOfNew => Ranks.AsSpan(0, Count);
-
-    public int Dropped { get; }
-
-    public int Grown { get; }
 }

@@ -4,7 +4,7 @@ namespace SparseDsl.Sparse;
 /// The transient arrays of one mask update (old and new active units, ranks, magnitudes, drop marks, occupancy bits,
 /// the threshold histogram, grown units, RigL's gradient tile and best-unit keys), one set per thread and reused by the
 /// next update on that thread. Fresh arrays for every update were large-object-heap allocations that the kernel had to
-/// map and zero page by page: in `perf`, a quarter of an update's time went to page faults. What a set holds is sized
+/// map and zero page by page: in `perf`, a sixth of the update study went to page faults. What a set holds is sized
 /// to the largest layer its thread has updated (about 20 bytes per active weight, 2 bits per dense position, and RigL's
 /// gradient tile of 256 rows) and stays for the thread's life (no memory report counts it); it is not training state:
 /// nothing in it outlives the update that filled it.
