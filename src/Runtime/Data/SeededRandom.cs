@@ -33,7 +33,10 @@ internal struct SeededRandom(ulong state)
     /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 
-    /// <summary>Uniform in [0, bound), unbiased (Lemire's multiply-and-reject).</summary>
+    /// <summary>
+    /// Uniform in [0, bound), unbiased (Lemire's multiply-and-reject; the rejection threshold, a 64-bit division, is
+    /// computed only in the rare case that can need it).
+    /// </summary>
     public int NextInt(int bound)
     {
         if (bound <= 0)
@@ -42,15 +45,17 @@ internal struct SeededRandom(ulong state)
         }
 
         ulong range = (ulong)bound;
-        ulong threshold = (0UL - range) % range;
-        while (true)
+        ulong product = Math.BigMul(NextUInt64(), range, out ulong low);
+        if (low < range)
         {
-            ulong product = Math.BigMul(NextUInt64(), range, out ulong low);
-            if (low >= threshold)
+            ulong threshold = (0UL - range) % range; // below range: a low part at or above range is always accepted
+            while (low < threshold)
             {
-                return (int)product;
+                product = Math.BigMul(NextUInt64(), range, out low);
             }
         }
+
+        return (int)product;
     }
 
     /// <summary>Standard normal (Box–Muller; one value per call, the twin discarded for simplicity).</summary>
@@ -72,6 +77,31 @@ internal struct SeededRandom(ulong state)
     }
 }
 
+/// <summary>
+/// <see cref="SeededRandom"/> behind the <see cref="Random"/> API, for code that takes one (<c>MaskUpdater.Plan</c>):
+/// <c>new Random(seed)</c> keeps .NET's old seeded generator, several times slower a draw, and a random growth draws
+/// tens of thousands of units per update.
+/// </summary>
+internal sealed class SeededRandomSource(SeededRandom stream) : Random
+{
+    private SeededRandom stream = stream;
+
+    public override int Next() => stream.NextInt(int.MaxValue);
+
+    public override int Next(int maxValue) => maxValue == 0 ? 0 : stream.NextInt(maxValue);
+
+    public override int Next(int minValue, int maxValue)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(minValue, maxValue);
+        long range = (long)maxValue - minValue;
+        return range == 0 ? minValue : (int)(minValue + (range <= int.MaxValue ? stream.NextInt((int)range) : (long)(stream.NextDouble() * range)));
+    }
+
+    public override double NextDouble() => stream.NextDouble();
+
+    protected override double Sample() => stream.NextDouble();
+}
+
 /// <summary>Purpose tags that keep the random streams of one seed apart.</summary>
 internal static class RandomPurpose
 {
@@ -82,4 +112,5 @@ internal static class RandomPurpose
     public const ulong SyntheticMeans = 0x53594E_4D45414EUL;
     public const ulong SyntheticTrain = 0x53594E_54524149UL;
     public const ulong SyntheticTest = 0x53594E_54455354UL;
+    public const ulong MaskUpdate = 0x4D41534B_555044UL;
 }

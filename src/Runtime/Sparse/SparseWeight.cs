@@ -66,7 +66,7 @@ public sealed class SparseWeight
     /// </summary>
     internal void Apply(TopologyPlan change)
     {
-        Parameter.Remap(change.Ranks, change.Count, Layout.UnitSize);
+        Parameter.Remap(change.Ranks, change.Count, Layout.UnitSize, ordered: true);
         Format = WeightFormats.Create(Layout, change.ActiveUnits, Parameter.Values, Format);
         Parameter.Density = Format.Density;
         Version++;

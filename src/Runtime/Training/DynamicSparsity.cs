@@ -1,3 +1,4 @@
+using SparseDsl.Data;
 using SparseDsl.Kernels;
 using SparseDsl.Language;
 using SparseDsl.Sparse;
@@ -91,7 +92,7 @@ public sealed class DynamicSparsity
             return new LayerTopologyUpdate(layer.Name, weight.Format.Density, 0, 0);
         }
 
-        var random = new Random(SeedMix.Of(layer.Plan.Seed, step));
+        var random = new SeededRandomSource(SeededRandom.For(unchecked((ulong)layer.Plan.Seed), RandomPurpose.MaskUpdate, (ulong)step));
         DenseGradientRows? gradient = NeedsGradient ? gradientOf!(layer) : null;
         TopologyPlan change = MaskUpdater.Plan(layout, active, activeCount, weight.Parameter.Values, drop, schedule.Grow, random, gradient, scratch);
         weight.Apply(change);

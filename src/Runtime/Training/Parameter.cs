@@ -115,10 +115,11 @@ public sealed class Parameter
 
     /// <summary>
     /// <see cref="Remap(ReadOnlySpan{int}, int)"/> with the map in the first <paramref name="count"/> entries of
-    /// <paramref name="map"/>. The arrays of a large weight move side by side on the cores (each move is one array's two
-    /// passes; they share nothing but the map).
+    /// <paramref name="map"/>. The arrays of a large weight move side by side on the cores, two to a task (each task
+    /// reads the map once for both arrays). <paramref name="ordered"/>: the caller guarantees every entry is -1 or an
+    /// old unit, the old units ascending (a <see cref="Sparse.MaskUpdater"/> plan), and the check is skipped.
     /// </summary>
-    internal void Remap(int[] map, int count, int unitSize)
+    internal void Remap(int[] map, int count, int unitSize, bool ordered = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(unitSize);
         ReadOnlySpan<int> oldUnitOfNew = map.AsSpan(0, count);
@@ -128,7 +129,7 @@ public sealed class Parameter
         }
 
         int oldUnits = Length / unitSize, previous = -1, outOfOrder = 0;
-        for (int i = 0; i < oldUnitOfNew.Length; i++)
+        for (int i = 0; !ordered && i < oldUnitOfNew.Length; i++)
         {
             int from = oldUnitOfNew[i];
             if (from < -1 || from >= oldUnits)
@@ -143,16 +144,17 @@ public sealed class Parameter
 
         if (outOfOrder == 0 && (long)oldUnitOfNew.Length * unitSize == Length)
         {
-            // Task 0 the values, then one per slot, the last the ages and the gradient.
-            float[] values = Values;
-            float[][] moved = slots;
+            // The values and the slots two to a task, the last task the ages and the gradient.
+            float[][] moved = [Values, .. slots];
             WeightAges? ages = Ages;
             void Move(int task)
             {
                 ReadOnlySpan<int> sources = map.AsSpan(0, count);
-                if (task <= moved.Length)
+                if (2 * task < moved.Length)
                 {
-                    MoveInPlace(MemoryMarshal.Cast<float, int>((task == 0 ? values : moved[task - 1]).AsSpan()), sources, unitSize);
+                    Span<int> first = MemoryMarshal.Cast<float, int>(moved[2 * task].AsSpan());
+                    Span<int> second = 2 * task + 1 < moved.Length ? MemoryMarshal.Cast<float, int>(moved[2 * task + 1].AsSpan()) : [];
+                    MoveInPlace(first, second, sources, unitSize);
                     return;
                 }
 
@@ -160,7 +162,7 @@ public sealed class Parameter
                 Array.Clear(Grad);
             }
 
-            int tasks = moved.Length + 2;
+            int tasks = ((moved.Length + 1) / 2) + 1;
             if (Length >= ParallelMoveLength)
             {
                 Workers.For(tasks, Move);
@@ -221,6 +223,40 @@ public sealed class Parameter
         }
 
         return fresh;
+    }
+
+    /// <summary>
+    /// <see cref="MoveInPlace{T}(Span{T}, ReadOnlySpan{int}, int)"/> for two arrays of the same length at once (one read
+    /// of the map for both); <paramref name="b"/> may be empty.
+    /// </summary>
+    internal static void MoveInPlace(Span<int> a, Span<int> b, ReadOnlySpan<int> oldUnitOfNew, int size)
+    {
+        if (size != 1 || b.Length != a.Length)
+        {
+            MoveInPlace(a, oldUnitOfNew, size);
+            if (!b.IsEmpty)
+            {
+                MoveInPlace(b, oldUnitOfNew, size);
+            }
+
+            return;
+        }
+
+        for (int j = 0; j < oldUnitOfNew.Length; j++)
+        {
+            int from = Branchless.Max(oldUnitOfNew[j], j);
+            a[j] = a[from];
+            b[j] = b[from];
+        }
+
+        for (int j = oldUnitOfNew.Length - 1; j >= 0; j--)
+        {
+            int from = oldUnitOfNew[j];
+            int kept = ~Branchless.NegativeMask(from);
+            int source = j + ((from - j) & kept & Branchless.NegativeMask(from - j));
+            a[j] = a[source] & kept;
+            b[j] = b[source] & kept;
+        }
     }
 
     /// <summary>

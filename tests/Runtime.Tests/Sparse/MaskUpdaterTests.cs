@@ -234,6 +234,71 @@ public class MaskUpdaterTests
     }
 
     /// <summary>
+    /// Drop by magnitude against a brute-force order (magnitude, then rank) when a third of the weights tie at zero (grown
+    /// and not trained since) and ties fall across the 16-wide compares and 64-rank words: the lowest ranks among the
+    /// tied go first, on the side-by-side path (random growth, a large layer) and the plain one (no growth).
+    /// </summary>
+    [Theory]
+    [InlineData(21, GrowCriterion.Random, 0.3)]
+    [InlineData(22, GrowCriterion.None, 0.3)]
+    [InlineData(23, GrowCriterion.Random, 0.1)]
+    [InlineData(24, GrowCriterion.None, 0.45)]
+    public void Drop_ManyTies_LowestRanksFirst(int seed, GrowCriterion grow, double dropFraction)
+    {
+        var random = new Random(seed);
+        var layout = UnitLayout.Unstructured(300, 330);
+        int[] active = RandomUnits(random, layout.UnitCount, layout.UnitCount / 4);
+        float[] values = RandomValues(random, active.Length);
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (random.NextDouble() < 0.3)
+            {
+                values[i] = random.Next(2) == 0 ? 0f : -0f;
+            }
+            else if (random.NextDouble() < 0.05)
+            {
+                values[i] = 0.5f; // a second tied level
+            }
+        }
+
+        int drop = (int)(active.Length * dropFraction);
+        TopologyChange change = MaskUpdater.Plan(layout, active, values, drop, grow, new Random(2));
+
+        Assert.Equal(SmallestMagnitudes(active, values, drop), Difference(active, change.ActiveUnits).Dropped);
+    }
+
+    /// <summary>
+    /// RigL's floor from the first gradient tile: where the tiles score alike, every tile is computed once and the result
+    /// is the brute-force top-k; where the first tile scores far above the rest (fewer scores than needed reach the
+    /// floor), the scan runs again without a floor (every tile computed twice) and the result is still exact.
+    /// </summary>
+    [Theory]
+    [InlineData(11, false)]
+    [InlineData(12, true)]
+    public void GradientGrowth_FirstTileFloor_ExactEvenWhenTheFirstTileScoresHigher(int seed, bool firstTileHigher)
+    {
+        var random = new Random(seed);
+        const int rows = 1000, cols = 100;
+        var layout = UnitLayout.Unstructured(rows, cols);
+        int[] active = RandomUnits(random, layout.UnitCount, layout.UnitCount / 10);
+        float[] values = RandomValues(random, active.Length);
+        float[] scores = [.. Enumerable.Range(0, rows * cols).Select(u => (float)random.NextDouble() + (firstTileHigher && u < 256 * cols ? 1f : 0f))];
+        int tiles = 0;
+        int drop = active.Length * 3 / 10;
+        TopologyChange change = MaskUpdater.Plan(layout, active, values, drop, GrowCriterion.Gradient, new Random(1), (first, count, buffer) =>
+        {
+            tiles++;
+            Array.Copy(scores, first * cols, buffer, 0, count * cols);
+        });
+
+        var wasActive = active.ToHashSet();
+        int[] expected = [.. Enumerable.Range(0, rows * cols).Where(u => !wasActive.Contains(u))
+            .OrderByDescending(u => scores[u]).ThenBy(u => u).Take(drop).Order()];
+        Assert.Equal(expected, change.ActiveUnits.Where((_, j) => change.OldRankOfNew[j] < 0));
+        Assert.Equal(firstTileHigher ? 8 : 4, tiles); // 1000 rows in tiles of 256
+    }
+
+    /// <summary>
     /// A layer large enough for SET's drop and growth to run side by side: the same change as when the plan runs inside
     /// another parallel task (where they run one after the other on one thread), and run to run.
     /// </summary>

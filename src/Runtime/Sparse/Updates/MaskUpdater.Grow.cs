@@ -25,13 +25,9 @@ public static partial class MaskUpdater
             : TopByGradient(layout, need, old, gradient!, scratch);
     }
 
-    private static bool IsSet(ReadOnlySpan<ulong> bits, int unit) => (bits[unit >> 6] & (1UL << (unit & 63))) != 0;
-
-    private static void Set(Span<ulong> bits, int unit) => bits[unit >> 6] |= 1UL << (unit & 63);
-
     /// <summary>
-    /// <paramref name="need"/> distinct free units uniformly at random: by rejection when free units are plentiful
-    /// (no pass over the dense grid), else by a partial shuffle of the free list.
+    /// <paramref name="need"/> distinct free units uniformly at random, each marked in <paramref name="occupied"/>: by
+    /// rejection when free units are plentiful (no pass over the dense grid), else by a partial shuffle of the free list.
     /// </summary>
     private static Span<int> RandomFree(int total, int activeCount, int need, Span<ulong> occupied, Random random, UpdateScratch scratch)
     {
@@ -42,9 +38,9 @@ public static partial class MaskUpdater
             for (int n = 0; n < chosen.Length;)
             {
                 int unit = random.Next(total);
-                if (!IsSet(occupied, unit))
+                if (!BitWords.IsSet(occupied, unit))
                 {
-                    Set(occupied, unit);
+                    BitWords.Set(occupied, unit);
                     chosen[n++] = unit;
                 }
             }
@@ -55,7 +51,7 @@ public static partial class MaskUpdater
         var candidates = new int[free];
         for (int unit = 0, n = 0; unit < total; unit++)
         {
-            if (!IsSet(occupied, unit))
+            if (!BitWords.IsSet(occupied, unit))
             {
                 candidates[n++] = unit;
             }
@@ -66,6 +62,7 @@ public static partial class MaskUpdater
             int pick = n + random.Next(free - n);
             (candidates[n], candidates[pick]) = (candidates[pick], candidates[n]);
             chosen[n] = candidates[n];
+            BitWords.Set(occupied, chosen[n]);
         }
 
         return chosen;
@@ -77,9 +74,73 @@ public static partial class MaskUpdater
     /// </summary>
     private static Span<int> TopByGradient(UnitLayout layout, int need, ReadOnlySpan<ulong> occupied, DenseGradientRows gradient, UpdateScratch scratch)
     {
+        if (layout.UnitSize == 1 && need > 0 && layout.UnitCount >= SideBySideUnits)
+        {
+            var aboveFloor = new BestUnits(need, scratch);
+            if (ScoreWeightsAboveFloor(layout, occupied, gradient, aboveFloor, need, scratch))
+            {
+                return aboveFloor.Units(scratch.Grown(need));
+            }
+        }
+
         var best = new BestUnits(need, scratch);
         ForEachUnitScore(layout, occupied, gradient, best, scratch);
         return best.Units(scratch.Grown(need));
+    }
+
+    /// <summary>Free scores of the first gradient tile sampled to set RigL's floor.</summary>
+    private const int FloorSamples = 4096;
+
+    /// <summary>
+    /// RigL's growth scan for single weights with a floor: scores below it are never offered. Streaming the best units
+    /// with no floor offers every score that beats the best seen so far, several times the units needed, each offer a
+    /// write and every few thousand a compaction (most of RigL's growth). The floor is the score that
+    /// <see cref="FloorSamples"/> free scores of the first tile place at twice the needed share (the top 2·need/free of
+    /// them), so about twice the needed units are offered when the tiles score alike. Exact all the same: when at least
+    /// <paramref name="need"/> scores reach the floor, the best of them are the best of all; when fewer do (the first
+    /// tile scored above the rest) it returns false, and the caller scans again without a floor.
+    /// </summary>
+    private static bool ScoreWeightsAboveFloor(
+        UnitLayout layout, ReadOnlySpan<ulong> occupied, DenseGradientRows gradient, BestUnits best, int need, UpdateScratch scratch)
+    {
+        int cols = layout.Cols, tileRows = Math.Min(layout.Rows, GradientTileRows);
+        float[] buffer = scratch.Tile(tileRows * cols);
+        long free = layout.UnitCount - (long)BitWords.Count(occupied);
+        bool floored = false;
+        for (int first = 0; first < layout.Rows; first += tileRows)
+        {
+            int rows = Math.Min(tileRows, layout.Rows - first);
+            gradient(first, rows, buffer);
+            if (first == 0)
+            {
+                floored = best.Raise(SampledFloor(occupied, buffer, rows * cols, 2.0 * need / free, scratch));
+            }
+
+            ScoreWeights(occupied, buffer, first * cols, rows * cols, best);
+        }
+
+        return !floored || best.Count >= need;
+    }
+
+    /// <summary>
+    /// The score that a strided sample of the tile's free scores places at <paramref name="share"/> from the top, or
+    /// -∞ when the sample is too small to say.
+    /// </summary>
+    private static float SampledFloor(ReadOnlySpan<ulong> occupied, float[] tile, int count, double share, UpdateScratch scratch)
+    {
+        Span<float> sample = scratch.Floats(FloorSamples);
+        int stride = Math.Max(1, count / FloorSamples), n = 0;
+        for (int p = 0; p < count && n < FloorSamples; p += stride)
+        {
+            float score = tile[p];
+            if (!BitWords.IsSet(occupied, p) && !float.IsNaN(score))
+            {
+                sample[n++] = score;
+            }
+        }
+
+        int fromTop = (int)(n * share);
+        return n < FloorSamples / 4 || fromTop >= n ? float.NegativeInfinity : Select(sample[..n], n - 1 - fromTop);
     }
 
     /// <summary>N:M: within each group that lost units, as many of its free units, at random or by gradient.</summary>
@@ -106,7 +167,7 @@ public static partial class MaskUpdater
             candidates.Clear();
             for (int unit = group * layout.GroupSize, end = unit + layout.GroupSize; unit < end; unit++)
             {
-                if (!IsSet(occupied, unit))
+                if (!BitWords.IsSet(occupied, unit))
                 {
                     candidates.Add(unit);
                 }
@@ -158,7 +219,7 @@ public static partial class MaskUpdater
                 for (int unitCol = 0; unitCol < layout.UnitCols; unitCol++)
                 {
                     int unit = unitRow * layout.UnitCols + unitCol;
-                    if (IsSet(occupied, unit))
+                    if (BitWords.IsSet(occupied, unit))
                     {
                         continue;
                     }
@@ -235,137 +296,6 @@ public static partial class MaskUpdater
             }
 
             i += span;
-        }
-    }
-
-    /// <summary>Where scored free units go; <see cref="Threshold"/> lets the scan skip scores that cannot matter.</summary>
-    private interface IScoreSink
-    {
-        float Threshold { get; }
-
-        void Offer(int unit, float score);
-    }
-
-    /// <summary>Every free unit's score into a dense array (N:M groups pick within a handful).</summary>
-    private readonly struct AllScores(float[] scores) : IScoreSink
-    {
-        public float Threshold => float.NegativeInfinity;
-
-        public void Offer(int unit, float score) => scores[unit] = score;
-    }
-
-    /// <summary>
-    /// The <c>capacity</c> best (score, unit) pairs — higher score first, the lower unit among equal scores — kept in a
-    /// buffer of twice the capacity: when it fills, a quickselect keeps the best half and raises <see cref="Threshold"/>
-    /// to the worst kept score, so the scan offers fewer and fewer units (amortized linear, no per-offer heap work). A
-    /// struct over its state, so that the generic scan is specialized for it (calls inlined, not dispatched).
-    /// </summary>
-    private readonly struct BestUnits(int capacity, UpdateScratch scratch) : IScoreSink
-    {
-        private readonly BestUnitsState state = new(capacity, scratch.KeyArray(Math.Max(2 * capacity, 16)), scratch);
-
-        public float Threshold => state.Threshold;
-
-        public void Offer(int unit, float score) => state.Offer(unit, score);
-
-        /// <summary>The kept units, in no particular order, into the front of <paramref name="units"/>.</summary>
-        public Span<int> Units(Span<int> units) => state.Units(units);
-    }
-
-    /// <summary>
-    /// The buffer and threshold of <see cref="BestUnits"/>. Each entry is one 64-bit key, the complement of the score's
-    /// bits above the unit: scores are magnitudes (≥ 0), whose bits order as they do, so a smaller key is a higher score
-    /// or, on a tie, a lower unit, and the compaction is a radix select over plain integers (a quickselect over
-    /// (score, unit) pairs with a tie-break cost most of RigL's growth; a quickselect over the keys, whose comparisons
-    /// branch at random, still most of what was left).
-    /// </summary>
-    private sealed class BestUnitsState(int capacity, ulong[] keys, UpdateScratch scratch)
-    {
-        private readonly int limit = Math.Max(2 * capacity, 16); // keys may be longer (a reused array)
-        private int count;
-
-        public float Threshold { get; private set; } = float.NegativeInfinity;
-
-        public void Offer(int unit, float score)
-        {
-            if (capacity == 0)
-            {
-                return;
-            }
-
-            // A magnitude is never negative; -0 and anything below would break the key order, so they rank as 0.
-            uint bits = score > 0f ? BitConverter.SingleToUInt32Bits(score) : 0u;
-            keys[count++] = ((ulong)~bits << 32) | (uint)unit;
-            if (count == limit)
-            {
-                Compact();
-            }
-        }
-
-        public Span<int> Units(Span<int> units)
-        {
-            Compact();
-            for (int n = 0; n < count; n++)
-            {
-                units[n] = (int)(uint)keys[n];
-            }
-
-            return units[..count];
-        }
-
-        /// <summary>Below this many keys a compaction is a plain quickselect (a 16-bit histogram clears and walks 256 KiB).</summary>
-        private const int HistogramCompactionKeys = 4096;
-
-        private static float ScoreOf(ulong key) => BitConverter.UInt32BitsToSingle(~(uint)(key >> 32));
-
-        /// <summary>Keeps the <c>capacity</c> smallest keys (the best units) in front and drops the rest.</summary>
-        private void Compact()
-        {
-            if (count <= capacity)
-            {
-                return;
-            }
-
-            Span<ulong> live = keys.AsSpan(0, count);
-            if (count < HistogramCompactionKeys)
-            {
-                // Few keys (a small layer, or late in a decaying schedule): the histogram's fixed cost would dominate.
-                Threshold = ScoreOf(Select(live, capacity - 1));
-                count = capacity;
-                return;
-            }
-
-            // The top 16 bits of the keys in a histogram: every key in a bucket below the one that holds the capacity-th
-            // smallest is kept, and a quickselect finds the rest among that one bucket's keys (a few per cent of them).
-            Span<int> histogram = scratch.Histogram(1 << 16);
-            foreach (ulong key in live)
-            {
-                histogram[(int)(key >> 48)]++;
-            }
-
-            int bucket = 0, below = 0;
-            while (below + histogram[bucket] < capacity)
-            {
-                below += histogram[bucket++];
-            }
-
-            // One pass, no branches: keys below the bucket move to the front (never ahead of the reading position), the
-            // bucket's keys to the side.
-            Span<ulong> boundary = scratch.Boundary(histogram[bucket] + 1); // + 1: every key is written, the counts say which stay
-            int kept = 0, sided = 0;
-            foreach (ulong key in live)
-            {
-                int top = (int)(key >> 48);
-                keys[kept] = key;
-                kept += Branchless.One(top < bucket);
-                boundary[sided] = key;
-                sided += Branchless.One(top == bucket);
-            }
-
-            ulong worst = Select(boundary[..sided], capacity - below - 1); // boundary[0 .. capacity - below) now the bucket's best
-            boundary[..(capacity - below)].CopyTo(keys.AsSpan(below));
-            count = capacity;
-            Threshold = ScoreOf(worst);
         }
     }
 }

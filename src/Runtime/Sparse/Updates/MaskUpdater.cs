@@ -67,6 +67,7 @@ public static partial class MaskUpdater
         }
 
         ReadOnlySpan<int> units = active.AsSpan(0, activeCount);
+        Span<ulong> dropped = scratch.DroppedRanks(activeCount); // by rank among the old units
         int[] droppedPerGroup = new int[layout.GroupCount];
         int droppedCount = 0;
         ReadOnlySpan<int> grown;
@@ -80,7 +81,7 @@ public static partial class MaskUpdater
             {
                 if (task == 0)
                 {
-                    droppedCount = DropLowest(Magnitudes(layout, activeCount, values, scratch), need, scratch.Dropped(activeCount), scratch);
+                    droppedCount = DropLowest(Magnitudes(layout, activeCount, values, scratch), need, scratch.DroppedRankWords, scratch);
                 }
                 else
                 {
@@ -93,22 +94,24 @@ public static partial class MaskUpdater
         else
         {
             Span<float> magnitude = Magnitudes(layout, activeCount, values, scratch);
-            Span<bool> marks = scratch.Dropped(activeCount);
             if (layout.HasGroups)
             {
+                Span<bool> marks = scratch.DropMarks(activeCount);
+                dropped.Clear();
                 DropInGroups(layout, units, magnitude, drop, grow != GrowCriterion.None, marks);
                 for (int i = 0; i < units.Length; i++)
                 {
                     if (marks[i])
                     {
                         droppedPerGroup[layout.GroupOf(units[i])]++;
+                        BitWords.Set(dropped, i);
                         droppedCount++;
                     }
                 }
             }
             else
             {
-                droppedCount = DropLowest(magnitude, Math.Min(drop, grow == GrowCriterion.None ? activeCount : layout.UnitCount - activeCount), marks, scratch);
+                droppedCount = DropLowest(magnitude, Math.Min(drop, grow == GrowCriterion.None ? activeCount : layout.UnitCount - activeCount), dropped, scratch);
                 droppedPerGroup[0] = droppedCount; // the whole matrix is the one group
             }
 
@@ -116,31 +119,25 @@ public static partial class MaskUpdater
             grown = grow == GrowCriterion.None || droppedCount == 0
                 ? []
                 : Grow(layout, activeCount, droppedPerGroup, grow, random, gradient, scratch.OldBits(layout.UnitCount), taken, scratch);
+            if (layout.HasGroups || grow != GrowCriterion.Random)
+            {
+                foreach (int unit in grown)
+                {
+                    BitWords.Set(taken, unit); // random growth over the whole matrix marked them as it drew
+                }
+            }
         }
 
-        // `now`: old ∪ grown, minus the dropped.
-        Span<ulong> old = scratch.OldBits(layout.UnitCount), now = scratch.Bits(layout.UnitCount);
-        foreach (int unit in grown)
-        {
-            Set(now, unit);
-        }
-
-        ReadOnlySpan<bool> dropped = scratch.Dropped(activeCount, clear: false);
-        for (int i = 0; i < units.Length; i++)
-        {
-            int unit = units[i];
-            now[unit >> 6] &= ~((ulong)Branchless.One(dropped[i]) << (unit & 63)); // no branch: which units drop is as good as random
-        }
-
-        return Scan(old, now, activeCount - droppedCount + grown.Length, droppedCount, grown.Length, scratch);
+        // After the update: old ∪ grown (the taken bits), minus the dropped, read off word by word.
+        return Scan(scratch.OldBits(layout.UnitCount), scratch.Bits(layout.UnitCount), dropped, activeCount - droppedCount + grown.Length, droppedCount, grown.Length, scratch);
     }
 
-    /// <summary>Units at or above which a random update runs its drop and its growth side by side.</summary>
+    /// <summary>Units at or above which a random update runs its drop and its growth side by side, and scans on the cores.</summary>
     private const int SideBySideUnits = 1 << 14;
 
     /// <summary>
     /// The topology before the update as bits, twice: <see cref="UpdateScratch.OldBits"/> to keep, and the returned copy
-    /// (<see cref="UpdateScratch.Bits"/>) that growth marks as it takes units and that becomes the topology after.
+    /// (<see cref="UpdateScratch.Bits"/>) that growth marks as it takes units.
     /// </summary>
     private static Span<ulong> TopologyBits(UnitLayout layout, ReadOnlySpan<int> units, UpdateScratch scratch)
     {
@@ -148,7 +145,7 @@ public static partial class MaskUpdater
         old.Clear();
         foreach (int unit in units)
         {
-            Set(old, unit);
+            BitWords.Set(old, unit);
         }
 
         Span<ulong> now = scratch.Bits(layout.UnitCount);
@@ -187,40 +184,6 @@ public static partial class MaskUpdater
     }
 
     /// <summary>
-    /// Marks the <paramref name="count"/> smallest magnitudes, ties to the lower rank, in O(n) (radix select of the
-    /// threshold), and returns how many it marked (the count, or all when fewer).
-    /// </summary>
-    private static int DropLowest(ReadOnlySpan<float> magnitude, int count, Span<bool> dropped, UpdateScratch scratch)
-    {
-        count = Math.Min(count, magnitude.Length);
-        if (count <= 0)
-        {
-            return 0;
-        }
-
-        float threshold = SmallestAt(magnitude, count - 1, scratch);
-        int below = 0;
-        for (int i = 0; i < magnitude.Length; i++)
-        {
-            bool drop = magnitude[i] < threshold;
-            dropped[i] = drop;
-            below += Branchless.One(drop);
-        }
-
-        // Ties at the threshold: the lowest ranks among them, as many as the count still needs (rarely more than one).
-        for (int i = 0, equalToTake = count - below; equalToTake > 0; i++)
-        {
-            if (magnitude[i] == threshold)
-            {
-                dropped[i] = true;
-                equalToTake--;
-            }
-        }
-
-        return count;
-    }
-
-    /// <summary>
     /// N:M: the smallest magnitudes first, each group giving up at most as many units as it can regrow (its inactive
     /// count) when growing, else at most its active count.
     /// </summary>
@@ -256,19 +219,66 @@ public static partial class MaskUpdater
     }
 
     /// <summary>
-    /// The units set in <paramref name="now"/> in ascending order, each with its rank among the units set in
-    /// <paramref name="old"/> (the count of old units below it) or -1 when it was not one: a pass over the bit words,
-    /// popcounts instead of a merge's unpredictable branches.
+    /// The units set in <paramref name="taken"/> but not dropped (<paramref name="dropped"/>: bits by rank among the old
+    /// units), in ascending order, each with its rank among the units set in <paramref name="old"/> (the count of old
+    /// units below it) or -1 when it was not one: a pass over the bit words, popcounts instead of a merge's unpredictable
+    /// branches. A large layer's words are read in two halves on the cores, the second starting from the first's counts.
     /// </summary>
-    private static TopologyPlan Scan(ReadOnlySpan<ulong> old, ReadOnlySpan<ulong> now, int total, int dropped, int grown, UpdateScratch scratch)
+    private static TopologyPlan Scan(
+        ReadOnlySpan<ulong> old, ReadOnlySpan<ulong> taken, ReadOnlySpan<ulong> dropped, int total, int droppedCount, int grownCount, UpdateScratch scratch)
     {
-        Span<int> units = scratch.NewUnits(total).AsSpan(0, total);
-        Span<int> oldRank = scratch.OldRanks(total).AsSpan(0, total);
-        int j = 0, oldBelow = 0;
-        for (int w = 0; w < now.Length; w++)
+        int[] units = scratch.NewUnits(total), oldRank = scratch.OldRanks(total);
+        int words = old.Length, found;
+        if (total >= SideBySideUnits)
+        {
+            int half = words / 2, secondFirst = 0, secondOldBelow = 0;
+            for (int w = 0; w < half; w++)
+            {
+                secondFirst += BitOperations.PopCount(taken[w] & ~BitWords.Deposit(BitWords.Window(dropped, secondOldBelow), old[w]));
+                secondOldBelow += BitOperations.PopCount(old[w]);
+            }
+
+            int firstFound = 0, secondFound = 0;
+            ulong[] oldArray = scratch.OldBitWords, takenArray = scratch.BitWords, droppedArray = scratch.DroppedRankWords;
+            Workers.For(2, task =>
+            {
+                if (task == 0)
+                {
+                    firstFound = ScanWords(oldArray.AsSpan(0, half), takenArray, droppedArray, 0, 0, units, oldRank, 0);
+                }
+                else
+                {
+                    secondFound = ScanWords(oldArray.AsSpan(0, words), takenArray, droppedArray, half, secondOldBelow, units, oldRank, secondFirst);
+                }
+            });
+            found = firstFound + secondFound;
+        }
+        else
+        {
+            found = ScanWords(old, taken, dropped, 0, 0, units, oldRank, 0);
+        }
+
+        if (found != total)
+        {
+            throw new InvalidOperationException($"mask update: {found} units after the update where {total} were planned");
+        }
+
+        return new TopologyPlan(units, oldRank, total, droppedCount, grownCount);
+    }
+
+    /// <summary>
+    /// Words [<paramref name="firstWord"/>, old.Length) of <see cref="Scan"/>, writing entries from <paramref name="first"/>;
+    /// <paramref name="oldBelow"/> old units lie below the first word. Returns how many entries it wrote.
+    /// </summary>
+    private static int ScanWords(
+        ReadOnlySpan<ulong> old, ReadOnlySpan<ulong> taken, ReadOnlySpan<ulong> dropped, int firstWord, int oldBelow, int[] units, int[] oldRank, int first)
+    {
+        int j = first;
+        for (int w = firstWord; w < old.Length; w++)
         {
             ulong oldWord = old[w];
-            for (ulong word = now[w]; word != 0; word &= word - 1)
+            ulong droppedHere = BitWords.Deposit(BitWords.Window(dropped, oldBelow), oldWord); // this word's old units' marks
+            for (ulong word = taken[w] & ~droppedHere; word != 0; word &= word - 1)
             {
                 int bit = BitOperations.TrailingZeroCount(word);
                 int rank = oldBelow + BitOperations.PopCount(oldWord & ((1UL << bit) - 1));
@@ -279,95 +289,6 @@ public static partial class MaskUpdater
             oldBelow += BitOperations.PopCount(oldWord);
         }
 
-        if (j != total)
-        {
-            throw new InvalidOperationException($"mask update: {j} units after the update where {total} were planned");
-        }
-
-        return new TopologyPlan(scratch.NewUnits(total), scratch.OldRanks(total), total, dropped, grown);
+        return j - first;
     }
-
-    /// <summary>
-    /// The <paramref name="k"/>-th smallest (0-based) of non-negative <paramref name="values"/>: their bit patterns order
-    /// as the values do, so one pass histograms the top 16 bits, and a quickselect finishes within the one bucket.
-    /// </summary>
-    private static float SmallestAt(ReadOnlySpan<float> values, int k, UpdateScratch scratch)
-    {
-        Span<int> histogram = scratch.Histogram(1 << 16);
-        foreach (float v in values)
-        {
-            histogram[(int)(BitConverter.SingleToUInt32Bits(v) >> 16)]++;
-        }
-
-        int bucket = 0, below = 0;
-        while (below + histogram[bucket] <= k)
-        {
-            below += histogram[bucket++];
-        }
-
-        Span<float> inBucket = scratch.Floats(histogram[bucket]);
-        int n = 0;
-        foreach (float v in values)
-        {
-            if (BitConverter.SingleToUInt32Bits(v) >> 16 == (uint)bucket)
-            {
-                inBucket[n++] = v;
-            }
-        }
-
-        return Select(inBucket, k - below);
-    }
-
-    /// <summary>
-    /// The <paramref name="k"/>-th smallest element (0-based) of <paramref name="a"/>, which it reorders so that the
-    /// elements before position k are no larger and those after no smaller (Hoare quickselect, median-of-three pivot).
-    /// </summary>
-    internal static T Select<T>(Span<T> a, int k)
-        where T : struct, IComparisonOperators<T, T, bool>
-    {
-        int left = 0, right = a.Length - 1;
-        while (left < right)
-        {
-            T pivot = MedianOfThree(a[left], a[left + ((right - left) >> 1)], a[right]);
-            int i = left, j = right;
-            while (i <= j)
-            {
-                while (a[i] < pivot)
-                {
-                    i++;
-                }
-
-                while (a[j] > pivot)
-                {
-                    j--;
-                }
-
-                if (i <= j)
-                {
-                    (a[i], a[j]) = (a[j], a[i]);
-                    i++;
-                    j--;
-                }
-            }
-
-            if (k <= j)
-            {
-                right = j;
-            }
-            else if (k >= i)
-            {
-                left = i;
-            }
-            else
-            {
-                return a[k];
-            }
-        }
-
-        return a[k];
-    }
-
-    private static T MedianOfThree<T>(T a, T b, T c)
-        where T : IComparisonOperators<T, T, bool> =>
-        a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
 }

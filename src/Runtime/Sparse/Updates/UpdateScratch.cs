@@ -25,6 +25,7 @@ internal sealed class UpdateScratch
     private bool[] dropped = [];
     private ulong[] occupied = [];
     private ulong[] bits = [];
+    private ulong[] droppedBits = [];
     private ulong[] keys = [];
     private ulong[] boundary = [];
 
@@ -59,14 +60,33 @@ internal sealed class UpdateScratch
     /// <summary>Zeroed.</summary>
     internal Span<int> Histogram(int length) => Cleared(ref histogram, length);
 
-    /// <summary>One mark per old active unit, zeroed unless <paramref name="clear"/> is false (to read the marks back).</summary>
-    internal Span<bool> Dropped(int length, bool clear = true) => clear ? Cleared(ref dropped, length) : Take(ref dropped, length);
+    /// <summary>One mark per old active unit (N:M's drop within groups), zeroed.</summary>
+    internal Span<bool> DropMarks(int length) => Cleared(ref dropped, length);
 
     /// <summary>One bit per unit of the layout (not zeroed): the units active before the update.</summary>
     internal Span<ulong> OldBits(int units) => Take(ref occupied, (units + 63) / 64);
 
-    /// <summary>One bit per unit of the layout (not zeroed): the topology after the update.</summary>
+    /// <summary>One bit per unit of the layout (not zeroed): the units active before the update and those grown.</summary>
     internal Span<ulong> Bits(int units) => Take(ref bits, (units + 63) / 64);
+
+    /// <summary>
+    /// One bit per old active unit, by rank (not zeroed): those dropped; two words more, zero, so that a
+    /// <see cref="BitWords.Window"/> may start anywhere up to the count.
+    /// </summary>
+    internal Span<ulong> DroppedRanks(int count)
+    {
+        int words = (count + 63) / 64;
+        Span<ulong> span = Take(ref droppedBits, words + 2);
+        span[words..].Clear();
+        return span;
+    }
+
+    /// <summary>The arrays behind <see cref="OldBits"/>, <see cref="Bits"/> and <see cref="DroppedRanks"/> as last sized (for work on the cores).</summary>
+    internal ulong[] OldBitWords => occupied;
+
+    internal ulong[] BitWords => bits;
+
+    internal ulong[] DroppedRankWords => droppedBits;
 
     /// <summary>The array itself, grown to at least <paramref name="length"/> (for callees that take whole arrays).</summary>
     private static T[] AtLeast<T>(ref T[] array, int length) => array.Length >= length ? array : array = new T[length];
