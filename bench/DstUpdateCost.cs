@@ -139,7 +139,7 @@ internal static class DstUpdateCost
             int[] units = scratch.OldUnits(count);
             layer.Weight.Format.WriteActiveUnits(units);
             int drop = (int)Math.Floor(count * 0.3);
-            MaskUpdater.Plan(layer.Weight.Layout, units, count, layer.Weight.Parameter.Values, drop, GrowCriterion.Random, new Random(UpdateStep), null, scratch);
+            MaskUpdater.Plan(layer.Weight.Layout, units, count, layer.Weight.Parameter.Values, drop, GrowCriterion.Random, new SeededRandomSource(SeededRandom.For(1, RandomPurpose.MaskUpdate, UpdateStep)), null, scratch);
         };
         Action denseGradient = () =>
         {
