@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace SparseDsl.Data;
 
 /// <summary>
@@ -76,7 +79,8 @@ public sealed class DataSplit
                 rows[j] = indices[b0 + j] * Features;
             }
 
-            for (int i = 0; i < Features; i++)
+            int first = width == Block && Avx.IsSupported ? TransposeBlock(rows, x, batch, b0) : 0;
+            for (int i = first; i < Features; i++)
             {
                 Span<float> line = x.Slice(i * batch + b0, width);
                 for (int j = 0; j < line.Length; j++)
@@ -85,6 +89,56 @@ public sealed class DataSplit
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Features [0, returned) of a whole block of 16 samples (row offsets <paramref name="rows"/>), by 8×8 transposes
+    /// in registers: the copy one float at a time cost about 3 cycles a float even from cache (0.08 ms a batch of 128
+    /// Fashion-MNIST samples, most of the batch copy). The caller checked the offsets and the extent of x.
+    /// </summary>
+    private unsafe int TransposeBlock(ReadOnlySpan<int> rows, Span<float> x, int batch, int b0)
+    {
+        int f = 0;
+        fixed (float* source = Inputs)
+        fixed (float* target = x)
+        {
+            for (; f + 8 <= Features; f += 8)
+            {
+                float* line = target + ((long)f * batch) + b0; // x[f, b0]: eight lines of 16 samples
+                Transpose8x8(source + f, rows[..8], line, batch);
+                Transpose8x8(source + f, rows[8..], line + 8, batch);
+            }
+        }
+
+        return f;
+    }
+
+    /// <summary>Writes feature j (of 8 from <paramref name="source"/>) of samples <paramref name="rows"/> to target[j·stride .. + 8).</summary>
+    private static unsafe void Transpose8x8(float* source, ReadOnlySpan<int> rows, float* target, int stride)
+    {
+        // Sample k's features f..f+7 are a_k0..a_k7. Unpacking pairs of samples, then shuffling pairs of those, gives
+        // features (j, j + 4) of four samples in the two 128-bit halves; the last step joins the halves of samples 0–3
+        // and 4–7.
+        Vector256<float> t0 = Avx.UnpackLow(Avx.LoadVector256(source + rows[0]), Avx.LoadVector256(source + rows[1]));
+        Vector256<float> t1 = Avx.UnpackHigh(Avx.LoadVector256(source + rows[0]), Avx.LoadVector256(source + rows[1]));
+        Vector256<float> t2 = Avx.UnpackLow(Avx.LoadVector256(source + rows[2]), Avx.LoadVector256(source + rows[3]));
+        Vector256<float> t3 = Avx.UnpackHigh(Avx.LoadVector256(source + rows[2]), Avx.LoadVector256(source + rows[3]));
+        Vector256<float> t4 = Avx.UnpackLow(Avx.LoadVector256(source + rows[4]), Avx.LoadVector256(source + rows[5]));
+        Vector256<float> t5 = Avx.UnpackHigh(Avx.LoadVector256(source + rows[4]), Avx.LoadVector256(source + rows[5]));
+        Vector256<float> t6 = Avx.UnpackLow(Avx.LoadVector256(source + rows[6]), Avx.LoadVector256(source + rows[7]));
+        Vector256<float> t7 = Avx.UnpackHigh(Avx.LoadVector256(source + rows[6]), Avx.LoadVector256(source + rows[7]));
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE); // features (0, 4), (1, 5) of samples 0–3
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE); // (2, 6), (3, 7)
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE); // the same of samples 4–7
+        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(target, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(target + stride, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(target + (2 * stride), Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(target + (3 * stride), Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(target + (4 * stride), Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(target + (5 * stride), Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(target + (6 * stride), Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(target + (7 * stride), Avx.Permute2x128(u3, u7, 0x31));
     }
 
     /// <summary>Fills a feature-major batch from the consecutive samples [start, start + count) (evaluation).</summary>

@@ -23,16 +23,19 @@ public sealed class DataSplitTests
     }
 
     [Theory]
-    [InlineData(5, 1)]
-    [InlineData(16, 2)]
-    [InlineData(37, 3)]
-    public void FillBatch_MatchesReferenceForEveryElement(int batch, int seed)
+    [InlineData(5, 1, 7)]
+    [InlineData(16, 2, 7)]
+    [InlineData(37, 3, 7)]
+    [InlineData(37, 4, 43)]
+    [InlineData(128, 5, 784)]
+    public void FillBatch_MatchesReferenceForEveryElement(int batch, int seed, int features)
     {
-        // Batches below, at and across the 16-sample blocks of the copy; repeated samples allowed.
-        Dataset data = SyntheticData.Create(new SyntheticOptions(Seed: 3, Features: 7, TrainCount: 40));
+        // Batches below, at and across the 16-sample blocks of the copy, features below, at and across its 8-wide
+        // transposes (and Fashion-MNIST's shape); repeated samples allowed.
+        Dataset data = SyntheticData.Create(new SyntheticOptions(Seed: 3, Features: features, TrainCount: 40));
         var random = new Random(seed);
         int[] indices = [39, 0, .. Enumerable.Range(0, batch - 2).Select(_ => random.Next(40))];
-        var x = new float[7 * indices.Length + 3];
+        var x = new float[features * indices.Length + 3];
         x[^1] = -42f;
         var labels = new int[indices.Length];
 
@@ -40,9 +43,9 @@ public sealed class DataSplitTests
 
         for (int b = 0; b < indices.Length; b++)
         {
-            for (int i = 0; i < 7; i++)
+            for (int i = 0; i < features; i++)
             {
-                Assert.Equal(data.Train.Inputs[indices[b] * 7 + i], x[i * indices.Length + b]);
+                Assert.Equal(data.Train.Inputs[indices[b] * features + i], x[i * indices.Length + b]);
             }
 
             Assert.Equal(data.Train.Labels[indices[b]], labels[b]);
