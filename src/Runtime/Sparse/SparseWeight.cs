@@ -55,18 +55,20 @@ public sealed class SparseWeight
             }
         }
 
-        Apply(plan);
+        Apply(plan, trusted: false);
     }
 
     /// <summary>
-    /// <see cref="Apply(TopologyChange)"/> from a plan in an update's scratch arrays, trusted: <see cref="MaskUpdater"/>'s
-    /// plans are ascending and in range by construction (a hand-made change is checked by the public overload first).
-    /// When the count stays (SET, RigL, SMET) the values and state move within their arrays and the format reuses its
-    /// index arrays, so an update allocates nothing.
+    /// <see cref="Apply(TopologyChange)"/> from a plan in an update's scratch arrays. <paramref name="trusted"/>: a
+    /// <see cref="MaskUpdater"/> plan, whose old ranks are -1 or ascending and in range by construction, moves without
+    /// their check; a hand-made change's units were checked by the public overload and its ranks are checked by
+    /// <see cref="Parameter.Remap(int[], int, int, bool)"/> before anything moves (ranks out of order gather into new
+    /// arrays). When the count stays (SET, RigL, SMET) the values and state move within their arrays and the format
+    /// reuses its index arrays, so an update allocates nothing.
     /// </summary>
-    internal void Apply(TopologyPlan change)
+    internal void Apply(TopologyPlan change, bool trusted = true)
     {
-        Parameter.Remap(change.Ranks, change.Count, Layout.UnitSize, ordered: true);
+        Parameter.Remap(change.Ranks, change.Count, Layout.UnitSize, ordered: trusted);
         Format = WeightFormats.Create(Layout, change.ActiveUnits, Parameter.Values, Format);
         Parameter.Density = Format.Density;
         Version++;

@@ -82,8 +82,7 @@ public sealed class DynamicSparsity
         UnitLayout layout = weight.Layout;
         UpdateScratch scratch = UpdateScratch.ForThisThread;
         int activeCount = weight.Format.ActiveUnitCount;
-        int[] active = scratch.OldUnits(activeCount);
-        weight.Format.WriteActiveUnits(active);
+        int[] active = scratch.OldUnits(activeCount); // the plan reads the format's units into it
         int drop = schedule.IsPruning
             ? (int)(activeCount - ModelShapes.ActiveWeights(layout.UnitCount, PrunedDensity(layer, step)))
             : (int)Math.Floor(activeCount * schedule.DropFraction(step));
@@ -94,7 +93,7 @@ public sealed class DynamicSparsity
 
         var random = new SeededRandomSource(SeededRandom.For(unchecked((ulong)layer.Plan.Seed), RandomPurpose.MaskUpdate, (ulong)step));
         DenseGradientRows? gradient = NeedsGradient ? gradientOf!(layer) : null;
-        TopologyPlan change = MaskUpdater.Plan(layout, active, activeCount, weight.Parameter.Values, drop, schedule.Grow, random, gradient, scratch);
+        TopologyPlan change = MaskUpdater.Plan(layout, active, activeCount, weight.Parameter.Values, drop, schedule.Grow, random, gradient, scratch, weight.Format);
         weight.Apply(change);
         return new LayerTopologyUpdate(layer.Name, weight.Format.Density, (long)change.Dropped * layout.UnitSize, (long)change.Grown * layout.UnitSize);
     }

@@ -115,9 +115,10 @@ public sealed class Parameter
 
     /// <summary>
     /// <see cref="Remap(ReadOnlySpan{int}, int)"/> with the map in the first <paramref name="count"/> entries of
-    /// <paramref name="map"/>. The arrays of a large weight move side by side on the cores, two to a task (each task
-    /// reads the map once for both arrays). <paramref name="ordered"/>: the caller guarantees every entry is -1 or an
-    /// old unit, the old units ascending (a <see cref="Sparse.MaskUpdater"/> plan), and the check is skipped.
+    /// <paramref name="map"/>. The arrays of a large weight move side by side on the cores, two to a task (for single
+    /// values each task reads the map once for both arrays). <paramref name="ordered"/>: the caller guarantees every
+    /// entry is -1 or an old unit, the old units ascending (a <see cref="Sparse.MaskUpdater"/> plan), and the check is
+    /// skipped.
     /// </summary>
     internal void Remap(int[] map, int count, int unitSize, bool ordered = false)
     {
@@ -226,8 +227,9 @@ public sealed class Parameter
     }
 
     /// <summary>
-    /// <see cref="MoveInPlace{T}(Span{T}, ReadOnlySpan{int}, int)"/> for two arrays of the same length at once (one read
-    /// of the map for both); <paramref name="b"/> may be empty.
+    /// <see cref="MoveInPlace{T}(Span{T}, ReadOnlySpan{int}, int)"/> for two distinct arrays of the same length at once
+    /// (for single values one read of the map for both; units of several values move one array after the other);
+    /// <paramref name="b"/> may be empty.
     /// </summary>
     internal static void MoveInPlace(Span<int> a, Span<int> b, ReadOnlySpan<int> oldUnitOfNew, int size)
     {

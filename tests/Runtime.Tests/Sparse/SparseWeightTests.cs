@@ -111,6 +111,32 @@ public class SparseWeightTests
     }
 
     /// <summary>
+    /// A hand-made change with ascending units but old ranks out of order still gives each unit the value of its rank
+    /// (gathered, not moved in place); a rank outside the old units is refused before anything moves.
+    /// </summary>
+    [Fact]
+    public void Apply_HandMadeRanks_CheckedBeforeAnythingMoves()
+    {
+        var layout = UnitLayout.Unstructured(3, 4);
+        var weight = new SparseWeight("w", WeightFormats.Create(layout, [1, 5, 6, 11], [1f, 2f, 3f, 4f]));
+        weight.Parameter.AllocateState(1, ageLimit: null);
+        weight.Parameter.Slots[0][2] = 7f;
+
+        weight.Apply(new TopologyChange([1, 5, 6, 11], [0, 2, 1, 3], 0, 0));
+
+        Assert.Equal([1f, 3f, 2f, 4f], weight.Parameter.Values);
+        Assert.Equal([0f, 7f, 0f, 0f], weight.Parameter.Slots[0]);
+
+        foreach (int[] ranks in new[] { new[] { 1, 2, 3, 9 }, [0, -2, 1, 2] })
+        {
+            float[] before = [.. weight.Parameter.Values];
+            Assert.Throws<ArgumentOutOfRangeException>(() => weight.Apply(new TopologyChange([1, 5, 6, 11], ranks, 0, 0)));
+            Assert.Equal(before, weight.Parameter.Values);
+            Assert.Equal(1, weight.Version);
+        }
+    }
+
+    /// <summary>
     /// A change that keeps the count moves values, gradient, slots and ages within their arrays and the CSR format takes
     /// over the old index arrays (nothing allocated per update), with the same result as gathering into new arrays.
     /// </summary>

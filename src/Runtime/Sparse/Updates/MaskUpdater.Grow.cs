@@ -261,6 +261,12 @@ public static partial class MaskUpdater
                 free &= (1UL << span) - 1;
             }
 
+            if (free == 0)
+            {
+                i += span; // a word of active weights: nothing to score
+                continue;
+            }
+
             int j = 0;
             if (Vector512.IsHardwareAccelerated && span == 64)
             {

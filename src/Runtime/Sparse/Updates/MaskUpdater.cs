@@ -46,11 +46,13 @@ public static partial class MaskUpdater
     /// <summary>
     /// <see cref="Plan(UnitLayout, int[], float[], int, GrowCriterion, Random, DenseGradientRows?)"/> for the first
     /// <paramref name="activeCount"/> entries of <paramref name="active"/>, into <paramref name="scratch"/>: the plan's
-    /// arrays are valid until the next plan that uses the same scratch.
+    /// arrays are valid until the next plan that uses the same scratch. With <paramref name="unitsOf"/>, the plan first
+    /// writes that format's active units into <paramref name="active"/> itself, on the growth's core when the drop and
+    /// the growth run side by side (the drop needs only the values).
     /// </summary>
     internal static TopologyPlan Plan(
         UnitLayout layout, int[] active, int activeCount, float[] values, int drop, GrowCriterion grow, Random random, DenseGradientRows? gradient,
-        UpdateScratch scratch)
+        UpdateScratch scratch, WeightFormat? unitsOf = null)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(active);
@@ -85,6 +87,7 @@ public static partial class MaskUpdater
                 }
                 else
                 {
+                    unitsOf?.WriteActiveUnits(active.AsSpan(0, activeCount));
                     Span<ulong> taken = TopologyBits(layout, active.AsSpan(0, activeCount), scratch);
                     grownCount = need == 0 ? 0 : RandomFree(layout.UnitCount, activeCount, need, taken, random, scratch).Length;
                 }
@@ -93,6 +96,7 @@ public static partial class MaskUpdater
         }
         else
         {
+            unitsOf?.WriteActiveUnits(active.AsSpan(0, activeCount));
             Span<float> magnitude = Magnitudes(layout, activeCount, values, scratch);
             if (layout.HasGroups)
             {
