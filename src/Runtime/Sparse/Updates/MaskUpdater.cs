@@ -12,7 +12,11 @@ public enum GrowCriterion
     Gradient,
 }
 
-/// <summary>Writes |∂loss/∂W| of the weight rows [firstRow, firstRow + rowCount) into <paramref name="buffer"/> [rowCount, Cols].</summary>
+/// <summary>
+/// Writes |∂loss/∂W| of the weight rows [firstRow, firstRow + rowCount) into <paramref name="buffer"/> [rowCount, Cols].
+/// An update may ask for the same rows more than once (RigL's growth scans again when its first-tile floor let too few
+/// units through), so the rows must come from sources that stay as they were until the update ends.
+/// </summary>
 public delegate void DenseGradientRows(int firstRow, int rowCount, float[] buffer);
 
 /// <summary>
