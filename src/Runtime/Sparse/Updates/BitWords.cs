@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.Intrinsics.X86;
 
 namespace SparseDsl.Sparse;
@@ -12,17 +11,6 @@ internal static class BitWords
     public static bool IsSet(ReadOnlySpan<ulong> bits, int i) => (bits[i >> 6] & (1UL << (i & 63))) != 0;
 
     public static void Set(Span<ulong> bits, int i) => bits[i >> 6] |= 1UL << (i & 63);
-
-    public static int Count(ReadOnlySpan<ulong> bits)
-    {
-        int count = 0;
-        foreach (ulong word in bits)
-        {
-            count += BitOperations.PopCount(word);
-        }
-
-        return count;
-    }
 
     /// <summary>
     /// Bits [<paramref name="offset"/>, <paramref name="offset"/> + 64) of the set as one word (bit 0 the first); the

@@ -11,6 +11,9 @@ public static partial class MaskUpdater
         float Threshold { get; }
 
         void Offer(int unit, float score);
+
+        /// <summary>Raises the threshold to <paramref name="floor"/> (scores below it are not offered); whether it rose.</summary>
+        bool Raise(float floor);
     }
 
     /// <summary>Every free unit's score into a dense array (N:M groups pick within a handful).</summary>
@@ -19,6 +22,8 @@ public static partial class MaskUpdater
         public float Threshold => float.NegativeInfinity;
 
         public void Offer(int unit, float score) => scores[unit] = score;
+
+        public bool Raise(float floor) => false; // every score is wanted
     }
 
     /// <summary>
@@ -41,7 +46,6 @@ public static partial class MaskUpdater
         /// <summary>Units offered and kept so far (at most the capacity after <see cref="Units"/>).</summary>
         public int Count => state.Count;
 
-        /// <summary>Raises the threshold to <paramref name="floor"/> (scores below it are not offered); whether it rose.</summary>
         public bool Raise(float floor) => state.Raise(floor);
     }
 

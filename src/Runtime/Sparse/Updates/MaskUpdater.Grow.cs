@@ -22,7 +22,7 @@ public static partial class MaskUpdater
         int need = needPerGroup[0];
         return grow == GrowCriterion.Random
             ? RandomFree(layout.UnitCount, activeCount, need, taken, random, scratch)
-            : TopByGradient(layout, need, old, gradient!, scratch);
+            : TopByGradient(layout, activeCount, need, old, gradient!, scratch);
     }
 
     /// <summary>
@@ -70,57 +70,32 @@ public static partial class MaskUpdater
 
     /// <summary>
     /// The <paramref name="need"/> free units with the largest Σ|dense gradient| (ties to the lower unit), from the
-    /// gradient computed a tile of rows at a time and kept only in a bounded heap of the best so far.
+    /// gradient computed a tile of rows at a time and kept only in a bounded heap of the best so far. For a large layer of
+    /// single weights the scan starts from a floor: streaming the best with none offers every score that beats the best
+    /// seen so far, several times the units needed, each offer a write and every few thousand a compaction (most of
+    /// RigL's growth). The floor is the score that <see cref="FloorSamples"/> free scores of the first tile place at twice
+    /// the needed share (the top 2·need/free of them), so about twice the needed units are offered when the tiles score
+    /// alike. Exact all the same: when at least <paramref name="need"/> scores reach the floor, the best of them are the
+    /// best of all; when fewer do (the first tile scored above the rest), the scan runs again without a floor.
     /// </summary>
-    private static Span<int> TopByGradient(UnitLayout layout, int need, ReadOnlySpan<ulong> occupied, DenseGradientRows gradient, UpdateScratch scratch)
+    private static Span<int> TopByGradient(
+        UnitLayout layout, int activeCount, int need, ReadOnlySpan<ulong> occupied, DenseGradientRows gradient, UpdateScratch scratch)
     {
-        if (layout.UnitSize == 1 && need > 0 && layout.UnitCount >= SideBySideUnits)
+        double floorShare = layout.UnitSize == 1 && need > 0 && layout.UnitCount >= SideBySideUnits
+            ? 2.0 * need / (layout.UnitCount - activeCount)
+            : 0;
+        var best = new BestUnits(need, scratch);
+        if (ForEachUnitScore(layout, occupied, gradient, best, scratch, floorShare) && best.Count < need)
         {
-            var aboveFloor = new BestUnits(need, scratch);
-            if (ScoreWeightsAboveFloor(layout, occupied, gradient, aboveFloor, need, scratch))
-            {
-                return aboveFloor.Units(scratch.Grown(need));
-            }
+            best = new BestUnits(need, scratch);
+            ForEachUnitScore(layout, occupied, gradient, best, scratch);
         }
 
-        var best = new BestUnits(need, scratch);
-        ForEachUnitScore(layout, occupied, gradient, best, scratch);
         return best.Units(scratch.Grown(need));
     }
 
     /// <summary>Free scores of the first gradient tile sampled to set RigL's floor.</summary>
     private const int FloorSamples = 4096;
-
-    /// <summary>
-    /// RigL's growth scan for single weights with a floor: scores below it are never offered. Streaming the best units
-    /// with no floor offers every score that beats the best seen so far, several times the units needed, each offer a
-    /// write and every few thousand a compaction (most of RigL's growth). The floor is the score that
-    /// <see cref="FloorSamples"/> free scores of the first tile place at twice the needed share (the top 2·need/free of
-    /// them), so about twice the needed units are offered when the tiles score alike. Exact all the same: when at least
-    /// <paramref name="need"/> scores reach the floor, the best of them are the best of all; when fewer do (the first
-    /// tile scored above the rest) it returns false, and the caller scans again without a floor.
-    /// </summary>
-    private static bool ScoreWeightsAboveFloor(
-        UnitLayout layout, ReadOnlySpan<ulong> occupied, DenseGradientRows gradient, BestUnits best, int need, UpdateScratch scratch)
-    {
-        int cols = layout.Cols, tileRows = Math.Min(layout.Rows, GradientTileRows);
-        float[] buffer = scratch.Tile(tileRows * cols);
-        long free = layout.UnitCount - (long)BitWords.Count(occupied);
-        bool floored = false;
-        for (int first = 0; first < layout.Rows; first += tileRows)
-        {
-            int rows = Math.Min(tileRows, layout.Rows - first);
-            gradient(first, rows, buffer);
-            if (first == 0)
-            {
-                floored = best.Raise(SampledFloor(occupied, buffer, rows * cols, 2.0 * need / free, scratch));
-            }
-
-            ScoreWeights(occupied, buffer, first * cols, rows * cols, best);
-        }
-
-        return !floored || best.Count >= need;
-    }
 
     /// <summary>
     /// The score that a strided sample of the tile's free scores places at <paramref name="share"/> from the top, or
@@ -196,11 +171,15 @@ public static partial class MaskUpdater
     /// <summary>
     /// Offers every free unit with its Σ|g| over the unit to <paramref name="sink"/>, the dense gradient computed a tile of
     /// whole unit rows at a time; a NaN score is skipped (never grown). Single-weight units take a fast path that skips
-    /// occupied positions 64 at a time and offers only scores the sink can still use.
+    /// occupied positions 64 at a time and offers only scores the sink can still use. With a <paramref name="floorShare"/>
+    /// (single weights only), the sink's threshold is first raised to the score at that share from the top of the first
+    /// tile's sampled free scores; returns whether it rose.
     /// </summary>
-    private static void ForEachUnitScore<TSink>(UnitLayout layout, ReadOnlySpan<ulong> occupied, DenseGradientRows gradient, TSink sink, UpdateScratch scratch)
+    private static bool ForEachUnitScore<TSink>(
+        UnitLayout layout, ReadOnlySpan<ulong> occupied, DenseGradientRows gradient, TSink sink, UpdateScratch scratch, double floorShare = 0)
         where TSink : IScoreSink
     {
+        bool floored = false;
         int height = layout.UnitHeight, width = layout.UnitWidth, cols = layout.Cols;
         int tileRows = Math.Min(layout.Rows, height * Math.Max(1, GradientTileRows / height));
         float[] buffer = scratch.Tile(tileRows * cols);
@@ -208,6 +187,11 @@ public static partial class MaskUpdater
         {
             int rows = Math.Min(tileRows, layout.Rows - first);
             gradient(first, rows, buffer);
+            if (first == 0 && floorShare > 0)
+            {
+                floored = sink.Raise(SampledFloor(occupied, buffer, rows * cols, floorShare, scratch));
+            }
+
             if (layout.UnitSize == 1)
             {
                 ScoreWeights(occupied, buffer, first * cols, rows * cols, sink);
@@ -240,6 +224,8 @@ public static partial class MaskUpdater
                 }
             }
         }
+
+        return floored;
     }
 
     /// <summary>

@@ -242,12 +242,12 @@ public static partial class MaskUpdater
             int half = words / 2, secondFirst = 0, secondOldBelow = 0;
             for (int w = 0; w < half; w++)
             {
-                secondFirst += BitOperations.PopCount(taken[w] & ~BitWords.Deposit(BitWords.Window(dropped, secondOldBelow), old[w]));
+                secondFirst += BitOperations.PopCount(After(old[w], taken[w], dropped, secondOldBelow));
                 secondOldBelow += BitOperations.PopCount(old[w]);
             }
 
             int firstFound = 0, secondFound = 0;
-            ulong[] oldArray = scratch.OldBitWords, takenArray = scratch.BitWords, droppedArray = scratch.DroppedRankWords;
+            ulong[] oldArray = scratch.OldBitWords, takenArray = scratch.TakenBitWords, droppedArray = scratch.DroppedRankWords;
             Workers.For(2, task =>
             {
                 if (task == 0)
@@ -285,8 +285,7 @@ public static partial class MaskUpdater
         for (int w = firstWord; w < old.Length; w++)
         {
             ulong oldWord = old[w];
-            ulong droppedHere = BitWords.Deposit(BitWords.Window(dropped, oldBelow), oldWord); // this word's old units' marks
-            for (ulong word = taken[w] & ~droppedHere; word != 0; word &= word - 1)
+            for (ulong word = After(oldWord, taken[w], dropped, oldBelow); word != 0; word &= word - 1)
             {
                 int bit = BitOperations.TrailingZeroCount(word);
                 int rank = oldBelow + BitOperations.PopCount(oldWord & ((1UL << bit) - 1));
@@ -299,4 +298,11 @@ public static partial class MaskUpdater
 
         return j - first;
     }
+
+    /// <summary>
+    /// One word of the topology after the update: its taken units (old ∪ grown) less its old units' drop marks, which
+    /// are the marks of ranks [<paramref name="oldBelow"/>, + popcount) placed onto the old word's bits.
+    /// </summary>
+    private static ulong After(ulong oldWord, ulong takenWord, ReadOnlySpan<ulong> droppedRanks, int oldBelow) =>
+        takenWord & ~BitWords.Deposit(BitWords.Window(droppedRanks, oldBelow), oldWord);
 }

@@ -84,7 +84,7 @@ internal sealed class UpdateScratch
     /// <summary>The arrays behind <see cref="OldBits"/>, <see cref="Bits"/> and <see cref="DroppedRanks"/> as last sized (for work on the cores).</summary>
     internal ulong[] OldBitWords => occupied;
 
-    internal ulong[] BitWords => bits;
+    internal ulong[] TakenBitWords => bits;
 
     internal ulong[] DroppedRankWords => droppedBits;
 
