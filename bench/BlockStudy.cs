@@ -6,7 +6,7 @@ using SparseDsl.Sparse;
 namespace SparseDsl.Bench;
 
 /// <summary>
-/// <c>-- blocks [--reps N]</c>: block-CSR layers (<see cref="BlockCsrFormat"/>) and 2:4 layers against our dense kernels on the same
+/// <c>-- blocks [--reps N] [--n-of-m]</c> (only the 2:4 rows): block-CSR layers (<see cref="BlockCsrFormat"/>) and 2:4 layers against our dense kernels on the same
 /// shape, forward + backward with dX, batch 128, interleaved in one process; each row also splits the block layer's time
 /// into forward, dW + db, and dX. The example's hidden layers are 784→1000 and 1000→1000; 1000 is not a multiple of 16,
 /// so 16 × 16 tiles run at the nearest shapes they divide (784→1008, 1008→1008: 784 = 49·16, 1008 = 63·16), and 8 × 8
@@ -24,7 +24,16 @@ internal static class BlockStudy
             "| measurement | ours | reference | ratio |",
             "|---|---|---|---|",
         };
-        Rows(reps, table, split: true);
+        if (args.Contains("--n-of-m"))
+        {
+            NOfM<Hidden1Shape>(reps, 2, 4, split: true, table);
+            NOfM<Hidden2Shape>(reps, 2, 4, split: true, table);
+        }
+        else
+        {
+            Rows(reps, table, split: true);
+        }
+
         foreach (string line in table)
         {
             Console.WriteLine(line);

@@ -238,3 +238,5 @@ readonly struct W12x32 : ILayerShape { public static int In => 32; public static
 readonly struct W24x12 : ILayerShape { public static int In => 12; public static int Out => 24; }
 
 readonly struct W9x20 : ILayerShape { public static int In => 20; public static int Out => 9; }
+
+readonly struct W1100x12 : ILayerShape { public static int In => 12; public static int Out => 1100; }

@@ -10,7 +10,7 @@ namespace SparseDsl.Runtime.Tests.Sparse;
 /// <summary>
 /// The N:M format and its kernels against the float64 plain-loop dense product of the scattered weights, on seeded
 /// random groups and data: 2:4 and other N:M, more inputs than one L1 slab (<see cref="NOfMKernels.BlockInputs"/>),
-/// groups wider than a slab, more rows than one dz slab, batches below, at and past the 128-wide tile and not multiples
+/// groups wider than a slab, more rows than one dz slab (<see cref="NOfMPairMap.SlabRows"/>), batches below, at and past the 128-wide tile and not multiples
 /// of 16, on every vector path this machine runs. Outputs start as garbage, so every element must be written.
 /// </summary>
 public class NOfMKernelsTests
@@ -22,6 +22,8 @@ public class NOfMKernelsTests
         NOfMCase.Of<W112x96>(5, 96),
         NOfMCase.Of<W24x40>(1, 2),
         NOfMCase.Of<W9x20>(2, 4),
+        NOfMCase.Of<W1100x12>(2, 4),
+        NOfMCase.Of<W1100x12>(3, 4),
     }.ToDictionary(c => c.Name);
 
     private static readonly int[] Batches = [1, 7, 16, 33, 128, 130, 300];
@@ -52,7 +54,7 @@ public class NOfMKernelsTests
     [InlineData(2, 4, 1)]
     [InlineData(3, 8, 2)]
     [InlineData(1, 2, 3)]
-    public void Units_RoundTrip_ScatterAndCsrAgree_TransposeListsEveryEntryOnce(int n, int m, int seed)
+    public void Units_RoundTrip_ScatterAndCsrAgree_PairMapHoldsEveryWeightOnce(int n, int m, int seed)
     {
         NOfMFormat w = RandomFormat(24, 40, n, m, seed);
         Assert.Equal(24 * 40 / m * n, w.StoredValues);
@@ -77,19 +79,41 @@ public class NOfMKernelsTests
         new CsrFormat(csr, w.Layout).Scatter(csr.Values, fromCsr);
         Assert.Equal(dense, fromCsr);
 
-        // The transpose map: each stored entry once, under its input, rows ascending.
-        Assert.Equal(w.StoredValues, w.TransposePtr[^1]);
-        Assert.Equal(Enumerable.Range(0, w.StoredValues), w.TransposePositions.Order());
-        for (int c = 0; c < 40; c++)
+        // The pair map: each stored weight in exactly one pair, under its own slab of rows and its group; a run's pairs
+        // all write the run's two inputs, rows ascending.
+        NOfMPairMap map = w.Pairs;
+        var seen = new int[w.StoredValues];
+        int groups = 40 / m, rowValues = groups * n;
+        for (int segment = 0; segment + 1 < map.SegmentRuns.Length; segment++)
         {
-            for (int e = w.TransposePtr[c]; e < w.TransposePtr[c + 1]; e++)
+            int slab = segment / groups, group = segment % groups;
+            for (int run = map.SegmentRuns[segment]; run < map.SegmentRuns[segment + 1]; run++)
             {
-                int k = w.TransposePositions[e];
-                Assert.Equal(c, units[k] % 40);
-                Assert.Equal(units[k] / 40, w.TransposeRows[e]);
-                Assert.True(e == w.TransposePtr[c] || w.TransposeRows[e - 1] < w.TransposeRows[e]);
+                int start = run == 0 ? 0 : map.RunEnds[run - 1], first = map.RunSlots[run] & 0xFF, second = map.RunSlots[run] >> 8;
+                for (int e = start; e < map.RunEnds[run]; e++)
+                {
+                    int k = map.Positions[e], row = map.Rows[e];
+                    Assert.Equal(row / NOfMPairMap.SlabRows, slab);
+                    Assert.Equal((row, group), (k / rowValues, k % rowValues / n));
+                    Assert.Equal(group * m + first, units[k] % 40);
+                    seen[k]++;
+                    if (first != second)
+                    {
+                        Assert.Equal(group * m + second, units[k + 1] % 40);
+                        Assert.Equal(k / n, (k + 1) / n);
+                        seen[k + 1]++;
+                    }
+                    else
+                    {
+                        Assert.True(n % 2 == 1 && k % n == n - 1, $"a lone weight at {k} with N = {n}");
+                    }
+
+                    Assert.True(e == start || map.Rows[e - 1] < row);
+                }
             }
         }
+
+        Assert.All(seen, count => Assert.Equal(1, count));
     }
 
     [Fact]

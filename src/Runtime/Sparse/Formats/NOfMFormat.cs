@@ -8,8 +8,8 @@ namespace SparseDsl.Sparse;
 /// row o's weights are <c>Values[o·RowValues ..]</c>, group g's N of them at <c>o·RowValues + g·N</c>, each with its
 /// position inside the group (<see cref="Slots"/>, one byte, ascending). That is CSR order, so the values are also the
 /// values of <see cref="AsCsr"/>. Because a group's weights sit at a fixed place, the kernels (<see cref="NOfMKernels"/>)
-/// walk a block of groups of every row while that block's activations stay in L1. A transpose map (per input, the
-/// rows that read it and where their weight is stored) makes dX a gather with no atomics.
+/// walk a block of groups of every row while that block's activations stay in L1; dX reads them through
+/// <see cref="NOfMPairMap"/>, a gather with no atomics.
 /// </summary>
 public sealed class NOfMFormat : WeightFormat
 {
@@ -19,7 +19,7 @@ public sealed class NOfMFormat : WeightFormat
         : base(layout, values)
     {
         Slots = slots;
-        (TransposePtr, TransposeRows, TransposePositions) = Transpose(layout, slots);
+        Pairs = NOfMPairMap.Build(layout.Rows, layout.Cols / layout.GroupSize, layout.GroupActive, layout.GroupSize, slots);
     }
 
     /// <summary>N: active weights per group.</summary>
@@ -37,14 +37,8 @@ public sealed class NOfMFormat : WeightFormat
     /// <summary>Each stored weight's input within its group, in [0, M), strictly ascending within a group.</summary>
     public byte[] Slots { get; }
 
-    /// <summary>Transpose map: input i is read by entries [TransposePtr[i], TransposePtr[i+1]) of the two arrays below.</summary>
-    public int[] TransposePtr { get; }
-
-    /// <summary>Transpose map: the row of each entry, ascending within an input.</summary>
-    public int[] TransposeRows { get; }
-
-    /// <summary>Transpose map: where each entry's weight is stored in <see cref="WeightFormat.Values"/>.</summary>
-    public int[] TransposePositions { get; }
+    /// <summary>How dX reads the weights: pairs of one row's weights in a group, sorted by the inputs they write.</summary>
+    internal NOfMPairMap Pairs { get; }
 
     public override bool IsDense => false;
 
@@ -125,34 +119,5 @@ public sealed class NOfMFormat : WeightFormat
         {
             dense[k / n * m + Slots[k]] = values[k];
         }
-    }
-
-    /// <summary>Per input, the rows reading it (ascending) and the storage position of their weight.</summary>
-    private static (int[] Ptr, int[] Rows, int[] Positions) Transpose(UnitLayout layout, byte[] slots)
-    {
-        int n = layout.GroupActive, m = layout.GroupSize, cols = layout.Cols, rowValues = cols / m * n;
-        var ptr = new int[cols + 1];
-        for (int k = 0; k < slots.Length; k++)
-        {
-            ptr[k % rowValues / n * m + slots[k] + 1]++;
-        }
-
-        for (int c = 0; c < cols; c++)
-        {
-            ptr[c + 1] += ptr[c];
-        }
-
-        var next = ptr[..cols];
-        var rows = new int[slots.Length];
-        var positions = new int[slots.Length];
-        for (int k = 0; k < slots.Length; k++)
-        {
-            // k walks rows in ascending order, so each input's entries come out row-ascending.
-            int at = next[k % rowValues / n * m + slots[k]]++;
-            rows[at] = k / rowValues;
-            positions[at] = k;
-        }
-
-        return (ptr, rows, positions);
     }
 }

@@ -1,0 +1,180 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using System.Runtime.CompilerServices;
+using SparseDsl.Kernels;
+
+namespace SparseDsl.Sparse;
+
+public static unsafe partial class NOfMKernels
+{
+    /// <summary>Lane i ← lane 4i (i &lt; 4) or 4(i − 4) + 1 (i ≥ 4): the eight totals of <see cref="PairRun"/>'s four-pair tree in order.</summary>
+    private static readonly Vector512<int> PairOrder = Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 3, 6, 7, 10, 11, 14, 15);
+
+    /// <summary>
+    /// <c>dValues[k] = Σ_b dz[row(k),b]·x[col(k),b]</c> and <c>db[o] = Σ_b dz[o,b]</c> by the pair runs of
+    /// <see cref="NOfMPairMap"/>: groups split across cores. A run's two rows of x stay in registers while each pair's
+    /// row of dz, loaded once, meets both (two FMAs per load); four pairs' eight partial vectors are reduced together in registers.
+    /// </summary>
+    private static void WeightGradient(NOfMFormat w, float[] x, (float[] Array, int Offset) dz, float[] dValues, float[] db, int batch, VectorPath path)
+    {
+        var (source, offset) = CsrKernels.AlignedSource(x, (long)w.Cols * batch, batch, ref gradientScratch);
+        NOfMPairMap map = w.Pairs;
+        int groups = w.Groups, rows = w.Rows, n = w.N, rowValues = w.RowValues, slabs = (rows + NOfMPairMap.SlabRows - 1) / NOfMPairMap.SlabRows;
+        long groupStride = (long)w.M * batch;
+        Workers.ForRange(groups, Chunks(groups, w.StoredValues, batch), (g0, g1) =>
+        {
+            fixed (int* pairRows = map.Rows, positions = map.Positions, segmentRuns = map.SegmentRuns, runEnds = map.RunEnds)
+            fixed (ushort* runSlots = map.RunSlots)
+            fixed (float* px0 = source, pdz0 = dz.Array, pdv = dValues)
+            {
+                float* px = px0 + offset, pdz = pdz0 + dz.Offset;
+
+                // db for the rows in the same share of the rows as this chunk's share of the groups.
+                for (int r = (int)((long)rows * g0 / groups); r < (int)((long)rows * g1 / groups); r++)
+                {
+                    db[r] = DenseKernels.Sum(new ReadOnlySpan<float>(pdz + (long)r * batch, batch));
+                }
+
+                if (batch == 0)
+                {
+                    for (int r = 0; r < rows; r++)
+                    {
+                        new Span<float>(pdv + (long)r * rowValues + g0 * n, (g1 - g0) * n).Clear();
+                    }
+                }
+
+                for (int b = 0; b < batch; b += BatchTile)
+                {
+                    int width = Math.Min(BatchTile, batch - b);
+                    for (int s = 0; s < slabs; s++)
+                    {
+                        for (int g = g0; g < g1; g++)
+                        {
+                            float* group = px + g * groupStride + b;
+                            for (int run = segmentRuns[s * groups + g]; run < segmentRuns[s * groups + g + 1]; run++)
+                            {
+                                int start = run == 0 ? 0 : runEnds[run - 1], slots = runSlots[run];
+                                var pairs = new PairRun(pairRows + start, positions + start, runEnds[run] - start, pdv, pdz + b, batch);
+                                pairs.Gradient(group + (slots & 0xFF) * (long)batch, group + (slots >> 8) * (long)batch, accumulate: b > 0, width, path);
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    private readonly partial struct PairRun
+    {
+        /// <summary>
+        /// Each pair's weights' gradients (stored where <c>values</c> holds them, here the gradient array): first
+        /// (+)= Σ dz[row]·x₀, second (+)= Σ dz[row]·x₁ over b &lt; width, for <paramref name="x0"/> and
+        /// <paramref name="x1"/> the run's two rows of x (equal for a lone weight, which has no second).
+        /// </summary>
+        public void Gradient(float* x0, float* x1, bool accumulate, int width, VectorPath path)
+        {
+            bool lone = x0 == x1;
+            int e = 0;
+            if (path == VectorPath.Vector512 && width == BatchTile && !lone)
+            {
+                FullFour(0, x0, x1, accumulate);
+                e = count / 4 * 4;
+            }
+
+            for (; e < count; e++)
+            {
+                float* d = dz + (long)rows[e] * batch, g = values + positions[e];
+                float first = Dot(d, x0, width, path);
+                g[0] = accumulate ? g[0] + first : first;
+                if (!lone)
+                {
+                    float second = Dot(d, x1, width, path);
+                    g[1] = accumulate ? g[1] + second : second;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Four pairs of the 128-wide tile: the run's x rows in sixteen registers, each dz vector loaded once for two FMAs;
+        /// the eight partial vectors reduced in registers (CSR's tree), each pair's two sums stored as one 64-bit pair.
+        /// </summary>
+        private void FullFour(int e0, float* x0, float* x1, bool accumulate)
+        {
+            Vector512<float> p0 = Vector512.Load(x0), p1 = Vector512.Load(x0 + 16), p2 = Vector512.Load(x0 + 32), p3 = Vector512.Load(x0 + 48);
+            Vector512<float> p4 = Vector512.Load(x0 + 64), p5 = Vector512.Load(x0 + 80), p6 = Vector512.Load(x0 + 96), p7 = Vector512.Load(x0 + 112);
+            Vector512<float> q0 = Vector512.Load(x1), q1 = Vector512.Load(x1 + 16), q2 = Vector512.Load(x1 + 32), q3 = Vector512.Load(x1 + 48);
+            Vector512<float> q4 = Vector512.Load(x1 + 64), q5 = Vector512.Load(x1 + 80), q6 = Vector512.Load(x1 + 96), q7 = Vector512.Load(x1 + 112);
+            for (; e0 + 4 <= count; e0 += 4)
+            {
+                (Vector512<float> a0, Vector512<float> c0) = TwoDots(dz + (long)rows[e0] * batch, p0, p1, p2, p3, p4, p5, p6, p7, q0, q1, q2, q3, q4, q5, q6, q7);
+                (Vector512<float> a1, Vector512<float> c1) = TwoDots(dz + (long)rows[e0 + 1] * batch, p0, p1, p2, p3, p4, p5, p6, p7, q0, q1, q2, q3, q4, q5, q6, q7);
+                (Vector512<float> a2, Vector512<float> c2) = TwoDots(dz + (long)rows[e0 + 2] * batch, p0, p1, p2, p3, p4, p5, p6, p7, q0, q1, q2, q3, q4, q5, q6, q7);
+                (Vector512<float> a3, Vector512<float> c3) = TwoDots(dz + (long)rows[e0 + 3] * batch, p0, p1, p2, p3, p4, p5, p6, p7, q0, q1, q2, q3, q4, q5, q6, q7);
+
+                // After Level4(t, t), lane 4i holds input i's total and lane 4i + 1 input 4 + i's; PairOrder puts input i in lane i.
+                Vector512<float> t = CsrKernels.Level3(
+                    CsrKernels.Level2(CsrKernels.Level1(a0, c0), CsrKernels.Level1(a1, c1)),
+                    CsrKernels.Level2(CsrKernels.Level1(a2, c2), CsrKernels.Level1(a3, c3)));
+                Vector256<float> sums = Avx512F.PermuteVar16x32(CsrKernels.Level4(t, t), PairOrder).GetLower();
+                Vector128<float> low = sums.GetLower(), high = sums.GetUpper();
+                float* g0 = values + positions[e0], g1 = values + positions[e0 + 1], g2 = values + positions[e0 + 2], g3 = values + positions[e0 + 3];
+                if (accumulate)
+                {
+                    low += Sse.LoadHigh(Sse.LoadLow(Vector128<float>.Zero, g0), g1);
+                    high += Sse.LoadHigh(Sse.LoadLow(Vector128<float>.Zero, g2), g3);
+                }
+
+                Sse.StoreLow(g0, low);
+                Sse.StoreHigh(g1, low);
+                Sse.StoreLow(g2, high);
+                Sse.StoreHigh(g3, high);
+            }
+        }
+
+        /// <summary>One row of dz (128 floats) against the run's two rows of x: two 16-lane partial sums.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static (Vector512<float> First, Vector512<float> Second) TwoDots(
+            float* d,
+            Vector512<float> p0, Vector512<float> p1, Vector512<float> p2, Vector512<float> p3,
+            Vector512<float> p4, Vector512<float> p5, Vector512<float> p6, Vector512<float> p7,
+            Vector512<float> q0, Vector512<float> q1, Vector512<float> q2, Vector512<float> q3,
+            Vector512<float> q4, Vector512<float> q5, Vector512<float> q6, Vector512<float> q7)
+        {
+            Vector512<float> d0 = Vector512.Load(d), d1 = Vector512.Load(d + 16);
+            Vector512<float> a0 = d0 * p0, a1 = d1 * p1, c0 = d0 * q0, c1 = d1 * q1;
+            Vector512<float> d2 = Vector512.Load(d + 32), d3 = Vector512.Load(d + 48);
+            a0 = Vector512.FusedMultiplyAdd(d2, p2, a0); a1 = Vector512.FusedMultiplyAdd(d3, p3, a1);
+            c0 = Vector512.FusedMultiplyAdd(d2, q2, c0); c1 = Vector512.FusedMultiplyAdd(d3, q3, c1);
+            Vector512<float> d4 = Vector512.Load(d + 64), d5 = Vector512.Load(d + 80);
+            a0 = Vector512.FusedMultiplyAdd(d4, p4, a0); a1 = Vector512.FusedMultiplyAdd(d5, p5, a1);
+            c0 = Vector512.FusedMultiplyAdd(d4, q4, c0); c1 = Vector512.FusedMultiplyAdd(d5, q5, c1);
+            Vector512<float> d6 = Vector512.Load(d + 96), d7 = Vector512.Load(d + 112);
+            a0 = Vector512.FusedMultiplyAdd(d6, p6, a0); a1 = Vector512.FusedMultiplyAdd(d7, p7, a1);
+            c0 = Vector512.FusedMultiplyAdd(d6, q6, c0); c1 = Vector512.FusedMultiplyAdd(d7, q7, c1);
+            return (a0 + a1, c0 + c1);
+        }
+
+        private static float Dot(float* a, float* b, int width, VectorPath path)
+        {
+            int i = 0;
+            float sum = 0f;
+            if (path == VectorPath.Vector512)
+            {
+                Vector512<float> acc = Vector512<float>.Zero;
+                for (; i + 16 <= width; i += 16)
+                {
+                    acc = Vector512.FusedMultiplyAdd(Vector512.Load(a + i), Vector512.Load(b + i), acc);
+                }
+
+                sum = Vector512.Sum(acc);
+            }
+
+            for (; i < width; i++)
+            {
+                sum = MathF.FusedMultiplyAdd(a[i], b[i], sum);
+            }
+
+            return sum;
+        }
+    }
+}
