@@ -58,7 +58,16 @@ public static unsafe partial class NOfMKernels
                     for (int g0 = 0; g0 < w.Groups; g0 += groupBlock)
                     {
                         int g1 = Math.Min(w.Groups, g0 + groupBlock);
-                        for (int r = r0; r < r1; r++)
+                        int r = r0;
+                        if (path == VectorPath.Vector512 && width == BatchTile)
+                        {
+                            for (; r + 2 <= r1; r += 2)
+                            {
+                                rows.ForwardTwoRows(r, g0, g1, px + b, py + (long)r * batch + b, g0 == 0 ? pb[r] : null, g0 == 0 ? pb[r + 1] : null);
+                            }
+                        }
+
+                        for (; r < r1; r++)
                         {
                             rows.ForwardRow(r, g0, g1, px + b, py + (long)r * batch + b, g0 == 0 ? pb[r] : null, width, path);
                         }
