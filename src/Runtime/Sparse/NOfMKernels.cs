@@ -10,8 +10,8 @@ namespace SparseDsl.Sparse;
 /// row has the same groups at the same offsets, so the forward walks <see cref="BlockInputs"/> inputs of every row at a
 /// time while that slab of activations (<c>[BlockInputs, 128]</c>, 32 KiB) stays in L1, a broadcast weight times a
 /// loaded activation vector per FMA. The backward goes through <see cref="NOfMPairMap"/>: within a run of pairs that
-/// read the same two inputs, each loaded vector of dz feeds the FMAs of both weights of a pair (dX: two sums per run;
-/// dW: the run's two rows of x in registers). The batch is taken 128 at a time (eight Vector512 per row), then 16 at a
+/// read the same two inputs, each loaded vector of dz feeds the FMAs of both weights of a pair (dW: the run's two rows
+/// of x in registers; dX, over the same rows of dz while they are in L1: two sums per run). The batch is taken 128 at a time (eight Vector512 per row), then 16 at a
 /// time, then one by one. Rows (forward) or groups of inputs (dW, dX) are split across cores.
 /// </summary>
 public static unsafe partial class NOfMKernels
@@ -90,12 +90,12 @@ public static unsafe partial class NOfMKernels
         DenseKernels.Check(dValues, w.StoredValues, nameof(dValues));
         DenseKernels.Check(db, w.Rows, nameof(db));
         var alignedDz = CsrKernels.AlignedSource(dz, (long)w.Rows * batch, batch, ref dzScratch);
-        WeightGradient(w, x, alignedDz, dValues, db, batch, path);
         if (dx is not null)
         {
             DenseKernels.Check(dx, (long)w.Cols * batch, nameof(dx));
-            InputGradient(w, alignedDz, dx, batch, path);
         }
+
+        Gradients(w, x, alignedDz, dValues, db, dx, batch, path);
     }
 
     private static void CheckShape<TShape>(NOfMFormat w)

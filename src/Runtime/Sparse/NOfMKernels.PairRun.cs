@@ -1,48 +1,9 @@
 using System.Runtime.Intrinsics;
-using SparseDsl.Kernels;
 
 namespace SparseDsl.Sparse;
 
 public static unsafe partial class NOfMKernels
 {
-    /// <summary>
-    /// <c>dx[i,b] = Σ_{weights k reading input i} Values[k]·dz[row(k),b]</c> by the pair runs of <see cref="NOfMPairMap"/>:
-    /// groups split across cores, dz read one slab of rows at a time, each run's two sums written to dx once.
-    /// </summary>
-    private static void InputGradient(NOfMFormat w, (float[] Array, int Offset) dz, float[] dx, int batch, VectorPath path)
-    {
-        NOfMPairMap map = w.Pairs;
-        int groups = w.Groups, m = w.M, slabs = (w.Rows + NOfMPairMap.SlabRows - 1) / NOfMPairMap.SlabRows;
-        Workers.ForRange(groups, Chunks(groups, w.StoredValues, batch), (g0, g1) =>
-        {
-            fixed (int* rows = map.Rows, positions = map.Positions, segmentRuns = map.SegmentRuns, runEnds = map.RunEnds)
-            fixed (ushort* runSlots = map.RunSlots)
-            fixed (float* values = w.Values, pdz0 = dz.Array, pdx = dx)
-            {
-                float* pdz = pdz0 + dz.Offset;
-                long groupStride = (long)m * batch;
-                new Span<float>(pdx + g0 * groupStride, (int)((g1 - g0) * groupStride)).Clear();
-                for (int b = 0; b < batch; b += BatchTile)
-                {
-                    int width = Math.Min(BatchTile, batch - b);
-                    for (int s = 0; s < slabs; s++)
-                    {
-                        for (int g = g0; g < g1; g++)
-                        {
-                            float* group = pdx + g * groupStride + b;
-                            for (int run = segmentRuns[s * groups + g]; run < segmentRuns[s * groups + g + 1]; run++)
-                            {
-                                int start = run == 0 ? 0 : runEnds[run - 1], slots = runSlots[run];
-                                var pairs = new PairRun(rows + start, positions + start, runEnds[run] - start, values, pdz + b, batch);
-                                pairs.AddTo(group + (slots & 0xFF) * (long)batch, group + (slots >> 8) * (long)batch, width, path);
-                            }
-                        }
-                    }
-                }
-            }
-        });
-    }
-
     /// <summary>
     /// One run of pairs of one class (<see cref="NOfMPairMap"/>): the pairs' rows of dz (rows <c>batch</c> apart) and
     /// where their weights (dX) or their weights' gradients (dW) are stored in <c>values</c>.
@@ -66,7 +27,10 @@ public static unsafe partial class NOfMKernels
             this.batch = batch;
         }
 
-        /// <summary>first[0..width) += Σ v₀·dz[row]; second[0..width) += Σ v₁·dz[row]; a lone weight (first == second) has no v₁.</summary>
+        /// <summary>
+        /// dX's share of the run: first[0..width) += Σ v₀·dz[row]; second[0..width) += Σ v₁·dz[row], for first and second
+        /// the rows of dx of the run's two inputs; a lone weight (first == second) has no v₁.
+        /// </summary>
         public void AddTo(float* first, float* second, int width, VectorPath path)
         {
             if (first == second)

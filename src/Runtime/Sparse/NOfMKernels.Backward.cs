@@ -7,15 +7,21 @@ namespace SparseDsl.Sparse;
 
 public static unsafe partial class NOfMKernels
 {
+    /// <summary>Pairs per chunk of a run: 32 rows of dz (16 KiB at batch 128) read by dW and again, from L1, by dX.</summary>
+    private const int ChunkPairs = 32;
+
     /// <summary>Lane i ← lane 4i (i &lt; 4) or 4(i − 4) + 1 (i ≥ 4): the eight totals of <see cref="PairRun"/>'s four-pair tree in order.</summary>
     private static readonly Vector512<int> PairOrder = Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 3, 6, 7, 10, 11, 14, 15);
 
     /// <summary>
-    /// <c>dValues[k] = Σ_b dz[row(k),b]·x[col(k),b]</c> and <c>db[o] = Σ_b dz[o,b]</c> by the pair runs of
-    /// <see cref="NOfMPairMap"/>: groups split across cores. A run's two rows of x stay in registers while each pair's
-    /// row of dz, loaded once, meets both (two FMAs per load); four pairs' eight partial vectors are reduced together in registers.
+    /// <c>dValues[k] = Σ_b dz[row(k),b]·x[col(k),b]</c>, <c>db[o] = Σ_b dz[o,b]</c> and, unless <paramref name="dx"/> is
+    /// null, <c>dx[i,b] = Σ_{k reading input i} Values[k]·dz[row(k),b]</c>, by the pair runs of <see cref="NOfMPairMap"/>,
+    /// groups split across cores (each core owns its groups' rows of dx and their weights' gradients). Each run is taken
+    /// <see cref="ChunkPairs"/> pairs at a time: dW first (the run's two rows of x in registers, each pair's row of dz
+    /// meeting both, four pairs' eight partial vectors reduced together in registers), then dX over the same rows of dz,
+    /// now in L1 (each dz vector times both weights into two sums, added to dx once per chunk).
     /// </summary>
-    private static void WeightGradient(NOfMFormat w, float[] x, (float[] Array, int Offset) dz, float[] dValues, float[] db, int batch, VectorPath path)
+    private static void Gradients(NOfMFormat w, float[] x, (float[] Array, int Offset) dz, float[] dValues, float[] db, float[]? dx, int batch, VectorPath path)
     {
         var (source, offset) = CsrKernels.AlignedSource(x, (long)w.Cols * batch, batch, ref gradientScratch);
         NOfMPairMap map = w.Pairs;
@@ -25,9 +31,13 @@ public static unsafe partial class NOfMKernels
         {
             fixed (int* pairRows = map.Rows, positions = map.Positions, segmentRuns = map.SegmentRuns, runEnds = map.RunEnds)
             fixed (ushort* runSlots = map.RunSlots)
-            fixed (float* px0 = source, pdz0 = dz.Array, pdv = dValues)
+            fixed (float* px0 = source, pdz0 = dz.Array, pdv = dValues, pdx = dx, values = w.Values)
             {
                 float* px = px0 + offset, pdz = pdz0 + dz.Offset;
+                if (pdx != null)
+                {
+                    new Span<float>(pdx + g0 * groupStride, (int)((g1 - g0) * groupStride)).Clear();
+                }
 
                 // db for the rows in the same share of the rows as this chunk's share of the groups.
                 for (int r = (int)((long)rows * g0 / groups); r < (int)((long)rows * g1 / groups); r++)
@@ -50,12 +60,22 @@ public static unsafe partial class NOfMKernels
                     {
                         for (int g = g0; g < g1; g++)
                         {
-                            float* group = px + g * groupStride + b;
+                            float* group = px + g * groupStride + b, dxGroup = pdx + g * groupStride + b;
                             for (int run = segmentRuns[s * groups + g]; run < segmentRuns[s * groups + g + 1]; run++)
                             {
-                                int start = run == 0 ? 0 : runEnds[run - 1], slots = runSlots[run];
-                                var pairs = new PairRun(pairRows + start, positions + start, runEnds[run] - start, pdv, pdz + b, batch);
-                                pairs.Gradient(group + (slots & 0xFF) * (long)batch, group + (slots >> 8) * (long)batch, accumulate: b > 0, width, path);
+                                int start = run == 0 ? 0 : runEnds[run - 1], end = runEnds[run];
+                                long first = (runSlots[run] & 0xFF) * (long)batch, second = (runSlots[run] >> 8) * (long)batch;
+
+                                // A chunk's rows of dz (16 KiB) are read for dW, then again from L1 for dX.
+                                for (int c0 = start; c0 < end; c0 += ChunkPairs)
+                                {
+                                    int count = Math.Min(ChunkPairs, end - c0);
+                                    new PairRun(pairRows + c0, positions + c0, count, pdv, pdz + b, batch).Gradient(group + first, group + second, accumulate: b > 0, width, path);
+                                    if (pdx != null)
+                                    {
+                                        new PairRun(pairRows + c0, positions + c0, count, values, pdz + b, batch).AddTo(dxGroup + first, dxGroup + second, width, path);
+                                    }
+                                }
                             }
                         }
                     }
