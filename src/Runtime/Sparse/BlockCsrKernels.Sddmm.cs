@@ -179,8 +179,8 @@ public static unsafe partial class BlockCsrKernels
         output[3] = r3;
     }
 
-    /// <summary><c>Σ_b g[b]·s[b]</c> at the widest path allowed: tiles whose sides are not multiples of 4.</summary>
-    private static float Dot(float* g, float* s, int batch, VectorPath path)
+    /// <summary><c>Σ_b g[b]·s[b]</c> at the widest path allowed: tiles whose sides are not multiples of 4 (and N:M's odd ends).</summary>
+    internal static float Dot(float* g, float* s, int batch, VectorPath path)
     {
         int b = 0;
         float sum = 0f;

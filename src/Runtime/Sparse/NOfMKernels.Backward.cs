@@ -104,11 +104,11 @@ public static unsafe partial class NOfMKernels
             for (; e < count; e++)
             {
                 float* d = dz + (long)rows[e] * batch, g = values + positions[e];
-                float first = Dot(d, x0, width, path);
+                float first = BlockCsrKernels.Dot(d, x0, width, path);
                 g[0] = accumulate ? g[0] + first : first;
                 if (!lone)
                 {
-                    float second = Dot(d, x1, width, path);
+                    float second = BlockCsrKernels.Dot(d, x1, width, path);
                     g[1] = accumulate ? g[1] + second : second;
                 }
             }
@@ -172,29 +172,6 @@ public static unsafe partial class NOfMKernels
             a0 = Vector512.FusedMultiplyAdd(d6, p6, a0); a1 = Vector512.FusedMultiplyAdd(d7, p7, a1);
             c0 = Vector512.FusedMultiplyAdd(d6, q6, c0); c1 = Vector512.FusedMultiplyAdd(d7, q7, c1);
             return (a0 + a1, c0 + c1);
-        }
-
-        private static float Dot(float* a, float* b, int width, VectorPath path)
-        {
-            int i = 0;
-            float sum = 0f;
-            if (path == VectorPath.Vector512)
-            {
-                Vector512<float> acc = Vector512<float>.Zero;
-                for (; i + 16 <= width; i += 16)
-                {
-                    acc = Vector512.FusedMultiplyAdd(Vector512.Load(a + i), Vector512.Load(b + i), acc);
-                }
-
-                sum = Vector512.Sum(acc);
-            }
-
-            for (; i < width; i++)
-            {
-                sum = MathF.FusedMultiplyAdd(a[i], b[i], sum);
-            }
-
-            return sum;
         }
     }
 }

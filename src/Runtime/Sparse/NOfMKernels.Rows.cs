@@ -51,6 +51,7 @@ public static unsafe partial class NOfMKernels
                 c4 = Vector512.Load(dst1 + 64); c5 = Vector512.Load(dst1 + 80); c6 = Vector512.Load(dst1 + 96); c7 = Vector512.Load(dst1 + 112);
             }
 
+            // Input(xs, sl, k) without the division: one group of N weights after another.
             float* gx = xs;
             for (int k = 0; k < count; gx += groupStride)
             {
@@ -75,7 +76,10 @@ public static unsafe partial class NOfMKernels
             c4.Store(dst1 + 64); c5.Store(dst1 + 80); c6.Store(dst1 + 96); c7.Store(dst1 + 112);
         }
 
-        /// <summary>dst[0..width) = (init ?? dst) + Σ_{entries k in the slab} values[k]·x[col(k), 0..width).</summary>
+        /// <summary>
+        /// dst[0..width) = (init ?? dst) + Σ_{entries k in the slab} values[k]·x[col(k), 0..width), 16 columns at a time:
+        /// the rows that <see cref="ForwardTwoRows"/> does not take (an odd last row, tiles narrower than 128).
+        /// </summary>
         public void ForwardRow(int row, int g0, int g1, float* xb, float* dst, float? init, int width, VectorPath path)
         {
             int start = row * rowValues + g0 * n, count = (g1 - g0) * n;
@@ -83,43 +87,6 @@ public static unsafe partial class NOfMKernels
             float* v = values + start;
             byte* sl = slots + start;
             int b = 0;
-            if (path == VectorPath.Vector512 && width == BatchTile)
-            {
-                Vector512<float> a0, a1, a2, a3, a4, a5, a6, a7;
-                if (init is { } bias)
-                {
-                    a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = Vector512.Create(bias);
-                }
-                else
-                {
-                    a0 = Vector512.Load(dst); a1 = Vector512.Load(dst + 16); a2 = Vector512.Load(dst + 32); a3 = Vector512.Load(dst + 48);
-                    a4 = Vector512.Load(dst + 64); a5 = Vector512.Load(dst + 80); a6 = Vector512.Load(dst + 96); a7 = Vector512.Load(dst + 112);
-                }
-
-                // Input(xs, sl, k) without the division: one group of N weights after another.
-                float* gx = xs;
-                for (int k = 0; k < count; gx += groupStride)
-                {
-                    for (int e = 0; e < n; e++, k++)
-                    {
-                        Vector512<float> wk = Vector512.Create(v[k]);
-                        float* s = gx + sl[k] * rowStride;
-                        a0 = Vector512.FusedMultiplyAdd(wk, Vector512.Load(s), a0);
-                        a1 = Vector512.FusedMultiplyAdd(wk, Vector512.Load(s + 16), a1);
-                        a2 = Vector512.FusedMultiplyAdd(wk, Vector512.Load(s + 32), a2);
-                        a3 = Vector512.FusedMultiplyAdd(wk, Vector512.Load(s + 48), a3);
-                        a4 = Vector512.FusedMultiplyAdd(wk, Vector512.Load(s + 64), a4);
-                        a5 = Vector512.FusedMultiplyAdd(wk, Vector512.Load(s + 80), a5);
-                        a6 = Vector512.FusedMultiplyAdd(wk, Vector512.Load(s + 96), a6);
-                        a7 = Vector512.FusedMultiplyAdd(wk, Vector512.Load(s + 112), a7);
-                    }
-                }
-
-                a0.Store(dst); a1.Store(dst + 16); a2.Store(dst + 32); a3.Store(dst + 48);
-                a4.Store(dst + 64); a5.Store(dst + 80); a6.Store(dst + 96); a7.Store(dst + 112);
-                return;
-            }
-
             if (path == VectorPath.Vector512)
             {
                 for (; b + 16 <= width; b += 16)
