@@ -240,3 +240,5 @@ readonly struct W24x12 : ILayerShape { public static int In => 12; public static
 readonly struct W9x20 : ILayerShape { public static int In => 20; public static int Out => 9; }
 
 readonly struct W1100x12 : ILayerShape { public static int In => 12; public static int Out => 1100; }
+
+readonly struct W20x512 : ILayerShape { public static int In => 512; public static int Out => 20; }

@@ -9,9 +9,10 @@ namespace SparseDsl.Runtime.Tests.Sparse;
 
 /// <summary>
 /// The N:M format and its kernels against the float64 plain-loop dense product of the scattered weights, on seeded
-/// random groups and data: 2:4 and other N:M, more inputs than one L1 slab (<see cref="NOfMKernels.BlockInputs"/>),
-/// groups wider than a slab, more rows than one dz slab (<see cref="NOfMPairMap.SlabRows"/>), batches below, at and past the 128-wide tile and not multiples
-/// of 16, on every vector path this machine runs. Outputs start as garbage, so every element must be written.
+/// random groups and data: 2:4 and other N:M (odd N, M up to 256, whose slots fill a byte), more inputs than one L1 slab
+/// (<see cref="NOfMKernels.BlockInputs"/>), groups wider than a slab, more rows than one dz slab
+/// (<see cref="NOfMPairMap.SlabRows"/>), an empty batch and batches below, at and past the 128-wide tile and not
+/// multiples of 16, on every vector path this machine runs. Outputs start as garbage, so every element must be written.
 /// </summary>
 public class NOfMKernelsTests
 {
@@ -24,9 +25,10 @@ public class NOfMKernelsTests
         NOfMCase.Of<W9x20>(2, 4),
         NOfMCase.Of<W1100x12>(2, 4),
         NOfMCase.Of<W1100x12>(3, 4),
+        NOfMCase.Of<W20x512>(3, 256),
     }.ToDictionary(c => c.Name);
 
-    private static readonly int[] Batches = [1, 7, 16, 33, 128, 130, 300];
+    private static readonly int[] Batches = [0, 1, 7, 16, 33, 128, 130, 300];
 
     public static TheoryData<string, int> CaseData()
     {

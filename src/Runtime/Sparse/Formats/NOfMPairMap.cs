@@ -53,18 +53,19 @@ internal sealed class NOfMPairMap
         var runSlots = new List<ushort>();
 
         // One segment (slab, group) at a time, its pairs counting-sorted by class (first slot · M + second slot); the sort
-        // is stable, so rows ascend within a run.
+        // is stable, so rows ascend within a run. Only the classes present are visited (at most the segment's pair count,
+        // where M² buckets would cost 65,536 per segment at M = 256).
         int capacity = Math.Min(rows, SlabRows) * pairsPerGroup;
         var classOf = new int[capacity];
         var firstOf = new int[capacity];
-        var bucketStart = new int[m * m + 1];
+        var classCount = new int[m * m];
+        var used = new List<int>();
         int at = 0;
         for (int s = 0; s < slabs; s++)
         {
             int r0 = s * SlabRows, r1 = Math.Min(rows, r0 + SlabRows);
             for (int g = 0; g < groups; g++)
             {
-                Array.Clear(bucketStart);
                 int count = 0;
                 for (int r = r0; r < r1; r++)
                 {
@@ -72,30 +73,41 @@ internal sealed class NOfMPairMap
                     {
                         int first = r * rowValues + g * n + 2 * q;
                         int second = 2 * q + 1 < n ? first + 1 : first;
-                        classOf[count] = slots[first] * m + slots[second];
+                        int c = slots[first] * m + slots[second];
+                        classOf[count] = c;
                         firstOf[count] = first;
-                        bucketStart[classOf[count] + 1]++;
+                        if (classCount[c]++ == 0)
+                        {
+                            used.Add(c);
+                        }
                     }
                 }
 
-                for (int c = 0; c < m * m; c++)
+                // classCount becomes each present class's next place; reset to 0 for the next segment below.
+                used.Sort();
+                int end = at;
+                foreach (int c in used)
                 {
-                    if (bucketStart[c + 1] > 0)
-                    {
-                        runEnds.Add(at + bucketStart[c] + bucketStart[c + 1]);
-                        runSlots.Add((ushort)(c / m | c % m << 8));
-                    }
-
-                    bucketStart[c + 1] += bucketStart[c];
+                    int size = classCount[c];
+                    classCount[c] = end;
+                    end += size;
+                    runEnds.Add(end);
+                    runSlots.Add((ushort)(c / m | c % m << 8));
                 }
 
                 for (int i = 0; i < count; i++)
                 {
-                    int place = at + bucketStart[classOf[i]]++;
+                    int place = classCount[classOf[i]]++;
                     pairRows[place] = firstOf[i] / rowValues;
                     positions[place] = firstOf[i];
                 }
 
+                foreach (int c in used)
+                {
+                    classCount[c] = 0;
+                }
+
+                used.Clear();
                 at += count;
                 segmentRuns[s * groups + g + 1] = runEnds.Count;
             }
