@@ -21,9 +21,9 @@ public static unsafe partial class NOfMKernels
     /// meeting both, four pairs' eight partial vectors reduced together in registers), then dX over the same rows of dz,
     /// now in L1 (each dz vector times both weights into two sums, added to dx once per chunk).
     /// </summary>
-    private static void Gradients(NOfMFormat w, float[] x, (float[] Array, int Offset) dz, float[] dValues, float[] db, float[]? dx, int batch, VectorPath path)
+    private static void Gradients(
+        NOfMFormat w, (float[] Array, int Offset) x, (float[] Array, int Offset) dz, float[] dValues, float[] db, float[]? dx, int batch, VectorPath path)
     {
-        var (source, offset) = CsrKernels.AlignedSource(x, (long)w.Cols * batch, batch, ref gradientScratch);
         NOfMPairMap map = w.Pairs;
         int groups = w.Groups, rows = w.Rows, n = w.N, rowValues = w.RowValues, slabs = (rows + NOfMPairMap.SlabRows - 1) / NOfMPairMap.SlabRows;
         long groupStride = (long)w.M * batch;
@@ -31,9 +31,9 @@ public static unsafe partial class NOfMKernels
         {
             fixed (int* pairRows = map.Rows, positions = map.Positions, segmentRuns = map.SegmentRuns, runEnds = map.RunEnds)
             fixed (ushort* runSlots = map.RunSlots)
-            fixed (float* px0 = source, pdz0 = dz.Array, pdv = dValues, pdx = dx, values = w.Values)
+            fixed (float* px0 = x.Array, pdz0 = dz.Array, pdv = dValues, pdx = dx, values = w.Values)
             {
-                float* px = px0 + offset, pdz = pdz0 + dz.Offset;
+                float* px = px0 + x.Offset, pdz = pdz0 + dz.Offset;
                 if (pdx != null)
                 {
                     new Span<float>(pdx + g0 * groupStride, (int)((g1 - g0) * groupStride)).Clear();

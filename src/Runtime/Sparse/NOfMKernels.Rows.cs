@@ -51,7 +51,7 @@ public static unsafe partial class NOfMKernels
                 c4 = Vector512.Load(dst1 + 64); c5 = Vector512.Load(dst1 + 80); c6 = Vector512.Load(dst1 + 96); c7 = Vector512.Load(dst1 + 112);
             }
 
-            // Input(xs, sl, k) without the division: one group of N weights after another.
+            // Entry k reads x row (k / N)·M + Slots[k] of the slab: one group of N weights after another, no division.
             float* gx = xs;
             for (int k = 0; k < count; gx += groupStride)
             {
@@ -92,9 +92,13 @@ public static unsafe partial class NOfMKernels
                 for (; b + 16 <= width; b += 16)
                 {
                     Vector512<float> a = init is { } bias ? Vector512.Create(bias) : Vector512.Load(dst + b);
-                    for (int k = 0; k < count; k++)
+                    float* gx = xs + b;
+                    for (int k = 0; k < count; gx += groupStride)
                     {
-                        a = Vector512.FusedMultiplyAdd(Vector512.Create(v[k]), Vector512.Load(Input(xs, sl, k) + b), a);
+                        for (int e = 0; e < n; e++, k++)
+                        {
+                            a = Vector512.FusedMultiplyAdd(Vector512.Create(v[k]), Vector512.Load(gx + sl[k] * rowStride), a);
+                        }
                     }
 
                     a.Store(dst + b);
@@ -104,16 +108,17 @@ public static unsafe partial class NOfMKernels
             for (; b < width; b++)
             {
                 float acc = init ?? dst[b];
-                for (int k = 0; k < count; k++)
+                float* gx = xs + b;
+                for (int k = 0; k < count; gx += groupStride)
                 {
-                    acc = MathF.FusedMultiplyAdd(v[k], Input(xs, sl, k)[b], acc);
+                    for (int e = 0; e < n; e++, k++)
+                    {
+                        acc = MathF.FusedMultiplyAdd(v[k], gx[sl[k] * rowStride], acc);
+                    }
                 }
 
                 dst[b] = acc;
             }
         }
-
-        /// <summary>The activation row of the slab's entry k: its group's first row plus its slot.</summary>
-        private float* Input(float* xs, byte* sl, int k) => xs + (k / n * groupStride + sl[k] * rowStride);
     }
 }

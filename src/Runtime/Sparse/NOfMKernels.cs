@@ -11,8 +11,9 @@ namespace SparseDsl.Sparse;
 /// time while that slab of activations (<c>[BlockInputs, 128]</c>, 32 KiB) stays in L1, a broadcast weight times a
 /// loaded activation vector per FMA. The backward goes through <see cref="NOfMPairMap"/>: within a run of pairs that
 /// read the same two inputs, each loaded vector of dz feeds the FMAs of both weights of a pair (dW: the run's two rows
-/// of x in registers; dX, over the same rows of dz while they are in L1: two sums per run). The batch is taken 128 at a time (eight Vector512 per row), then 16 at a
-/// time, then one by one. Rows (forward) or groups of inputs (dW, dX) are split across cores.
+/// of x in registers; dX, over the same rows of dz while they are in L1: two sums per run). The batch is taken 128 at a
+/// time (eight Vector512 per row), then 16 at a time, then one by one. Rows (forward) or groups of inputs (dW, dX) are
+/// split across cores.
 /// </summary>
 public static unsafe partial class NOfMKernels
 {
@@ -21,7 +22,8 @@ public static unsafe partial class NOfMKernels
 
     private const int BatchTile = 128;
 
-    // Aligned copies of misaligned activations (a Vector512 load across two cache lines costs two), one per product.
+    // Aligned copies of misaligned sources (a Vector512 load across two cache lines costs two): x in the forward, x and
+    // dz in the backward.
     [ThreadStatic]
     private static float[]? forwardScratch;
 
@@ -89,13 +91,20 @@ public static unsafe partial class NOfMKernels
         DenseKernels.Check(dz, (long)w.Rows * batch, nameof(dz));
         DenseKernels.Check(dValues, w.StoredValues, nameof(dValues));
         DenseKernels.Check(db, w.Rows, nameof(db));
-        var alignedDz = CsrKernels.AlignedSource(dz, (long)w.Rows * batch, batch, ref dzScratch);
         if (dx is not null)
         {
             DenseKernels.Check(dx, (long)w.Cols * batch, nameof(dx));
         }
 
-        Gradients(w, x, alignedDz, dValues, db, dx, batch, path);
+        Gradients(
+            w,
+            CsrKernels.AlignedSource(x, (long)w.Cols * batch, batch, ref gradientScratch),
+            CsrKernels.AlignedSource(dz, (long)w.Rows * batch, batch, ref dzScratch),
+            dValues,
+            db,
+            dx,
+            batch,
+            path);
     }
 
     private static void CheckShape<TShape>(NOfMFormat w)

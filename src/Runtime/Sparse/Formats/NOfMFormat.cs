@@ -8,8 +8,8 @@ namespace SparseDsl.Sparse;
 /// row o's weights are <c>Values[o·RowValues ..]</c>, group g's N of them at <c>o·RowValues + g·N</c>, each with its
 /// position inside the group (<see cref="Slots"/>, one byte, ascending). That is CSR order, so the values are also the
 /// values of <see cref="AsCsr"/>. Because a group's weights sit at a fixed place, the kernels (<see cref="NOfMKernels"/>)
-/// walk a block of groups of every row while that block's activations stay in L1; dX reads them through
-/// <see cref="NOfMPairMap"/>, a gather with no atomics.
+/// walk a block of groups of every row while that block's activations stay in L1 (forward); the backward (dW, dX) reads
+/// them through <see cref="NOfMPairMap"/>, with no atomics.
 /// </summary>
 public sealed class NOfMFormat : WeightFormat
 {
@@ -19,7 +19,7 @@ public sealed class NOfMFormat : WeightFormat
         : base(layout, values)
     {
         Slots = slots;
-        Pairs = NOfMPairMap.Build(layout.Rows, layout.Cols / layout.GroupSize, layout.GroupActive, layout.GroupSize, slots);
+        Pairs = NOfMPairMap.Build(layout, slots);
     }
 
     /// <summary>N: active weights per group.</summary>
@@ -37,7 +37,7 @@ public sealed class NOfMFormat : WeightFormat
     /// <summary>Each stored weight's input within its group, in [0, M), strictly ascending within a group.</summary>
     public byte[] Slots { get; }
 
-    /// <summary>How dX reads the weights: pairs of one row's weights in a group, sorted by the inputs they write.</summary>
+    /// <summary>How the backward reads the weights: pairs of one row's weights in a group, sorted by the inputs they read.</summary>
     internal NOfMPairMap Pairs { get; }
 
     public override bool IsDense => false;

@@ -26,7 +26,7 @@ internal sealed class NOfMPairMap
         RunSlots = runSlots;
     }
 
-    /// <summary>Each pair's row.</summary>
+    /// <summary>Each pair's row (<c>Positions / RowValues</c>, stored so that the kernels need no division per pair).</summary>
     public int[] Rows { get; }
 
     /// <summary>Where each pair's first weight is stored in the format's values; its second (if any) follows it.</summary>
@@ -41,9 +41,10 @@ internal sealed class NOfMPairMap
     /// <summary>Run r's two inputs in the group: first slot in the low byte, second in the high byte; equal for a lone weight.</summary>
     public ushort[] RunSlots { get; }
 
-    /// <summary>The map of an N:M weight's slots (<see cref="NOfMFormat.Slots"/>) of <paramref name="rows"/> rows.</summary>
-    public static NOfMPairMap Build(int rows, int groups, int n, int m, byte[] slots)
+    /// <summary>The map of the slots (<see cref="NOfMFormat.Slots"/>) of an N:M weight of <paramref name="layout"/>.</summary>
+    public static NOfMPairMap Build(UnitLayout layout, byte[] slots)
     {
+        int rows = layout.Rows, n = layout.GroupActive, m = layout.GroupSize, groups = layout.Cols / m;
         int pairsPerGroup = (n + 1) / 2, rowValues = groups * n, slabs = (rows + SlabRows - 1) / SlabRows;
         int pairCount = rows * groups * pairsPerGroup;
         var pairRows = new int[pairCount];
