@@ -89,6 +89,16 @@ public static unsafe partial class Gemm
             return;
         }
 
+        if (IsSkinny(transposeA, transposeB, m, k))
+        {
+            fixed (float* pa = a, pb = b, pc = c, pbias = rowBias)
+            {
+                MultiplySkinny(transposeB, m, n, k, pa + aOffset, pb, pc, accumulate, pbias);
+            }
+
+            return;
+        }
+
         int mr = MR, nr = NR;
         int mPanels = (m + mr - 1) / mr;
         int nPanels = (n + nr - 1) / nr;

@@ -86,4 +86,51 @@ public class GemmTests
             }
         });
     }
+
+    // Products of at most 16 rows skip packing (Gemm.Skinny): NN for any shape, NT when the depth is whole 16-lane chunks.
+    // Rows cover the 4-row blocks and their remainders (1–3 rows left), columns the 64- and 16-wide bands and the
+    // column-by-column tail (NN) and the 4-column blocks' remainders (NT).
+    public static TheoryData<int, int, int> SkinnyShapes => new()
+    {
+        { 1, 1, 16 },
+        { 2, 17, 32 },
+        { 3, 70, 48 },
+        { 4, 64, 16 },
+        { 5, 131, 160 },
+        { 10, 1000, 128 },
+        { 10, 128, 1000 },
+        { 13, 203, 64 },
+        { 16, 96, 112 },
+    };
+
+    [Theory]
+    [MemberData(nameof(SkinnyShapes))]
+    public void Skinny_MatchesReference_WithBiasAccumulateAndOffset(int m, int n, int k)
+    {
+        foreach (bool tb in new[] { false, true })
+        {
+            const int offsetRows = 3; // A read from row 3 of a taller matrix, as RigL's gradient tiles are
+            float[] tall = TestTensors.Random((m + offsetRows) * k, 31 + m + n + k);
+            float[] a = tall[(offsetRows * k)..];
+            float[] b = TestTensors.Random(k * n, 37 + n);
+            float[] bias = TestTensors.Random(m, 41 + m);
+            float[] c = TestTensors.Random(m * n, 43); // garbage: must be overwritten
+            float[] expected = new float[m * n];
+            ReferenceKernels.Gemm(false, tb, m, n, k, a, b, expected, accumulate: false);
+            for (int i = 0; i < m * n; i++)
+            {
+                expected[i] += bias[i / n];
+            }
+
+            Gemm.MultiplyCore(false, tb, m, n, k, tall, b, c, accumulate: false, rowBias: bias, aOffset: (long)offsetRows * k);
+            TestTensors.AssertClose(expected, c, Tolerance(k), 1e-5, $"C = bias + A·op(B) (tb={tb}, {m}x{n}x{k})");
+
+            float[] start = TestTensors.Random(m * n, 47);
+            float[] sum = (float[])start.Clone();
+            ReferenceKernels.Gemm(false, tb, m, n, k, a, b, sum, accumulate: true);
+            float[] c2 = (float[])start.Clone();
+            Gemm.Multiply(false, tb, m, n, k, a, b, c2, accumulate: true);
+            TestTensors.AssertClose(sum, c2, Tolerance(k), 1e-5, $"C += A·op(B) (tb={tb}, {m}x{n}x{k})");
+        }
+    }
 }
