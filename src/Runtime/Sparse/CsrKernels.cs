@@ -27,7 +27,8 @@ public static unsafe partial class CsrKernels
         DenseKernels.Check(x, (long)inputs * batch, nameof(x));
         DenseKernels.Check(y, (long)outputs * batch, nameof(y));
         // No aligned copy of x here (unlike the backward's sources): measured side by side (bench `alignment`) the copy
-        // cost about what it saved in the forward gather, 0.84–1.3× either way over six runs.
+        // cost about what it saved in the forward gather, 0.84–1.3× either way over six runs; misaligned rows are read in
+        // their lines' own frame instead (GatherRowShifted).
         GatherRows(w.RowPtr, w.ColIdx, w.Values, bias, x, y, outputs, batch, w.Nnz);
     }
 
@@ -87,9 +88,16 @@ public static unsafe partial class CsrKernels
             fixed (int* pp = ptr, pi = index)
             fixed (float* pv = values, ps = src, pd = dst)
             {
+                int shift = ShiftOf(ps, batch);
+                int shifted = shift == 0 ? 0 : batch / 128 * 128; // columns the shifted gather covers
                 for (int r = r0; r < r1; r++)
                 {
-                    GatherRow(pp[r], pp[r + 1], nnz - 1, pi, pv, ps, pd + (long)r * batch, bias[r], batch);
+                    if (shift != 0)
+                    {
+                        GatherRowShifted(pp[r], pp[r + 1], nnz - 1, pi, pv, ps, pd + (long)r * batch, bias[r], batch, shift);
+                    }
+
+                    GatherRow(pp[r], pp[r + 1], nnz - 1, pi, pv, ps, pd + (long)r * batch, bias[r], batch, shifted);
                 }
             }
         });
@@ -102,10 +110,13 @@ public static unsafe partial class CsrKernels
     /// </summary>
     private const int PrefetchAhead = 4;
 
-    /// <summary>One row of the gather over entries [start, end); <paramref name="last"/> is the last valid entry (prefetch bound).</summary>
-    private static void GatherRow(int start, int end, int last, int* index, float* values, float* src, float* dst, float init, int batch)
+    /// <summary>
+    /// One row of the gather over entries [start, end), columns [<paramref name="from"/>, batch); <paramref name="last"/> is
+    /// the last valid entry (prefetch bound).
+    /// </summary>
+    private static void GatherRow(int start, int end, int last, int* index, float* values, float* src, float* dst, float init, int batch, int from = 0)
     {
-        int b = 0;
+        int b = from;
         if (Vector512.IsHardwareAccelerated)
         {
             for (; b + 128 <= batch; b += 128)

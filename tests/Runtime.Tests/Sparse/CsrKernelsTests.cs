@@ -13,6 +13,56 @@ public class CsrKernelsTests
         return w;
     }
 
+    /// <summary>
+    /// The forward reads rows that start off a 64-byte boundary in their lines' own frame (masked first and last loads,
+    /// accumulators shifted back at the row's end): checked for every 8-byte offset a .NET array can start at, against
+    /// float64, with a tail of 16 columns after the 128-wide tiles (batch 144) and two tiles (batch 256).
+    /// </summary>
+    [Theory]
+    [InlineData(128)]
+    [InlineData(144)]
+    [InlineData(256)]
+    public void Forward_SourceAtEveryOffset_MatchesFloat64Reference(int batch)
+    {
+        CsrMatrix w = RandomWeights<S257x129>(0.2, 70);
+        float[] bias = TestTensors.Random(129, 71), values = TestTensors.Random(257 * batch, 72);
+        float[] expected = new float[129 * batch];
+        ReferenceKernels.DenseForward(w.ToDense(), bias, values, expected, 257, 129, batch);
+        var offsets = new HashSet<long>();
+        var kept = new List<float[]>(); // held, so that each new array lands elsewhere
+        for (int attempt = 0; attempt < 400 && offsets.Count < 8; attempt++)
+        {
+            float[] x = new float[257 * batch];
+            kept.Add(x);
+            long offset = AlignedOffset(x);
+            if (!offsets.Add(offset))
+            {
+                continue;
+            }
+
+            values.CopyTo(x, 0);
+            float[] y = TestTensors.Random(129 * batch, 73);
+            CsrKernels.Forward<S257x129>(w, bias, x, y, batch);
+            TestTensors.AssertClose(expected, y, 1e-5 + 1e-6 * 257, 1e-5, $"y with x {offset} bytes past a 64-byte boundary, batch {batch}");
+        }
+
+        Assert.True(offsets.Count >= 4, $"only {offsets.Count} distinct offsets of x were tried");
+        Assert.Contains(offsets, o => o != 0);
+    }
+
+    private static long AlignedOffset(float[] array)
+    {
+        var handle = System.Runtime.InteropServices.GCHandle.Alloc(array, System.Runtime.InteropServices.GCHandleType.Pinned);
+        try
+        {
+            return handle.AddrOfPinnedObject() % 64;
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
+
     [Theory]
     [InlineData(1, 0.1)]
     [InlineData(7, 0.05)]
