@@ -9,6 +9,9 @@ public static unsafe partial class Gemm
         internal int M, N, K, MPanels, NPanels;
         internal bool TransA, TransB, Accumulate;
 
+        /// <summary>Whether <see cref="PackedB"/> already holds op(B) packed (<see cref="PackedOperand"/>): phase 1 is skipped.</summary>
+        internal bool BIsPacked;
+
         // How C is cut into blocks (of micro-panels), chosen per product so that every core gets equal work.
         private int mBlocks, nBlocks;
 
@@ -16,21 +19,31 @@ public static unsafe partial class Gemm
         {
             // Phase 1: pack every B micro-panel over the full depth K (shared by all blocks of C).
             Job self = this;
-            long packWork = (long)NPanels * NR * K;
-            int packChunks = packWork < 1 << 16 ? 1 : Math.Min(NPanels, 4 * Workers.Count);
-            Workers.ForRange(NPanels, packChunks, (q0, q1) =>
+            if (!BIsPacked)
             {
-                for (int q = q0; q < q1; q++)
-                {
-                    PackB(self.B, self.TransB, self.N, self.K, q, self.PackedB + (long)q * self.K * NR);
-                }
-            });
+                PackAllB(B, TransB, N, K, NPanels, PackedB);
+            }
 
             // Phase 2: blocks of C, each a (rows × columns) tile of micro-panels; each packs its own A block per depth
             // block into a per-thread buffer that stays in L2.
             ChooseBlocks();
             self = this;
             Workers.For(mBlocks * nBlocks, task => self.ComputeBlock(task / self.nBlocks, task % self.nBlocks));
+        }
+
+        /// <summary>Every B micro-panel of op(B) (n columns, depth k) into <paramref name="packed"/>, split across cores when large.</summary>
+        internal static void PackAllB(float* b, bool transposeB, int n, int k, int nPanels, float* packed)
+        {
+            nint source = (nint)b, target = (nint)packed;
+            long packWork = (long)nPanels * NR * k;
+            int packChunks = packWork < 1 << 16 ? 1 : Math.Min(nPanels, 4 * Workers.Count);
+            Workers.ForRange(nPanels, packChunks, (q0, q1) =>
+            {
+                for (int q = q0; q < q1; q++)
+                {
+                    PackB((float*)source, transposeB, n, k, q, (float*)target + (long)q * k * NR);
+                }
+            });
         }
 
         private void ChooseBlocks()

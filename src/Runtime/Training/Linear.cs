@@ -15,7 +15,7 @@ public abstract class Linear : Layer, ILinearPass<float[]>
     private protected float[]? inputGradient;      // [in, batch]
     private protected float[]? lastInput;          // [in, batch], kept from Forward for Backward
     private protected float[]? lastOutputGradient; // [out, batch], ∂loss/∂z of the last Backward
-    private float[]? capturedInput;                 // [in, batch], RigL's copy of lastInput, reused update after update
+    private Gemm.PackedOperand? packedInput;        // xᵀ packed for RigL's gradient tiles, reused update after update
     private float[]? capturedOutputGradient;        // [out, batch], RigL's copy of lastOutputGradient
     private protected int lastBatch;
 
@@ -80,10 +80,11 @@ public abstract class Linear : Layer, ILinearPass<float[]>
     float[] ILinearPass<float[]>.Backward(float[] dy, int tokens) => Backward(dy, tokens, needInputGradient: true)!;
 
     /// <summary>
-    /// RigL's grow score of the last Backward: |∂loss/∂W| for weight rows [firstRow, firstRow + rowCount), inactive
-    /// positions included, computed tile by tile on update steps only from copies of the step's input and ∂loss/∂z
-    /// taken now (a forward after this call cannot change them). The copies are the layer's own buffers, so the rows
-    /// are valid until its next capture (a topology update uses them at once).
+    /// RigL's grow score of the last Backward: ∂loss/∂W for weight rows [firstRow, firstRow + rowCount), inactive
+    /// positions included (growth ranks by magnitude), computed tile by tile on update steps only from the step's input
+    /// and ∂loss/∂z taken now (a forward after this call cannot change them): the input packed once as the product's B
+    /// operand, which every tile shares, and ∂loss/∂z copied. Both are the layer's own buffers, so the rows are valid
+    /// until its next capture (a topology update uses them at once).
     /// </summary>
     public DenseGradientRows CaptureDenseGradient()
     {
@@ -93,9 +94,10 @@ public abstract class Linear : Layer, ILinearPass<float[]>
         }
 
         int batch = lastBatch;
-        float[] x = Captured(ref capturedInput, lastInput, Inputs * batch);                 // [in, batch]
+        var x = packedInput ??= new Gemm.PackedOperand();
+        x.Pack(transposeB: true, Inputs, batch, lastInput);                                     // xᵀ [batch, in], from x [in, batch]
         float[] dz = Captured(ref capturedOutputGradient, lastOutputGradient, Outputs * batch); // [out, batch]
-        return (firstRow, rowCount, buffer) => AbsoluteGradientRows(dz, x, Inputs, batch, firstRow, rowCount, buffer);
+        return (firstRow, rowCount, buffer) => GradientRows(dz, x, firstRow, rowCount, buffer);
     }
 
     /// <summary>
@@ -114,28 +116,20 @@ public abstract class Linear : Layer, ILinearPass<float[]>
     }
 
     /// <summary>
-    /// <c>buffer[r, i] = |Σ_b dz[firstRow + r, b]·x[i, b]|</c> for <paramref name="rowCount"/> rows: one tile of the
-    /// dense weight gradient (GEMM), from ∂loss/∂z [out, batch] and the input [in, batch].
+    /// <c>buffer[r, i] = Σ_b dz[firstRow + r, b]·x[i, b]</c> for <paramref name="rowCount"/> rows: one tile of the dense
+    /// weight gradient (GEMM), from ∂loss/∂z [out, batch] and the input packed as the product's B operand (xᵀ). Signed:
+    /// growth takes the magnitude as it scans, so the tile is not passed over once more for it.
     /// </summary>
-    internal static void AbsoluteGradientRows(float[] dz, float[] x, int inputs, int batch, int firstRow, int rowCount, float[] buffer)
+    internal static void GradientRows(float[] dz, Gemm.PackedOperand x, int firstRow, int rowCount, float[] buffer)
     {
-        if ((long)(firstRow + rowCount) * batch > dz.Length || (long)inputs * batch > x.Length || (long)rowCount * inputs > buffer.Length)
+        int batch = x.K;
+        if (firstRow < 0 || (long)(firstRow + rowCount) * batch > dz.Length || (long)rowCount * x.N > buffer.Length)
         {
-            throw new ArgumentException($"gradient rows [{firstRow}, {firstRow + rowCount}) of [{inputs}]-wide rows at batch {batch} do not fit the arrays given");
+            throw new ArgumentException($"gradient rows [{firstRow}, {firstRow + rowCount}) of [{x.N}]-wide rows at batch {batch} do not fit the arrays given");
         }
 
         // dz's rows [firstRow, firstRow + rowCount) read in place: [rowCount, batch] starting at firstRow·batch.
-        Gemm.MultiplyCore(false, true, rowCount, inputs, batch, dz, x, buffer, accumulate: false, rowBias: null, aOffset: (long)firstRow * batch);
-        int n = rowCount * inputs, i = 0;
-        for (; i + Vector512<float>.Count <= n; i += Vector512<float>.Count)
-        {
-            Vector512.Abs(Vector512.LoadUnsafe(ref buffer[i])).StoreUnsafe(ref buffer[i]);
-        }
-
-        for (; i < n; i++)
-        {
-            buffer[i] = MathF.Abs(buffer[i]);
-        }
+        Gemm.MultiplyPacked(rowCount, dz, (long)firstRow * batch, x, buffer);
     }
 
     /// <summary>The parameters of several layers in order (what a generated network exposes).</summary>

@@ -133,4 +133,30 @@ public class GemmTests
             TestTensors.AssertClose(sum, c2, Tolerance(k), 1e-5, $"C += A·op(B) (tb={tb}, {m}x{n}x{k})");
         }
     }
+
+    /// <summary>
+    /// op(B) packed once and multiplied by bands of A's rows (RigL's gradient tiles): every band matches float64, the
+    /// operand reused for a smaller B after a larger one, with a depth that is not a multiple of 8 and a partial last panel.
+    /// </summary>
+    [Theory]
+    [InlineData(false, 70, 45, 19)]
+    [InlineData(true, 1000, 100, 128)]
+    [InlineData(true, 33, 3, 9)]
+    public void MultiplyPacked_BandsOfA_MatchReference(bool transposeB, int m, int n, int k)
+    {
+        var packed = new Gemm.PackedOperand();
+        packed.Pack(transposeB, n + 40, k + 5, TestTensors.Random((n + 40) * (k + 5), 1)); // larger first: the buffer is reused
+        float[] a = TestTensors.Random(m * k, 2), b = TestTensors.Random(k * n, 3);
+        packed.Pack(transposeB, n, k, b);
+        float[] expected = new float[m * n];
+        ReferenceKernels.Gemm(false, transposeB, m, n, k, a, b, expected, accumulate: false);
+        int band = Math.Max(1, m / 3);
+        float[] c = TestTensors.Random(band * n, 4); // garbage: must be overwritten
+        for (int first = 0; first < m; first += band)
+        {
+            int rows = Math.Min(band, m - first);
+            Gemm.MultiplyPacked(rows, a, (long)first * k, packed, c);
+            TestTensors.AssertClose(expected.AsSpan(first * n, rows * n).ToArray(), c.AsSpan(0, rows * n).ToArray(), Tolerance(k), 1e-5, $"rows [{first}, {first + rows})");
+        }
+    }
 }

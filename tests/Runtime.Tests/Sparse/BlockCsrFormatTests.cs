@@ -109,7 +109,7 @@ public class BlockCsrFormatTests
         float[] x = TestTensors.Random(cols * batch, seed + 10), dz = TestTensors.Random(rows * batch, seed + 11);
 
         TopologyChange change = MaskUpdater.Plan(weight.Layout, oldUnits, weight.Parameter.Values, oldUnits.Length / 4, grow, new Random(seed),
-            (first, count, buffer) => Linear.AbsoluteGradientRows(dz, x, cols, batch, first, count, buffer));
+            Gradient(dz, x, cols, batch));
         weight.Apply(change);
 
         var format = Assert.IsType<BlockCsrFormat>(weight.Format);
@@ -189,6 +189,45 @@ public class BlockCsrFormatTests
         float[] mask = new float[48 * 64];
         format.Scatter(Enumerable.Repeat(1f, format.StoredValues).ToArray(), mask);
         TestTensors.AssertClose(eW.Select((g, i) => g * mask[i]).ToArray(), dW, 1e-4, 1e-4, "dW at the stored tiles");
+    }
+
+    /// <summary>
+    /// RigL's capture is the dense ∂loss/∂W (signed, inactive positions included) of the last backward, in any tiling of
+    /// rows, and stays so when the layer's input and ∂loss/∂z buffers change after the capture (the trainer's forward for
+    /// the loss before an update overwrites them).
+    /// </summary>
+    [Fact]
+    public void CaptureDenseGradient_IsTheDenseGradient_AndSurvivesLaterChanges()
+    {
+        const int batch = 37;
+        var plan = new LayerPlan(0.25, 0.25, new SparsityPatternSpec(PatternKind.Block, 4, 8), Seed: 3);
+        var layer = Linear<W48x64>.Create("Blocks", Activation.None, plan);
+        float[] x = TestTensors.Random(64 * batch, 4), dy = TestTensors.Random(48 * batch, 5);
+        layer.Forward(x, batch);
+        layer.Backward(dy, batch, needInputGradient: false);
+        float[] eW = new float[48 * 64], eb = new float[48], ex = new float[64 * batch];
+        ReferenceKernels.DenseBackward(layer.ToDenseWeights(), x, dy, eW, eb, ex, 64, 48, batch);
+
+        DenseGradientRows rows = layer.CaptureDenseGradient();
+        Array.Fill(x, 7f); // the buffers the capture was taken from change afterwards
+        Array.Fill(dy, -3f);
+        float[] whole = new float[48 * 64], tile = new float[13 * 64];
+        for (int first = 0; first < 48; first += 13)
+        {
+            int count = Math.Min(13, 48 - first);
+            rows(first, count, tile);
+            Array.Copy(tile, 0, whole, first * 64, count * 64);
+        }
+
+        TestTensors.AssertClose(eW, whole, 1e-4, 1e-4, "captured ∂loss/∂W");
+    }
+
+    /// <summary>The dense gradient rows of dz·xᵀ as the layer computes them (x packed once, rows taken from dz in place).</summary>
+    internal static DenseGradientRows Gradient(float[] dz, float[] x, int cols, int batch)
+    {
+        var packed = new Gemm.PackedOperand();
+        packed.Pack(transposeB: true, cols, batch, x);
+        return (first, count, buffer) => Linear.GradientRows(dz, packed, first, count, buffer);
     }
 
     private static UnitLayout Layout(int tileRows, int tileCols, int rows, int cols) =>

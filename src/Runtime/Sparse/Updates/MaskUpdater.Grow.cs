@@ -107,7 +107,7 @@ public static partial class MaskUpdater
         int stride = Math.Max(1, count / FloorSamples), n = 0;
         for (int p = 0; p < count && n < FloorSamples; p += stride)
         {
-            float score = tile[p];
+            float score = MathF.Abs(tile[p]);
             if (!BitWords.IsSet(occupied, p) && !float.IsNaN(score))
             {
                 sample[n++] = score;
@@ -260,14 +260,14 @@ public static partial class MaskUpdater
                 // scores was a coin toss at RigL's floor, where about one score in fifteen passes).
                 var threshold = Vector512.Create(sink.Threshold);
                 ref float scores = ref buffer[i];
-                ulong pass = Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref scores), threshold).ExtractMostSignificantBits()
-                    | (Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref scores, 16), threshold).ExtractMostSignificantBits() << 16)
-                    | (Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref scores, 32), threshold).ExtractMostSignificantBits() << 32)
-                    | (Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref scores, 48), threshold).ExtractMostSignificantBits() << 48);
+                ulong pass = Vector512.GreaterThanOrEqual(Vector512.Abs(Vector512.LoadUnsafe(ref scores)), threshold).ExtractMostSignificantBits()
+                    | (Vector512.GreaterThanOrEqual(Vector512.Abs(Vector512.LoadUnsafe(ref scores, 16)), threshold).ExtractMostSignificantBits() << 16)
+                    | (Vector512.GreaterThanOrEqual(Vector512.Abs(Vector512.LoadUnsafe(ref scores, 32)), threshold).ExtractMostSignificantBits() << 32)
+                    | (Vector512.GreaterThanOrEqual(Vector512.Abs(Vector512.LoadUnsafe(ref scores, 48)), threshold).ExtractMostSignificantBits() << 48);
                 for (pass &= free; pass != 0; pass &= pass - 1)
                 {
                     int lane = BitOperations.TrailingZeroCount(pass);
-                    float score = buffer[i + lane];
+                    float score = MathF.Abs(buffer[i + lane]);
                     if (score >= sink.Threshold) // the threshold rises as the sink compacts
                     {
                         sink.Offer(unit + lane, score);
@@ -280,7 +280,7 @@ public static partial class MaskUpdater
 
             for (; free != 0 && j < span; j++, free >>= 1)
             {
-                float score = buffer[i + j];
+                float score = MathF.Abs(buffer[i + j]);
                 if ((free & 1) != 0 && score >= sink.Threshold)
                 {
                     sink.Offer(unit + j, score);

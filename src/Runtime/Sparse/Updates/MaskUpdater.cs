@@ -13,7 +13,8 @@ public enum GrowCriterion
 }
 
 /// <summary>
-/// Writes |∂loss/∂W| of the weight rows [firstRow, firstRow + rowCount) into <paramref name="buffer"/> [rowCount, Cols].
+/// Writes ∂loss/∂W of the weight rows [firstRow, firstRow + rowCount) into <paramref name="buffer"/> [rowCount, Cols]
+/// (signed or already its magnitude: growth ranks by |value|).
 /// An update may ask for the same rows more than once (RigL's growth scans again when its first-tile floor let too few
 /// units through), so the rows must come from sources that stay as they were until the update ends.
 /// </summary>

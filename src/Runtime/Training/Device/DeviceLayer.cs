@@ -156,7 +156,9 @@ internal sealed class DeviceLayer : ILinearPass<ArrayView<float>>, IDisposable
         var dz = new float[(long)outputs * batch]; // [out, batch]
         lastInput.SubView(0, x.Length).CopyToCPU(x);
         lastGradient.SubView(0, dz.Length).CopyToCPU(dz);
-        return (firstRow, rowCount, buffer) => Linear.AbsoluteGradientRows(dz, x, inputs, batch, firstRow, rowCount, buffer);
+        var packed = new Kernels.Gemm.PackedOperand();
+        packed.Pack(transposeB: true, inputs, batch, x);
+        return (firstRow, rowCount, buffer) => Linear.GradientRows(dz, packed, firstRow, rowCount, buffer);
     }
 
     public void Dispose()
