@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+
 namespace SparseDsl.Kernels;
 
 /// <summary>Softmax over classes followed by cross-entropy with integer labels, for feature-major logits.</summary>
@@ -28,16 +31,21 @@ public static class SoftmaxCrossEntropy
             throw new ArgumentException($"labels has {labels.Length} entries; batch is {batch}.", nameof(labels));
         }
 
+        for (int b = 0; b < batch; b++)
+        {
+            if ((uint)labels[b] >= (uint)classes)
+            {
+                throw new ArgumentOutOfRangeException(nameof(labels), labels[b], $"Label of sample {b} is outside [0, {classes}).");
+            }
+        }
+
         double lossSum = 0;
         int correct = 0;
         float scale = batch == 0 ? 0f : 1f / batch;
-        for (int b = 0; b < batch; b++)
+        int first = Vector512.IsHardwareAccelerated ? ComputeSixteenAtATime(logits, labels, classes, batch, dLogits, ref lossSum, ref correct) : 0;
+        for (int b = first; b < batch; b++)
         {
             int label = labels[b];
-            if ((uint)label >= (uint)classes)
-            {
-                throw new ArgumentOutOfRangeException(nameof(labels), label, $"Label of sample {b} is outside [0, {classes}).");
-            }
 
             float max = logits[b];
             int argmax = 0;
@@ -72,6 +80,61 @@ public static class SoftmaxCrossEntropy
         }
 
         return (lossSum, correct);
+    }
+
+    /// <summary>
+    /// Samples [0, returned) sixteen at a time, one sample per lane (a class's logits of sixteen samples are contiguous):
+    /// the per-sample loop cost ~0.03 ms for 10 classes × 128, 3 % of a 95 %-sparse training step. The same arithmetic as
+    /// the loop (max subtracted, float exponentials), with the per-sample loss summed in double.
+    /// </summary>
+    private static unsafe int ComputeSixteenAtATime(float[] logits, int[] labels, int classes, int batch, float[] dLogits, ref double lossSum, ref int correct)
+    {
+        float scale = 1f / batch;
+        int b = 0;
+        fixed (float* z = logits, d = dLogits)
+        fixed (int* pl = labels)
+        {
+            for (; b + 16 <= batch; b += 16)
+            {
+                Vector512<int> label = Vector512.Load(pl + b);
+                Vector512<float> max = Vector512.Load(z + b), labelLogit = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512<int>.Zero).AsSingle(), max, Vector512<float>.Zero);
+                Vector512<int> argmax = Vector512<int>.Zero;
+                for (int c = 1; c < classes; c++)
+                {
+                    Vector512<float> zc = Vector512.Load(z + ((long)c * batch) + b);
+                    Vector512<float> greater = Vector512.GreaterThan(zc, max); // strict: the first maximum wins ties
+                    max = Vector512.ConditionalSelect(greater, zc, max);
+                    argmax = Vector512.ConditionalSelect(greater.AsInt32(), Vector512.Create(c), argmax);
+                    labelLogit = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(c)).AsSingle(), zc, labelLogit);
+                }
+
+                Vector512<float> sum = Vector512<float>.Zero;
+                for (int c = 0; c < classes; c++)
+                {
+                    long at = ((long)c * batch) + b;
+                    Vector512<float> e = Vector512.Exp(Vector512.Load(z + at) - max);
+                    e.Store(d + at);
+                    sum += e;
+                }
+
+                Vector512<float> loss = Vector512.Log(sum) + max - labelLogit;
+                for (int lane = 0; lane < 16; lane++)
+                {
+                    lossSum += loss.GetElement(lane);
+                }
+
+                correct += BitOperations.PopCount(Vector512.Equals(argmax, label).ExtractMostSignificantBits());
+                Vector512<float> inverse = Vector512.Create(scale) / sum;
+                for (int c = 0; c < classes; c++)
+                {
+                    long at = ((long)c * batch) + b;
+                    Vector512<float> g = Vector512.Load(d + at) * inverse;
+                    (g - Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(c)).AsSingle(), Vector512.Create(scale), Vector512<float>.Zero)).Store(d + at);
+                }
+            }
+        }
+
+        return b;
     }
 }
 

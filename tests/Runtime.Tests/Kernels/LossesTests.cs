@@ -9,6 +9,9 @@ public class LossesTests
     [InlineData(10, 7)]
     [InlineData(10, 128)]
     [InlineData(3, 5)]
+    [InlineData(10, 37)]
+    [InlineData(1, 16)]
+    [InlineData(47, 48)]
     public void SoftmaxCrossEntropy_MatchesReference(int classes, int batch)
     {
         float[] logits = TestTensors.Random(classes * batch, 4, scale: 5f);
@@ -65,6 +68,24 @@ public class LossesTests
         Assert.Equal(1, correct);
         Assert.Equal(1e30, loss, 1e24); // sample 0 loses 1e30 − 1000, sample 1 loses ~0
         Assert.Equal([0.5f, 0f, -0.5f, 0f], grad);
+    }
+
+    /// <summary>Sixteen samples per vector: huge logits stay finite, ties go to the first class, and the gradient may overwrite the logits.</summary>
+    [Fact]
+    public void SoftmaxCrossEntropy_SixteenAtATime_HugeLogitsTiesAndInPlace()
+    {
+        const int classes = 3, batch = 32;
+        float[] logits = TestTensors.Random(classes * batch, 9, scale: 4f);
+        logits[0] = 1e30f; // sample 0: class 0 dominates
+        logits[batch + 1] = logits[1] = 2f; // sample 1: classes 0 and 1 tie above class 2
+        logits[(2 * batch) + 1] = -1f;
+        int[] labels = [.. Enumerable.Range(0, batch).Select(b => b % classes)];
+        double[] logits64 = Array.ConvertAll(logits, v => (double)v);
+        (double eLoss, int eCorrect, double[] eGrad) = ReferenceKernels.SoftmaxCrossEntropy(logits64, labels, classes, batch);
+        (double loss, int correct) = SoftmaxCrossEntropy.Compute(logits, labels, classes, batch, logits);
+        Assert.Equal(eCorrect, correct);
+        Assert.Equal(eLoss, loss, eLoss * 1e-6);
+        TestTensors.AssertClose(eGrad, logits, 1e-7, 1e-5, "dLogits written over the logits");
     }
 
     [Fact]
