@@ -58,6 +58,9 @@ internal static class EpochStudy
         double[] sparsities = [0, 0.9, 0.95];
         var seconds = sparsities.ToDictionary(s => s, _ => new List<double>());
 
+        // The host changes and its load swings (PERFORMANCE.md): every run says which CPU it ran on and what peak it measured.
+        Console.WriteLine($"Machine: {Peak.CpuModel()}, {Environment.ProcessorCount} cores. Peak: {Peak.Describe()}.");
+        Console.WriteLine();
         Console.WriteLine($"| round | sparsity | active weights | epoch train time (s) | test accuracy after the epoch |");
         Console.WriteLine("|---|---|---|---|---|");
         for (int round = 1; round <= rounds; round++)
