@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using SparseDsl.Sparse;
@@ -188,7 +187,7 @@ public static unsafe partial class Gemm
                     int rows = Math.Min(SkinnyRows, M - i);
                     float* a0 = A + (long)i * K, a1 = A + (long)(i + Math.Min(1, rows - 1)) * K;
                     float* a2 = A + (long)(i + Math.Min(2, rows - 1)) * K, a3 = A + (long)(i + Math.Min(3, rows - 1)) * K;
-                    Dots4x4(a0, a1, a2, a3, b0, b1, b2, b3, K).Store(lanes);
+                    CsrKernels.Dots4x4(a0, a1, a2, a3, b0, b1, b2, b3, K).Store(lanes);
                     for (int r = 0; r < rows; r++)
                     {
                         float* c = C + (long)(i + r) * N + j;
@@ -199,40 +198,6 @@ public static unsafe partial class Gemm
                     }
                 }
             }
-        }
-
-        /// <summary>The 16 dot products a_r·b_q over <paramref name="k"/> (a multiple of 16), lane 4r + q.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<float> Dots4x4(float* a0, float* a1, float* a2, float* a3, float* b0, float* b1, float* b2, float* b3, int k)
-        {
-            Vector512<float> s00 = default, s01 = default, s02 = default, s03 = default;
-            Vector512<float> s10 = default, s11 = default, s12 = default, s13 = default;
-            Vector512<float> s20 = default, s21 = default, s22 = default, s23 = default;
-            Vector512<float> s30 = default, s31 = default, s32 = default, s33 = default;
-            for (int p = 0; p < k; p += 16)
-            {
-                Vector512<float> y0 = Vector512.Load(b0 + p), y1 = Vector512.Load(b1 + p), y2 = Vector512.Load(b2 + p), y3 = Vector512.Load(b3 + p);
-                Vector512<float> x = Vector512.Load(a0 + p);
-                s00 = Vector512.FusedMultiplyAdd(x, y0, s00); s01 = Vector512.FusedMultiplyAdd(x, y1, s01);
-                s02 = Vector512.FusedMultiplyAdd(x, y2, s02); s03 = Vector512.FusedMultiplyAdd(x, y3, s03);
-                x = Vector512.Load(a1 + p);
-                s10 = Vector512.FusedMultiplyAdd(x, y0, s10); s11 = Vector512.FusedMultiplyAdd(x, y1, s11);
-                s12 = Vector512.FusedMultiplyAdd(x, y2, s12); s13 = Vector512.FusedMultiplyAdd(x, y3, s13);
-                x = Vector512.Load(a2 + p);
-                s20 = Vector512.FusedMultiplyAdd(x, y0, s20); s21 = Vector512.FusedMultiplyAdd(x, y1, s21);
-                s22 = Vector512.FusedMultiplyAdd(x, y2, s22); s23 = Vector512.FusedMultiplyAdd(x, y3, s23);
-                x = Vector512.Load(a3 + p);
-                s30 = Vector512.FusedMultiplyAdd(x, y0, s30); s31 = Vector512.FusedMultiplyAdd(x, y1, s31);
-                s32 = Vector512.FusedMultiplyAdd(x, y2, s32); s33 = Vector512.FusedMultiplyAdd(x, y3, s33);
-            }
-
-            Vector512<float> t0 = CsrKernels.Level3(
-                CsrKernels.Level2(CsrKernels.Level1(s00, s01), CsrKernels.Level1(s02, s03)),
-                CsrKernels.Level2(CsrKernels.Level1(s10, s11), CsrKernels.Level1(s12, s13)));
-            Vector512<float> t1 = CsrKernels.Level3(
-                CsrKernels.Level2(CsrKernels.Level1(s20, s21), CsrKernels.Level1(s22, s23)),
-                CsrKernels.Level2(CsrKernels.Level1(s30, s31), CsrKernels.Level1(s32, s33)));
-            return Avx512F.PermuteVar16x32(CsrKernels.Level4(t0, t1), CsrKernels.ReduceOrder);
         }
 
         /// <summary>What row <paramref name="row"/> of C starts from: its old value, its bias, or zero.</summary>

@@ -86,35 +86,8 @@ public static unsafe partial class BlockCsrKernels
     {
         float* g1 = g + batch, g2 = g1 + batch, g3 = g2 + batch;
         float* s1 = s + batch, s2 = s1 + batch, s3 = s2 + batch;
-        Vector512<float> a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33;
-        a00 = a01 = a02 = a03 = a10 = a11 = a12 = a13 = Vector512<float>.Zero;
-        a20 = a21 = a22 = a23 = a30 = a31 = a32 = a33 = Vector512<float>.Zero;
-        int b = 0;
-        for (; b + 16 <= batch; b += 16)
-        {
-            Vector512<float> x0 = Vector512.Load(s + b), x1 = Vector512.Load(s1 + b);
-            Vector512<float> x2 = Vector512.Load(s2 + b), x3 = Vector512.Load(s3 + b);
-            Vector512<float> d = Vector512.Load(g + b);
-            a00 = Vector512.FusedMultiplyAdd(d, x0, a00); a01 = Vector512.FusedMultiplyAdd(d, x1, a01);
-            a02 = Vector512.FusedMultiplyAdd(d, x2, a02); a03 = Vector512.FusedMultiplyAdd(d, x3, a03);
-            d = Vector512.Load(g1 + b);
-            a10 = Vector512.FusedMultiplyAdd(d, x0, a10); a11 = Vector512.FusedMultiplyAdd(d, x1, a11);
-            a12 = Vector512.FusedMultiplyAdd(d, x2, a12); a13 = Vector512.FusedMultiplyAdd(d, x3, a13);
-            d = Vector512.Load(g2 + b);
-            a20 = Vector512.FusedMultiplyAdd(d, x0, a20); a21 = Vector512.FusedMultiplyAdd(d, x1, a21);
-            a22 = Vector512.FusedMultiplyAdd(d, x2, a22); a23 = Vector512.FusedMultiplyAdd(d, x3, a23);
-            d = Vector512.Load(g3 + b);
-            a30 = Vector512.FusedMultiplyAdd(d, x0, a30); a31 = Vector512.FusedMultiplyAdd(d, x1, a31);
-            a32 = Vector512.FusedMultiplyAdd(d, x2, a32); a33 = Vector512.FusedMultiplyAdd(d, x3, a33);
-        }
-
-        Vector512<float> t0 = CsrKernels.Level3(
-            CsrKernels.Level2(CsrKernels.Level1(a00, a01), CsrKernels.Level1(a02, a03)),
-            CsrKernels.Level2(CsrKernels.Level1(a10, a11), CsrKernels.Level1(a12, a13)));
-        Vector512<float> t1 = CsrKernels.Level3(
-            CsrKernels.Level2(CsrKernels.Level1(a20, a21), CsrKernels.Level1(a22, a23)),
-            CsrKernels.Level2(CsrKernels.Level1(a30, a31), CsrKernels.Level1(a32, a33)));
-        Vector512<float> sums = Avx512F.PermuteVar16x32(CsrKernels.Level4(t0, t1), CsrKernels.ReduceOrder);
+        int b = batch & ~15; // whole 16-lane chunks through the tree, the rest one by one
+        Vector512<float> sums = CsrKernels.Dots4x4(g, g1, g2, g3, s, s1, s2, s3, b);
         if (b < batch)
         {
             sums += TailSums4x4(g, s, batch, b);

@@ -311,6 +311,40 @@ public static unsafe partial class CsrKernels
         return p0 + p1;
     }
 
+    /// <summary>
+    /// The sixteen dot products a_i·b_j over [0, <paramref name="length"/>) (a multiple of 16), lane 4i + j: four rows of
+    /// one operand against four of the other, each loaded vector feeding four FMAs, reduced by the tree below (block-CSR's
+    /// dW tiles, and the GEMM's few-row products with a transposed B).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> Dots4x4(float* a0, float* a1, float* a2, float* a3, float* b0, float* b1, float* b2, float* b3, int length)
+    {
+        Vector512<float> s00 = default, s01 = default, s02 = default, s03 = default;
+        Vector512<float> s10 = default, s11 = default, s12 = default, s13 = default;
+        Vector512<float> s20 = default, s21 = default, s22 = default, s23 = default;
+        Vector512<float> s30 = default, s31 = default, s32 = default, s33 = default;
+        for (int p = 0; p < length; p += 16)
+        {
+            Vector512<float> y0 = Vector512.Load(b0 + p), y1 = Vector512.Load(b1 + p), y2 = Vector512.Load(b2 + p), y3 = Vector512.Load(b3 + p);
+            Vector512<float> x = Vector512.Load(a0 + p);
+            s00 = Vector512.FusedMultiplyAdd(x, y0, s00); s01 = Vector512.FusedMultiplyAdd(x, y1, s01);
+            s02 = Vector512.FusedMultiplyAdd(x, y2, s02); s03 = Vector512.FusedMultiplyAdd(x, y3, s03);
+            x = Vector512.Load(a1 + p);
+            s10 = Vector512.FusedMultiplyAdd(x, y0, s10); s11 = Vector512.FusedMultiplyAdd(x, y1, s11);
+            s12 = Vector512.FusedMultiplyAdd(x, y2, s12); s13 = Vector512.FusedMultiplyAdd(x, y3, s13);
+            x = Vector512.Load(a2 + p);
+            s20 = Vector512.FusedMultiplyAdd(x, y0, s20); s21 = Vector512.FusedMultiplyAdd(x, y1, s21);
+            s22 = Vector512.FusedMultiplyAdd(x, y2, s22); s23 = Vector512.FusedMultiplyAdd(x, y3, s23);
+            x = Vector512.Load(a3 + p);
+            s30 = Vector512.FusedMultiplyAdd(x, y0, s30); s31 = Vector512.FusedMultiplyAdd(x, y1, s31);
+            s32 = Vector512.FusedMultiplyAdd(x, y2, s32); s33 = Vector512.FusedMultiplyAdd(x, y3, s33);
+        }
+
+        Vector512<float> t0 = Level3(Level2(Level1(s00, s01), Level1(s02, s03)), Level2(Level1(s10, s11), Level1(s12, s13)));
+        Vector512<float> t1 = Level3(Level2(Level1(s20, s21), Level1(s22, s23)), Level2(Level1(s30, s31), Level1(s32, s33)));
+        return Avx512F.PermuteVar16x32(Level4(t0, t1), ReduceOrder);
+    }
+
     // The reduction tree (BlockCsrKernels' dW uses it too): after Level4, lane 4c + j holds the total of input 4j + c; ReduceOrder puts input i in lane i.
     internal static readonly Vector512<int> ReduceOrder = Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
 
