@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using SparseDsl.Kernels;
 using SparseDsl.Sparse;
 
