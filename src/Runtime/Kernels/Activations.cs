@@ -5,16 +5,33 @@ namespace SparseDsl.Kernels;
 /// <summary>Element-wise nonlinearities, applied in place over the first <c>count</c> elements.</summary>
 public static class Activations
 {
+    /// <summary>
+    /// Passes of at least this many elements are split across cores: a hidden layer's pass at batch 128 is 128,000 values,
+    /// and on one core the other idled through it (the forward and backward passes of both hidden layers were about 7 %
+    /// of a 95 %-sparse training step, perf).
+    /// </summary>
+    private const int ParallelCount = 1 << 15;
+
     /// <summary><c>y = act(y)</c> in place: Relu max(0,y), Tanh, Sigmoid 1/(1+e^-y), None leaves y as is.</summary>
     public static void Forward(Activation act, float[] y, int count)
     {
         ArgumentNullException.ThrowIfNull(y);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, y.Length);
-        Span<float> s = y.AsSpan(0, count);
+        if (act is not (Activation.None or Activation.Relu or Activation.Tanh or Activation.Sigmoid))
+        {
+            throw new ArgumentOutOfRangeException(nameof(act), act, "Unknown activation.");
+        }
+
+        if (act != Activation.None)
+        {
+            Split(count, (start, end) => ForwardRange(act, y.AsSpan(start, end - start)));
+        }
+    }
+
+    private static void ForwardRange(Activation act, Span<float> s)
+    {
         switch (act)
         {
-            case Activation.None:
-                return;
             case Activation.Relu:
                 Relu(s);
                 return;
@@ -24,9 +41,20 @@ public static class Activations
             case Activation.Sigmoid:
                 Sigmoid(s);
                 return;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(act), act, "Unknown activation.");
         }
+    }
+
+    /// <summary>[0, count) in one piece, or in ranges on whole 16-value vectors across cores when it is long.</summary>
+    private static void Split(int count, Action<int, int> body)
+    {
+        if (count < ParallelCount || Workers.Count == 1)
+        {
+            body(0, count);
+            return;
+        }
+
+        int vectors = (count + 15) / 16;
+        Workers.ForRange(vectors, Workers.Count, (first, last) => body(16 * first, Math.Min(count, 16 * last)));
     }
 
     /// <summary>
@@ -39,13 +67,22 @@ public static class Activations
         ArgumentNullException.ThrowIfNull(dy);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, yAfterActivation.Length);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, dy.Length);
-        ReadOnlySpan<float> y = yAfterActivation.AsSpan(0, count);
-        Span<float> g = dy.AsSpan(0, count);
-        int i = 0;
+        if (act is not (Activation.None or Activation.Relu or Activation.Tanh or Activation.Sigmoid))
+        {
+            throw new ArgumentOutOfRangeException(nameof(act), act, "Unknown activation.");
+        }
+
+        if (act != Activation.None)
+        {
+            Split(count, (start, end) => BackwardRange(act, yAfterActivation.AsSpan(start, end - start), dy.AsSpan(start, end - start)));
+        }
+    }
+
+    private static void BackwardRange(Activation act, ReadOnlySpan<float> y, Span<float> g)
+    {
+        int count = g.Length, i = 0;
         switch (act)
         {
-            case Activation.None:
-                return;
             case Activation.Relu:
                 if (Vector512.IsHardwareAccelerated)
                 {
@@ -95,8 +132,6 @@ public static class Activations
                 }
 
                 return;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(act), act, "Unknown activation.");
         }
     }
 
