@@ -105,21 +105,22 @@ public abstract class Optimizer : IOptimizer
             : throw new ArgumentException($"Parameter '{parameter.Name}' is not optimized by this optimizer.", nameof(parameter));
     }
 
-    /// <summary>Runs <paramref name="body"/>(start, end) over [0, length): in one call for short arrays, else in chunks across cores.</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/>(start, end) over [0, length): in one call for short arrays, else in equal chunks of at
+    /// most <see cref="ChunkLength"/> values, a multiple of the core count of them. Chunks of exactly ChunkLength left a
+    /// short last one: a 95 %-sparse layer's 42,000 values went as 16,384 + 16,384 + 9,232 over two cores, one core
+    /// doing two chunks while the other waited.
+    /// </summary>
     private protected static void ForChunks(int length, Action<int, int> body)
     {
-        if (length < 2 * ChunkLength || Environment.ProcessorCount == 1)
+        if (length < 2 * ChunkLength || Workers.Count == 1)
         {
             body(0, length);
             return;
         }
 
-        int chunks = (length + ChunkLength - 1) / ChunkLength;
-        Workers.For(chunks, chunk =>
-        {
-            int start = chunk * ChunkLength;
-            body(start, Math.Min(length, start + ChunkLength));
-        });
+        int perCore = (length + (Workers.Count * ChunkLength) - 1) / (Workers.Count * ChunkLength);
+        Workers.ForRange(length, perCore * Workers.Count, body);
     }
 
     private double DensityScale(Parameter parameter)
