@@ -17,11 +17,7 @@ public static class Activations
     {
         ArgumentNullException.ThrowIfNull(y);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, y.Length);
-        if (act is not (Activation.None or Activation.Relu or Activation.Tanh or Activation.Sigmoid))
-        {
-            throw new ArgumentOutOfRangeException(nameof(act), act, "Unknown activation.");
-        }
-
+        CheckKnown(act);
         if (act != Activation.None)
         {
             Split(count, (start, end) => ForwardRange(act, y.AsSpan(start, end - start)));
@@ -41,6 +37,14 @@ public static class Activations
             case Activation.Sigmoid:
                 Sigmoid(s);
                 return;
+        }
+    }
+
+    private static void CheckKnown(Activation act)
+    {
+        if (act is not (Activation.None or Activation.Relu or Activation.Tanh or Activation.Sigmoid))
+        {
+            throw new ArgumentOutOfRangeException(nameof(act), act, "Unknown activation.");
         }
     }
 
@@ -67,11 +71,7 @@ public static class Activations
         ArgumentNullException.ThrowIfNull(dy);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, yAfterActivation.Length);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, dy.Length);
-        if (act is not (Activation.None or Activation.Relu or Activation.Tanh or Activation.Sigmoid))
-        {
-            throw new ArgumentOutOfRangeException(nameof(act), act, "Unknown activation.");
-        }
-
+        CheckKnown(act);
         if (act != Activation.None)
         {
             Split(count, (start, end) => BackwardRange(act, yAfterActivation.AsSpan(start, end - start), dy.AsSpan(start, end - start)));

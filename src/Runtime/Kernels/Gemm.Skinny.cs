@@ -86,8 +86,7 @@ public static unsafe partial class Gemm
         /// </summary>
         private readonly void Nn4x64(int i, int rows, int j)
         {
-            float* a0 = A + (long)i * K, a1 = A + (long)(i + Math.Min(1, rows - 1)) * K;
-            float* a2 = A + (long)(i + Math.Min(2, rows - 1)) * K, a3 = A + (long)(i + Math.Min(3, rows - 1)) * K;
+            float* a0 = RowOf(A, i, rows, 0, K), a1 = RowOf(A, i, rows, 1, K), a2 = RowOf(A, i, rows, 2, K), a3 = RowOf(A, i, rows, 3, K);
             Vector512<float> c00 = StartVector(i, j), c01 = StartVector(i, j + 16), c02 = StartVector(i, j + 32), c03 = StartVector(i, j + 48);
             Vector512<float> c10 = StartVector(i + 1, j, rows > 1), c11 = StartVector(i + 1, j + 16, rows > 1);
             Vector512<float> c12 = StartVector(i + 1, j + 32, rows > 1), c13 = StartVector(i + 1, j + 48, rows > 1);
@@ -137,8 +136,7 @@ public static unsafe partial class Gemm
         /// <summary>Rows [i, i + rows) × columns [j, j + 16): the band's remainder, one vector per row.</summary>
         private readonly void Nn4x16(int i, int rows, int j)
         {
-            float* a0 = A + (long)i * K, a1 = A + (long)(i + Math.Min(1, rows - 1)) * K;
-            float* a2 = A + (long)(i + Math.Min(2, rows - 1)) * K, a3 = A + (long)(i + Math.Min(3, rows - 1)) * K;
+            float* a0 = RowOf(A, i, rows, 0, K), a1 = RowOf(A, i, rows, 1, K), a2 = RowOf(A, i, rows, 2, K), a3 = RowOf(A, i, rows, 3, K);
             Vector512<float> c0 = StartVector(i, j), c1 = StartVector(i + 1, j, rows > 1);
             Vector512<float> c2 = StartVector(i + 2, j, rows > 2), c3 = StartVector(i + 3, j, rows > 3);
             float* b = B + j;
@@ -180,13 +178,11 @@ public static unsafe partial class Gemm
             for (int j = j0; j < j1; j += 4)
             {
                 int cols = Math.Min(4, j1 - j);
-                float* b0 = B + (long)j * K, b1 = B + (long)(j + Math.Min(1, cols - 1)) * K;
-                float* b2 = B + (long)(j + Math.Min(2, cols - 1)) * K, b3 = B + (long)(j + Math.Min(3, cols - 1)) * K;
+                float* b0 = RowOf(B, j, cols, 0, K), b1 = RowOf(B, j, cols, 1, K), b2 = RowOf(B, j, cols, 2, K), b3 = RowOf(B, j, cols, 3, K);
                 for (int i = 0; i < M; i += SkinnyRows)
                 {
                     int rows = Math.Min(SkinnyRows, M - i);
-                    float* a0 = A + (long)i * K, a1 = A + (long)(i + Math.Min(1, rows - 1)) * K;
-                    float* a2 = A + (long)(i + Math.Min(2, rows - 1)) * K, a3 = A + (long)(i + Math.Min(3, rows - 1)) * K;
+                    float* a0 = RowOf(A, i, rows, 0, K), a1 = RowOf(A, i, rows, 1, K), a2 = RowOf(A, i, rows, 2, K), a3 = RowOf(A, i, rows, 3, K);
                     CsrKernels.Dots4x4(a0, a1, a2, a3, b0, b1, b2, b3, K).Store(lanes);
                     for (int r = 0; r < rows; r++)
                     {
@@ -199,6 +195,14 @@ public static unsafe partial class Gemm
                 }
             }
         }
+
+        /// <summary>
+        /// Row <paramref name="first"/> + <paramref name="r"/> of a row-major matrix with rows <paramref name="stride"/>
+        /// long, or its block's last row when the block of <paramref name="count"/> rows is shorter (a 4-row tile repeats
+        /// its last row; the repeats are computed and not stored).
+        /// </summary>
+        private static float* RowOf(float* matrix, int first, int count, int r, int stride) =>
+            matrix + ((long)(first + Math.Min(r, count - 1)) * stride);
 
         /// <summary>What row <paramref name="row"/> of C starts from: its old value, its bias, or zero.</summary>
         private readonly float Start(int row, float old) => Accumulate ? old : Bias != null ? Bias[row] : 0f;
