@@ -7,6 +7,7 @@ using SparseDsl.Bench;
 // `epoch`: one epoch of Fashion-MNIST, dense against 90 % and 95 % sparse.
 // `dst`: dynamic sparse training: update cost per layer and per step, training state, SET epoch against dense and PyTorch.
 // `lm`: language-model training throughput (TinyLm, tokens/s, MFU, memory) dense, unstructured and block 16×16, against PyTorch.
+// `limits`: one core's FMA rate when operands are picked by data (loads, shuffles): the bound under any 2:4 kernel.
 // `generator`: build-time cost of the generator and analyzers, in process (bench/build-cost.sh measures dotnet build).
 // Anything else goes to BenchmarkDotNet (e.g. `--filter *Gemm*`).
 // The Generator and Analyzers project references hand SparseDsl.Language.dll over as an analyzer dependency, and
@@ -55,6 +56,11 @@ if (args.Length > 0 && args[0] == "dst")
 if (args.Length > 0 && args[0] == "lm")
 {
     return LmStudy.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "limits")
+{
+    return LimitsStudy.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "generator")
