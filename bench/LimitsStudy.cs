@@ -85,12 +85,11 @@ internal static unsafe class LimitsStudy
             Console.WriteLine();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Our dense forward 1000×1000, batch 128 (`Gemm.Multiply`, both cores): {100 * gemmShare:F0} % of the measured peak ({peakPerCore:F2} vector FMA/ns per core)."));
-            // The peak loop runs 12 chains; the patterns run 8, so compare each pattern with the register-only rate at 8.
-            double registerShare = registers / peakPerCore;
             foreach (var (route, rate) in new[] { ("a load at an address read from memory", indexed), ("an in-lane shuffle", inLane) })
             {
+                double share = rate / peakPerCore;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"A 2:4 product whose every FMA takes its operand through {route}: half the dense FMAs at about {100 * rate / registers * registerShare:F0} % of the peak, so about {2 * rate / registers * registerShare / gemmShare:F2}× our dense before the kernel's own overhead (accumulators, reductions, the weights' stream); a ceiling estimate from this run's rates, which move with the host's load."));
+                    $"A 2:4 product whose every FMA takes its operand through {route}: half the dense FMAs at about {100 * share:F0} % of the peak, so about {2 * share / gemmShare:F2}× our dense before the kernel's own overhead (accumulators, reductions, the weights' stream); a ceiling estimate from this run's rates, which move with the host's load."));
             }
         }
         finally
@@ -220,18 +219,7 @@ internal static unsafe class LimitsStudy
     private static (double Share, double PeakPerCore) DenseShare()
     {
         const int rows = 1000, inputs = 1000, batch = 128;
-        var random = new Random(5);
-        float[] w = new float[rows * inputs], x = new float[inputs * batch], y = new float[rows * batch];
-        for (int i = 0; i < w.Length; i++)
-        {
-            w[i] = (float)(random.NextDouble() - 0.5);
-        }
-
-        for (int i = 0; i < x.Length; i++)
-        {
-            x[i] = (float)random.NextDouble();
-        }
-
+        float[] w = KernelStudy.Random(rows * inputs, 5), x = KernelStudy.Random(inputs * batch, 6), y = new float[rows * batch];
         for (int i = 0; i < 20; i++)
         {
             Gemm.Multiply(false, false, rows, batch, inputs, w, x, y);
@@ -250,6 +238,6 @@ internal static unsafe class LimitsStudy
         }
 
         double gflops = 2.0 * rows * inputs * batch / best / 1e9;
-        return (gflops / Peak.Gflops, Peak.Gflops / 32 / Environment.ProcessorCount);
+        return (gflops / Peak.Gflops, Peak.Gflops / (2.0 * Peak.Lanes) / Environment.ProcessorCount);
     }
 }
